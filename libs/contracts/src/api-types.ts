@@ -71,6 +71,7 @@ export interface UserResponse {
 }
 
 export interface ApiTokenResponse {
+  expires_at: string | null;
   id: string;
   name: string;
   role: Role;

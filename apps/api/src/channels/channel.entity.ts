@@ -1,0 +1,45 @@
+import { Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn, type Relation } from 'typeorm';
+import type { DesiredState, InputType } from '@mld/contracts';
+import { OutputEntity } from '../outputs/output.entity.js';
+
+@Entity('channels')
+@Index('UQ_channels_bind', ['bindIp', 'port'], { unique: true })
+export class ChannelEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Index('UQ_channels_name', { unique: true })
+  @Column({ type: 'varchar', length: 100 })
+  name!: string;
+
+  @Column({ type: 'text', default: '' })
+  description!: string;
+
+  @Column({ name: 'input_type', type: 'varchar', length: 8 })
+  inputType!: InputType;
+
+  /** Unicast address to bind, 0.0.0.0 for all, or a multicast group to join. */
+  @Column({ name: 'bind_ip', type: 'varchar', length: 45 })
+  bindIp!: string;
+
+  @Column({ type: 'integer' })
+  port!: number;
+
+  @Column({ name: 'source_ip', type: 'varchar', length: 45, nullable: true })
+  sourceIp!: string | null;
+
+  @Column({ name: 'interface_ip', type: 'varchar', length: 45, nullable: true })
+  interfaceIp!: string | null;
+
+  @Column({ name: 'desired_state', type: 'varchar', length: 8, default: 'stopped' })
+  desiredState!: DesiredState;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @OneToMany(() => OutputEntity, (output) => output.channel)
+  outputs?: Relation<OutputEntity[]>;
+}

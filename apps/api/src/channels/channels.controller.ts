@@ -1,0 +1,81 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { ChannelWithOutputsResponse } from '@mld/contracts';
+import { ApiErrors } from '../common/api-errors.decorator.js';
+import { CurrentPrincipal, type Principal } from '../auth/principal.js';
+import { RequirePermission } from '../auth/permissions.decorator.js';
+import { toChannelResponse } from './channel.presenter.js';
+import { ChannelsService } from './channels.service.js';
+import { ChannelResponseDto, CreateChannelDto, UpdateChannelDto } from './dto/channel.dto.js';
+
+@ApiTags('channels')
+@ApiBearerAuth()
+@ApiErrors(401, 403)
+@Controller('channels')
+export class ChannelsController {
+  constructor(private readonly channels: ChannelsService) {}
+
+  @Get()
+  @RequirePermission('channel.read')
+  @ApiOperation({ summary: 'List channels with their outputs' })
+  @ApiResponse({ status: 200, type: [ChannelResponseDto] })
+  async list(@CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse[]> {
+    return (await this.channels.list()).map((c) => toChannelResponse(c, principal.role));
+  }
+
+  @Post()
+  @RequirePermission('channel.write')
+  @ApiOperation({ summary: 'Create a channel (an RTP or UDP MPEG-TS input)', description: 'Seed-compatible: `{"name": "...", "rtp_ip": "...", "rtp_port": 5000}` works unchanged.' })
+  @ApiResponse({ status: 201, type: ChannelResponseDto })
+  @ApiErrors(400, 409)
+  async create(@Body() body: CreateChannelDto, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
+    return toChannelResponse(await this.channels.create(body, principal.name), principal.role);
+  }
+
+  @Get(':id')
+  @RequirePermission('channel.read')
+  @ApiResponse({ status: 200, type: ChannelResponseDto })
+  @ApiErrors(404)
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
+    return toChannelResponse(await this.channels.get(id), principal.role);
+  }
+
+  @Patch(':id')
+  @RequirePermission('channel.write')
+  @ApiOperation({ summary: 'Change a channel (only the fields given)' })
+  @ApiResponse({ status: 200, type: ChannelResponseDto })
+  @ApiErrors(400, 404, 409)
+  async update(@Param('id') id: string, @Body() body: UpdateChannelDto, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
+    return toChannelResponse(await this.channels.update(id, body, principal.name), principal.role);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequirePermission('channel.write')
+  @ApiOperation({ summary: 'Delete a channel and all its outputs' })
+  @ApiResponse({ status: 204 })
+  @ApiErrors(404)
+  async remove(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.channels.remove(id, principal.name);
+  }
+
+  @Post(':id/start')
+  @HttpCode(200)
+  @RequirePermission('channel.control')
+  @ApiOperation({ summary: 'Start the channel: receive its input and feed its outputs' })
+  @ApiResponse({ status: 200, type: ChannelResponseDto })
+  @ApiErrors(404)
+  async start(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
+    return toChannelResponse(await this.channels.setDesiredState(id, 'running', principal.name), principal.role);
+  }
+
+  @Post(':id/stop')
+  @HttpCode(200)
+  @RequirePermission('channel.control')
+  @ApiOperation({ summary: 'Stop the channel and all its outputs' })
+  @ApiResponse({ status: 200, type: ChannelResponseDto })
+  @ApiErrors(404)
+  async stop(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
+    return toChannelResponse(await this.channels.setDesiredState(id, 'stopped', principal.name), principal.role);
+  }
+}

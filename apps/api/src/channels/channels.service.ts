@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { DesiredState } from '@mld/contracts';
+import { DataSource, Not, Repository } from 'typeorm';
+import { DomainError } from '../common/domain-error.js';
+import { isUuid } from '../common/uuid.js';
+import { DomainEvents } from '../events/domain-events.js';
+import { ChannelEntity } from './channel.entity.js';
+import { inputsCollide, resolveInputSettings, type ChannelInputFields } from './channel-input-rules.js';
+
+export interface ChannelFields extends ChannelInputFields {
+  name?: string;
+  description?: string;
+}
+
+@Injectable()
+export class ChannelsService {
+  constructor(
+    @InjectRepository(ChannelEntity) private readonly repo: Repository<ChannelEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: DomainEvents,
+  ) {}
+
+  list(): Promise<ChannelEntity[]> {
+    return this.repo.find({ relations: { outputs: true }, order: { name: 'ASC' } });
+  }
+
+  async get(id: string): Promise<ChannelEntity> {
+    const channel = isUuid(id) ? await this.repo.findOne({ where: { id }, relations: { outputs: true } }) : null;
+    if (!channel) throw DomainError.notFound('channel', id);
+    return channel;
+  }
+
+  async create(fields: ChannelFields & { name: string }, actor: string): Promise<ChannelEntity> {
+    const input = resolveInputSettings(fields, undefined);
+    if (!input.ok) throw DomainError.validation(input.problems);
+    const saved = await this.dataSource.transaction(async (manager) => {
+      // Serialise creates/updates so the checks below cannot race each other.
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['channels']);
+      const repo = manager.getRepository(ChannelEntity);
+      await this.assertNameFree(repo, fields.name);
+      await this.assertInputFree(repo, input.value);
+      return repo.save(repo.create({ name: fields.name, description: fields.description ?? '', desiredState: 'stopped', ...input.value }));
+    });
+    this.events.publish('channel.changed', { channelId: saved.id, actor });
+    return this.get(saved.id);
+  }
+
+  async update(id: string, fields: ChannelFields, actor: string): Promise<ChannelEntity> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['channels']);
+      const repo = manager.getRepository(ChannelEntity);
+      const channel = isUuid(id) ? await repo.findOneBy({ id }) : null;
+      if (!channel) throw DomainError.notFound('channel', id);
+      const input = resolveInputSettings(fields, channel);
+      if (!input.ok) throw DomainError.validation(input.problems);
+      if (fields.name !== undefined && fields.name !== channel.name) await this.assertNameFree(repo, fields.name, channel.id);
+      await this.assertInputFree(repo, input.value, channel.id);
+      Object.assign(channel, input.value);
+      if (fields.name !== undefined) channel.name = fields.name;
+      if (fields.description !== undefined) channel.description = fields.description;
+      await repo.save(channel);
+    });
+    this.events.publish('channel.changed', { channelId: id, actor });
+    return this.get(id);
+  }
+
+  async setDesiredState(id: string, desiredState: DesiredState, actor: string): Promise<ChannelEntity> {
+    const channel = await this.get(id);
+    if (channel.desiredState !== desiredState) {
+      await this.repo.update({ id: channel.id }, { desiredState });
+      this.events.publish('channel.changed', { channelId: channel.id, actor });
+    }
+    return this.get(id);
+  }
+
+  /** Deletes the channel and, by cascade, its outputs. */
+  async remove(id: string, actor: string): Promise<void> {
+    const channel = await this.get(id);
+    await this.repo.delete({ id: channel.id });
+    this.events.publish('channel.deleted', { channelId: channel.id, actor });
+  }
+
+  private async assertNameFree(repo: Repository<ChannelEntity>, name: string, exceptId?: string): Promise<void> {
+    const existing = await repo.findOneBy(exceptId ? { name, id: Not(exceptId) } : { name });
+    if (existing) throw DomainError.conflict(`a channel named "${name}" already exists`, 'name');
+  }
+
+  private async assertInputFree(repo: Repository<ChannelEntity>, input: { bindIp: string; port: number }, exceptId?: string): Promise<void> {
+    const samePort = await repo.find({ where: exceptId ? { port: input.port, id: Not(exceptId) } : { port: input.port } });
+    const clash = samePort.find((other) => inputsCollide(other, input));
+    if (clash) {
+      throw DomainError.conflict(`${input.bindIp}:${input.port} is already used by channel "${clash.name}" (${clash.bindIp}:${clash.port})`, 'port');
+    }
+  }
+}

@@ -1,0 +1,17 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { ErrorResponseDto } from './error-response.dto.js';
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input: the body names each field and why',
+  401: 'Missing, invalid or expired access token',
+  403: 'Your role lacks the permission this route needs',
+  404: 'Unknown id',
+  409: 'Conflicts with existing data (duplicate name, bind address in use, last admin...)',
+  429: 'Too many attempts',
+};
+
+/** Documents the error responses a route can return, all with the ErrorResponse body. */
+export function ApiErrors(...statuses: number[]): MethodDecorator & ClassDecorator {
+  return applyDecorators(...statuses.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], type: ErrorResponseDto })));
+}

@@ -1,0 +1,40 @@
+import type { ErrorFieldProblem } from '@mld/contracts';
+
+/**
+ * Errors the use-cases raise, by code. Services never throw HTTP exceptions: one filter
+ * (http-error.filter.ts) turns codes into status codes, so the same service serves REST,
+ * sockets and CLI alike.
+ */
+export const DOMAIN_ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+} as const;
+export type DomainErrorCode = keyof typeof DOMAIN_ERROR_STATUS;
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly problems: ErrorFieldProblem[] = [],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  static notFound(kind: string, id: string): DomainError {
+    return new DomainError('NOT_FOUND', `${kind} "${id}" not found`);
+  }
+
+  static validation(problems: ErrorFieldProblem[]): DomainError {
+    return new DomainError('VALIDATION_FAILED', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
+  }
+
+  static conflict(message: string, field?: string): DomainError {
+    return new DomainError('CONFLICT', message, field ? [{ field, message }] : []);
+  }
+}

@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+
+/**
+ * The whole runtime configuration, read from the environment once at boot.
+ * Nothing else in the service reads process.env: a bad value stops the service here with a
+ * message naming the variable, instead of failing later in some corner.
+ */
+export interface AppConfig {
+  /** HTTP port; 0 picks a free port (tests). */
+  port: number;
+  /** Address the HTTP server binds. */
+  host: string;
+  dataDir: string;
+  /** External PostgreSQL; when undefined an embedded server runs under dataDir/postgres. */
+  databaseUrl: string | undefined;
+  /** Port for the embedded PostgreSQL; 0 picks a free one at each start. */
+  embeddedPostgresPort: number;
+  adminUsername: string | undefined;
+  adminPassword: string | undefined;
+  /** HMAC key for access tokens; when undefined one is generated and kept in dataDir/jwt-secret. */
+  jwtSecret: string | undefined;
+  jwtTtlSeconds: number;
+  /** Login attempts allowed per client address per minute. */
+  loginRateLimitPerMinute: number;
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** Directory with the built dashboard, served at /. */
+  dashboardDir: string;
+  /** Run pending migrations at start (true unless explicitly disabled). */
+  migrationsRun: boolean;
+  /** Days of audit records kept. */
+  auditRetentionDays: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): AppConfig {
+  const databaseUrl = optional(env, 'DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const adminUsername = optional(env, 'ADMIN_USERNAME');
+  if (adminUsername !== undefined && !/^[a-zA-Z0-9._-]{3,64}$/.test(adminUsername)) {
+    throw new ConfigError('ADMIN_USERNAME must be 3-64 characters of letters, digits, ".", "_" or "-"');
+  }
+  const adminPassword = optional(env, 'ADMIN_PASSWORD');
+  if (adminPassword !== undefined && adminPassword.length < 8) {
+    throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters long');
+  }
+  const jwtSecret = optional(env, 'JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 characters long');
+  }
+  const logLevel = (optional(env, 'LOG_LEVEL') ?? 'log') as AppConfig['logLevel'];
+  if (!['error', 'warn', 'log', 'debug', 'verbose'].includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of error, warn, log, debug, verbose, got "${logLevel}"`);
+  }
+  const host = optional(env, 'HOST') ?? '0.0.0.0';
+  if (!/^[0-9a-fA-F.:]+$|^localhost$/.test(host)) throw new ConfigError(`HOST must be an IP address, got "${host}"`);
+  return {
+    port: int(env, 'PORT', 8000, 0, 65535),
+    host,
+    dataDir: resolve(cwd, optional(env, 'DATA_DIR') ?? 'data'),
+    databaseUrl,
+    embeddedPostgresPort: int(env, 'EMBEDDED_POSTGRES_PORT', 0, 0, 65535),
+    adminUsername,
+    adminPassword,
+    jwtSecret,
+    jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
+    loginRateLimitPerMinute: int(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 10, 1, 10000),
+    logLevel,
+    dashboardDir: resolve(cwd, optional(env, 'DASHBOARD_DIR') ?? 'dist/apps/dashboard/browser'),
+    migrationsRun: bool(env, 'MIGRATIONS_RUN', true),
+    auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 90, 1, 3650),
+  };
+}
+
+/** Injection token for the AppConfig value. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

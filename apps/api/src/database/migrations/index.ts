@@ -1,0 +1,4 @@
+import { Initial1795613207164 } from './1795613207164-initial.js';
+
+// Every migration, oldest first. New ones: `npm run migration:generate -- --name=<PascalName>`, then list them here.
+export const MIGRATIONS = [Initial1795613207164];

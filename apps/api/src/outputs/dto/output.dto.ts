@@ -1,0 +1,59 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { DESIRED_STATES, OUTPUT_PROTOCOLS, type DesiredState, type OutputOptions, type OutputProtocol, type OutputResponse } from '@mld/contracts';
+import { IsBoolean, IsIn, IsObject, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { OptionalNotNull } from '../../common/optional-not-null.js';
+
+const OPTIONS_DESCRIPTION = [
+  'Per-protocol options; the same names may also be given in the URL query.',
+  '- srt: mode (caller|listener|rendezvous), latency (milliseconds, as SRT users write it), passphrase (10-79 chars), pbkeylen (0|16|24|32), streamid, maxbw, oheadbw, conntimeo, payloadsize, adapter',
+  '- udp / rtp: ttl (1-255), localaddr (multicast interface IPv4), pkt_size',
+  '- rtmp / rtmps: none. Note: SCTE-35 cannot travel over RTMP (FLV has no place for it); RTMP outputs carry video and audio only.',
+].join('\n');
+
+export class CreateOutputDto {
+  @ApiProperty({ enum: OUTPUT_PROTOCOLS, example: 'srt' })
+  @IsIn(OUTPUT_PROTOCOLS, { message: `protocol must be one of ${OUTPUT_PROTOCOLS.join(', ')}` })
+  protocol!: OutputProtocol;
+
+  @ApiProperty({
+    example: 'srt://10.0.0.50:9000?latency=200',
+    description: 'Destination. Schemes allowed: srt, rtmp, rtmps, udp, rtp — and it must match protocol. RTMP: rtmp://host/app/STREAM_KEY.',
+    maxLength: 2048,
+  })
+  @IsString()
+  @MaxLength(2048)
+  url!: string;
+
+  @ApiPropertyOptional({ example: 'CDN primary', maxLength: 100, description: 'Unique within the channel; derived from the URL when omitted' })
+  @OptionalNotNull()
+  @IsString()
+  @Length(1, 100)
+  @Matches(/^[^\u0000-\u001f\u007f]*\S[^\u0000-\u001f\u007f]*$/, { message: 'name must not be blank or contain control characters' })
+  name?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] }, example: { latency: 200 }, description: OPTIONS_DESCRIPTION })
+  @OptionalNotNull()
+  @IsObject({ message: 'options must be an object' })
+  options?: OutputOptions;
+
+  @ApiPropertyOptional({ default: true, description: 'A disabled output is kept but never started' })
+  @OptionalNotNull()
+  @IsBoolean({ message: 'enabled must be true or false' })
+  enabled?: boolean;
+}
+
+export class UpdateOutputDto extends PartialType(CreateOutputDto, { skipNullProperties: false }) {}
+
+export class OutputResponseDto implements OutputResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) channel_id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: OUTPUT_PROTOCOLS }) protocol!: OutputProtocol;
+  @ApiProperty({ description: 'Stream keys and SRT passphrase/streamid are shown as **** to roles that may not see secrets (viewer)' }) url!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) options!: OutputOptions;
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty({ enum: DESIRED_STATES }) desired_state!: DesiredState;
+  @ApiProperty({ description: 'true when url/options were masked for your role' }) secrets_masked!: boolean;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}

@@ -1,0 +1,104 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { OutputResponse } from '@mld/contracts';
+import { ApiErrors } from '../common/api-errors.decorator.js';
+import { CurrentPrincipal, type Principal } from '../auth/principal.js';
+import { RequirePermission } from '../auth/permissions.decorator.js';
+import { CreateOutputDto, OutputResponseDto, UpdateOutputDto } from './dto/output.dto.js';
+import { toOutputResponse } from './output.presenter.js';
+import { OutputsService } from './outputs.service.js';
+
+@ApiTags('outputs')
+@ApiBearerAuth()
+@ApiErrors(401, 403, 404)
+@Controller('channels/:channelId/outputs')
+export class OutputsController {
+  constructor(private readonly outputs: OutputsService) {}
+
+  @Get()
+  @RequirePermission('output.read')
+  @ApiOperation({ summary: "List a channel's outputs" })
+  @ApiResponse({ status: 200, type: [OutputResponseDto] })
+  async list(@Param('channelId') channelId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse[]> {
+    return (await this.outputs.list(channelId)).map((o) => toOutputResponse(o, principal.role));
+  }
+
+  @Post()
+  @RequirePermission('output.write')
+  @ApiOperation({
+    summary: 'Add an output to a channel',
+    description: 'Seed-compatible: `{"protocol": "srt", "url": "srt://..."}` works unchanged. New outputs are wanted running: they start when the channel runs. SCTE-35 travels on srt, udp and rtp outputs, not on rtmp/rtmps.',
+  })
+  @ApiResponse({ status: 201, type: OutputResponseDto })
+  @ApiErrors(400, 409)
+  async create(@Param('channelId') channelId: string, @Body() body: CreateOutputDto, @CurrentPrincipal() principal: Principal): Promise<OutputResponse> {
+    return toOutputResponse(await this.outputs.create(channelId, body, principal.name), principal.role);
+  }
+
+  @Post('start-all')
+  @HttpCode(200)
+  @RequirePermission('output.control')
+  @ApiOperation({ summary: 'Master start: want every enabled output of the channel running' })
+  @ApiResponse({ status: 200, type: [OutputResponseDto] })
+  async startAll(@Param('channelId') channelId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse[]> {
+    return (await this.outputs.setAllDesiredState(channelId, 'running', principal.name)).map((o) => toOutputResponse(o, principal.role));
+  }
+
+  @Post('stop-all')
+  @HttpCode(200)
+  @RequirePermission('output.control')
+  @ApiOperation({ summary: 'Master stop: stop every output of the channel (the input keeps running)' })
+  @ApiResponse({ status: 200, type: [OutputResponseDto] })
+  async stopAll(@Param('channelId') channelId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse[]> {
+    return (await this.outputs.setAllDesiredState(channelId, 'stopped', principal.name)).map((o) => toOutputResponse(o, principal.role));
+  }
+
+  @Get(':outputId')
+  @RequirePermission('output.read')
+  @ApiResponse({ status: 200, type: OutputResponseDto })
+  async get(@Param('channelId') channelId: string, @Param('outputId') outputId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse> {
+    return toOutputResponse(await this.outputs.get(channelId, outputId), principal.role);
+  }
+
+  @Patch(':outputId')
+  @RequirePermission('output.write')
+  @ApiOperation({ summary: 'Change an output (only the fields given); `options` replaces the whole options object' })
+  @ApiResponse({ status: 200, type: OutputResponseDto })
+  @ApiErrors(400, 409)
+  async update(
+    @Param('channelId') channelId: string,
+    @Param('outputId') outputId: string,
+    @Body() body: UpdateOutputDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<OutputResponse> {
+    return toOutputResponse(await this.outputs.update(channelId, outputId, body, principal.name), principal.role);
+  }
+
+  @Delete(':outputId')
+  @HttpCode(204)
+  @RequirePermission('output.write')
+  @ApiOperation({ summary: 'Remove an output; the other outputs are not touched' })
+  @ApiResponse({ status: 204 })
+  async remove(@Param('channelId') channelId: string, @Param('outputId') outputId: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.outputs.remove(channelId, outputId, principal.name);
+  }
+
+  @Post(':outputId/start')
+  @HttpCode(200)
+  @RequirePermission('output.control')
+  @ApiOperation({ summary: 'Want this output running (it streams while its channel runs)' })
+  @ApiResponse({ status: 200, type: OutputResponseDto })
+  @ApiErrors(409)
+  async start(@Param('channelId') channelId: string, @Param('outputId') outputId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse> {
+    return toOutputResponse(await this.outputs.setDesiredState(channelId, outputId, 'running', principal.name), principal.role);
+  }
+
+  @Post(':outputId/stop')
+  @HttpCode(200)
+  @RequirePermission('output.control')
+  @ApiOperation({ summary: 'Stop this output only' })
+  @ApiResponse({ status: 200, type: OutputResponseDto })
+  async stop(@Param('channelId') channelId: string, @Param('outputId') outputId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse> {
+    return toOutputResponse(await this.outputs.setDesiredState(channelId, outputId, 'stopped', principal.name), principal.role);
+  }
+}

@@ -1,0 +1,103 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Role } from '@mld/contracts';
+import { Repository } from 'typeorm';
+import { DomainError } from '../common/domain-error.js';
+import { isUuid } from '../common/uuid.js';
+import { PasswordHasher } from '../auth/password-hasher.js';
+import { UserEntity } from './user.entity.js';
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger('Users');
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(
+    @InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  list(): Promise<UserEntity[]> {
+    return this.repo.find({ order: { username: 'ASC' } });
+  }
+
+  findById(id: string): Promise<UserEntity | null> {
+    return isUuid(id) ? this.repo.findOneBy({ id }) : Promise.resolve(null);
+  }
+
+  findByUsername(username: string): Promise<UserEntity | null> {
+    return this.repo.findOneBy({ username });
+  }
+
+  async get(id: string): Promise<UserEntity> {
+    const user = await this.findById(id);
+    if (!user) throw DomainError.notFound('user', id);
+    return user;
+  }
+
+  /** Spends the same time as a real verification, for unknown usernames. */
+  async verifyDummy(password: string): Promise<void> {
+    this.dummyHash ??= this.hasher.hash(randomBytes(16).toString('hex'));
+    await this.hasher.verify(await this.dummyHash, password);
+  }
+
+  async create(username: string, password: string, role: Role): Promise<UserEntity> {
+    if (await this.findByUsername(username)) throw DomainError.conflict(`username "${username}" is already taken`, 'username');
+    const passwordHash = await this.hasher.hash(password);
+    return this.repo.save(this.repo.create({ username, passwordHash, role, passwordChangedAt: new Date() }));
+  }
+
+  async update(id: string, changes: { password?: string; role?: Role }, actorId?: string): Promise<UserEntity> {
+    const user = await this.get(id);
+    if (changes.role && changes.role !== user.role && user.role === 'admin') {
+      if (actorId === user.id) throw DomainError.conflict('you cannot change your own role', 'role');
+      await this.assertAnotherAdmin(user.id);
+    }
+    if (changes.role) user.role = changes.role;
+    if (changes.password) {
+      user.passwordHash = await this.hasher.hash(changes.password);
+      user.passwordChangedAt = new Date();
+    }
+    return this.repo.save(user);
+  }
+
+  async setPassword(id: string, password: string): Promise<void> {
+    await this.update(id, { password });
+  }
+
+  async remove(id: string, actorId?: string): Promise<void> {
+    const user = await this.get(id);
+    if (actorId === user.id) throw DomainError.conflict('you cannot delete yourself');
+    if (user.role === 'admin') await this.assertAnotherAdmin(user.id);
+    await this.repo.delete({ id: user.id });
+  }
+
+  private async assertAnotherAdmin(exceptId: string): Promise<void> {
+    const admins = await this.repo.find({ where: { role: 'admin' }, select: { id: true } });
+    if (!admins.some((a) => a.id !== exceptId)) throw DomainError.conflict('this is the last admin; create another admin first');
+  }
+
+  /**
+   * First start only (no user at all): create the admin from ADMIN_USERNAME/ADMIN_PASSWORD, or
+   * "admin" with a generated password printed once and written to DATA_DIR/initial-admin-password.
+   */
+  async bootstrapAdmin(options: { username?: string; password?: string; dataDir: string }): Promise<void> {
+    if ((await this.repo.count()) > 0) return;
+    const username = options.username ?? 'admin';
+    if (options.password) {
+      await this.create(username, options.password, 'admin');
+      this.logger.log(`created the first admin "${username}" from ADMIN_USERNAME/ADMIN_PASSWORD`);
+      return;
+    }
+    const password = randomBytes(18).toString('base64url');
+    await this.create(username, password, 'admin');
+    mkdirSync(options.dataDir, { recursive: true });
+    const file = join(options.dataDir, 'initial-admin-password');
+    writeFileSync(file, `${password}\n`, { mode: 0o600 });
+    // Printed once, on purpose: the operator needs it to log in the first time.
+    this.logger.warn(`created the first admin "${username}" with password: ${password} (also in ${file}, mode 0600; change it after logging in)`);
+  }
+}
