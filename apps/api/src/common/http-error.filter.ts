@@ -1,6 +1,7 @@
-import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Injectable, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { ErrorFieldProblem, ErrorResponse } from '@mld/contracts';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { AuditService } from '../audit/audit.service.js';
 import { QueryFailedError } from 'typeorm';
 import { DOMAIN_ERROR_STATUS, DomainError } from './domain-error.js';
 
@@ -68,13 +69,18 @@ function body(status: number, code: string, message: string, problems?: ErrorFie
 }
 
 @Catch()
+@Injectable()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpErrorFilter');
 
-  catch(error: unknown, host: ArgumentsHost): void {
+  constructor(private readonly audit: AuditService) {}
+
+  async catch(error: unknown, host: ArgumentsHost): Promise<void> {
     if (host.getType() !== 'http') throw error;
     const response = host.switchToHttp().getResponse<Response>();
     const errorBody = toErrorResponse(error);
+    // Refused before reaching a handler (401/403 from the guard): still a mutation attempt worth recording.
+    await this.audit.recordRequest(host.switchToHttp().getRequest<Request>(), errorBody.status_code, 'refused');
     if (errorBody.status_code >= HttpStatus.INTERNAL_SERVER_ERROR) {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { arch, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,7 +113,14 @@ async function stopStaleServer(dir: string, log: (line: string) => void): Promis
 
 async function initialise(dir: string, initdb: string, owner: { uid: number; gid: number } | undefined, log: (line: string) => void): Promise<string> {
   // Parents stay traversable (0755): the server runs as "postgres" and must reach its directory.
-  await mkdir(join(dir, '..'), { recursive: true, mode: 0o755 });
+  const parent = join(dir, '..');
+  await mkdir(parent, { recursive: true, mode: 0o755 });
+  if (owner) {
+    // A DATA_DIR made with mode 0700 (mkdtemp, a cautious admin) stops "postgres" at the door:
+    // allow traversal only (o+x), which lists nothing; our own secret files stay 0600.
+    const mode = (await stat(parent)).mode & 0o7777;
+    if ((mode & 0o001) === 0) await chmod(parent, mode | 0o001);
+  }
   await mkdir(dir, { mode: 0o700 });
   if (owner) await chown(dir, owner.uid, owner.gid);
   const password = randomBytes(24).toString('base64url');

@@ -1,0 +1,80 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChannelWithOutputsResponse } from '@mld/contracts';
+import { DataSource } from 'typeorm';
+import { startTestApp } from '../testing/test-app.js';
+import { createDataSource } from './data-source.js';
+
+describe('persistence on the embedded PostgreSQL', () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('keeps channels, outputs, users and desired states across a restart on the same data dir', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mld-restart-'));
+    dirs.push(dataDir);
+    const first = await startTestApp({}, dataDir);
+    const token = await first.login();
+    const channel = (await first.request<ChannelWithOutputsResponse>('POST', '/api/channels', { token, body: { name: 'survivor', rtp_ip: '0.0.0.0', rtp_port: 5000 } })).body;
+    await first.request('POST', `/api/channels/${channel.id}/outputs`, { token, body: { protocol: 'srt', url: 'srt://10.0.0.50:9000?latency=200' } });
+    await first.request('POST', `/api/channels/${channel.id}/start`, { token });
+    await first.request('POST', '/api/users', { token, body: { username: 'kept', password: 'kept-password', role: 'operator' } });
+    await first.close({ keepData: true });
+
+    const second = await startTestApp({}, dataDir);
+    try {
+      // The JWT issued before the restart is still valid: the signing key lives in DATA_DIR.
+      const list = await second.request<ChannelWithOutputsResponse[]>('GET', '/api/channels', { token });
+      assert.equal(list.status, 200);
+      assert.equal(list.body.length, 1);
+      assert.equal(list.body[0]!.name, 'survivor');
+      assert.equal(list.body[0]!.desired_state, 'running');
+      assert.equal(list.body[0]!.outputs[0]!.url, 'srt://10.0.0.50:9000?latency=200');
+      await second.login('kept', 'kept-password');
+    } finally {
+      await second.close({ keepData: true });
+    }
+  });
+
+  it('creates the first admin with a generated password only once, stored 0600', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mld-bootstrap-'));
+    dirs.push(dataDir);
+    const first = await startTestApp({ ADMIN_USERNAME: '', ADMIN_PASSWORD: '' }, dataDir);
+    const file = join(dataDir, 'initial-admin-password');
+    assert.ok(existsSync(file));
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const password = readFileSync(file, 'utf8').trim();
+    assert.ok(password.length >= 20);
+    await first.login('admin', password);
+    await first.close({ keepData: true });
+
+    const second = await startTestApp({ ADMIN_USERNAME: 'other', ADMIN_PASSWORD: 'other-password' }, dataDir);
+    try {
+      assert.equal(readFileSync(file, 'utf8').trim(), password, 'password file rewritten');
+      const token = await second.login('admin', password);
+      const users = await second.request<Array<{ username: string }>>('GET', '/api/users', { token });
+      assert.deepEqual(users.body.map((u) => u.username), ['admin'], 'a second admin was bootstrapped on restart');
+    } finally {
+      await second.close({ keepData: true });
+    }
+  });
+
+  it('has migrations that produce exactly the schema the entities describe, and revert cleanly', async () => {
+    const app = await startTestApp();
+    const dataSource: DataSource = createDataSource(app.running.databaseUrl);
+    try {
+      await dataSource.initialize();
+      const pending = await dataSource.driver.createSchemaBuilder().log();
+      assert.deepEqual(pending.upQueries.map((q) => q.query), [], 'entities and migrations disagree: generate a migration');
+      for (const _ of dataSource.migrations) await dataSource.undoLastMigration();
+      const tables = await dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'`);
+      assert.deepEqual(tables, []);
+      await dataSource.runMigrations();
+    } finally {
+      await dataSource.destroy();
+      await app.close();
+    }
+  });
+});
