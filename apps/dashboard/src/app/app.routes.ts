@@ -1,0 +1,23 @@
+import type { Routes } from '@angular/router';
+import { authGuard, guestGuard } from './core/session/auth.guard';
+
+export const routes: Routes = [
+  {
+    path: 'login',
+    canActivate: [guestGuard],
+    loadChildren: () => import('./login/login.routes').then((m) => m.LOGIN_ROUTES),
+  },
+  {
+    // Everything below needs a valid session; re-checked on every child navigation so an expired
+    // token sends the operator to login before a request fails.
+    path: '',
+    canActivate: [authGuard],
+    canActivateChild: [authGuard],
+    loadComponent: () => import('./layout/shell.component').then((m) => m.ShellComponent),
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'channels' },
+      { path: 'channels', loadChildren: () => import('./channels/channels.routes').then((m) => m.CHANNEL_ROUTES) },
+    ],
+  },
+  { path: '**', redirectTo: 'channels' },
+];

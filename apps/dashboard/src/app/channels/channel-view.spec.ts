@@ -1,0 +1,71 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChannelWithOutputsResponse, OutputResponse } from '@mld/contracts';
+import { channelFields, formatEndpoint, formatOptions, formatTimestamp, sortOutputs } from './channel-view.js';
+
+function output(id: string, name: string): OutputResponse {
+  return {
+    id,
+    channel_id: 'c1',
+    name,
+    protocol: 'srt',
+    url: 'srt://10.0.0.50:9000?passphrase=****',
+    options: { latency: 200, passphrase: '****' },
+    enabled: true,
+    desired_state: 'running',
+    secrets_masked: true,
+    created_at: '2026-11-25T12:00:00.000Z',
+    updated_at: '2026-11-25T12:00:00.000Z',
+  };
+}
+
+const channel: ChannelWithOutputsResponse = {
+  id: 'c1',
+  name: 'News',
+  description: '',
+  input_type: 'rtp',
+  bind_ip: '239.1.1.1',
+  port: 5000,
+  source_ip: '10.0.0.9',
+  interface_ip: null,
+  rtp_ip: '239.1.1.1',
+  rtp_port: 5000,
+  desired_state: 'running',
+  output_count: 2,
+  created_at: '2026-11-25T12:00:00.000Z',
+  updated_at: 'not a date',
+  outputs: [output('o2', 'YouTube'), output('o1', 'Backup SRT')],
+};
+
+describe('channel view helpers', () => {
+  it('formats endpoints with brackets for IPv6', () => {
+    assert.equal(formatEndpoint('239.1.1.1', 5000), '239.1.1.1:5000');
+    assert.equal(formatEndpoint('ff3e::1', 5000), '[ff3e::1]:5000');
+  });
+
+  it('formats timestamps in UTC and passes unparseable text through', () => {
+    assert.equal(formatTimestamp('2026-11-25T12:00:00.123Z'), '2026-11-25 12:00:00 UTC');
+    assert.equal(formatTimestamp(null), '—');
+    assert.equal(formatTimestamp('soon'), 'soon');
+  });
+
+  it('lists options as key=value, keeping server masks', () => {
+    assert.equal(formatOptions({ latency: 200, passphrase: '****' }), 'latency=200, passphrase=****');
+    assert.equal(formatOptions({}), '—');
+  });
+
+  it('describes a channel field by field', () => {
+    const fields = Object.fromEntries(channelFields(channel).map((f) => [f.label, f.value]));
+    assert.equal(fields['Input address'], '239.1.1.1:5000');
+    assert.equal(fields['Input type'], 'RTP');
+    assert.equal(fields['Description'], '—');
+    assert.equal(fields['Source IP (SSM)'], '10.0.0.9');
+    assert.equal(fields['Interface IP'], '—');
+    assert.equal(fields['Outputs'], '2');
+  });
+
+  it('sorts outputs by name without mutating the input', () => {
+    assert.deepEqual(sortOutputs(channel.outputs).map((o) => o.id), ['o1', 'o2']);
+    assert.equal(channel.outputs[0]!.id, 'o2');
+  });
+});
