@@ -9,6 +9,7 @@ import { AppModule } from './app.module.js';
 import { toErrorResponse } from './common/http-error.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
+import { AppLogger } from './config/app-logger.js';
 import { openDatabase } from './database/database-connection.js';
 import { setupOpenApi } from './openapi.js';
 import { serveDashboard } from './static/dashboard-static.js';
@@ -41,7 +42,8 @@ export function readVersion(): string {
 export async function startApplication(config: AppConfig): Promise<RunningApplication> {
   const logger = new Logger('Application');
   const logLevels = LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
-  Logger.overrideLogger(logLevels);
+  const appLogger = new AppLogger(logLevels);
+  Logger.overrideLogger(appLogger);
   const pgLogger = new Logger('PostgreSQL');
   const db = await openDatabase(config, (line) => pgLogger.debug(line));
   if (db.embedded) logger.log(`embedded PostgreSQL running on 127.0.0.1:${db.embedded.port} (data in ${config.dataDir}/postgres)`);
@@ -50,7 +52,7 @@ export async function startApplication(config: AppConfig): Promise<RunningApplic
     const version = readVersion();
     app = await NestFactory.create<NestExpressApplication>(
       AppModule.forRoot({ config, runtime: { version, embeddedDatabase: db.embedded !== undefined }, databaseUrl: db.url }),
-      { logger: logLevels, bodyParser: false, abortOnError: false },
+      { logger: appLogger, bodyParser: false, abortOnError: false },
     );
     app.useBodyParser('json', { limit: '256kb' });
     app.setGlobalPrefix('api');

@@ -1,0 +1,19 @@
+/** Opaque timer id; only the clock that made it can clear it. */
+export type TimerHandle = unknown;
+
+/**
+ * Time as a side effect. The supervisor never calls the global timers, so its
+ * backoff, startup and stall logic can run on fake time in tests.
+ */
+export interface Clock {
+  /** Milliseconds since the epoch: what snapshots and events report. */
+  now(): number;
+  setTimeout(callback: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};

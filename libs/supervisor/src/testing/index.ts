@@ -1,0 +1,2 @@
+export * from './fake-clock.js';
+export * from './fake-spawner.js';

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `npm test`: install what is missing, then lint, build and run every test tier
+# (unit, integration against real PostgreSQL, end-to-end with real peers and a real browser).
+# Ends with one line "N passed, N failed" adding up all suites.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh test || exit 1
+rm -rf test-artifacts/junit
+status=0
+bash scripts/nx.sh run-many -t lint --output-style=static || status=1
+bash scripts/nx.sh run-many -t build --output-style=static || status=1
+if [ $status -eq 0 ]; then
+  # Not cached: tests talk to real processes and must really run.
+  bash scripts/nx.sh run-many -t test --skip-nx-cache --output-style=static || status=1
+fi
+node scripts/test-summary.mjs || status=1
+exit $status
