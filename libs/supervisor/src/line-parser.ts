@@ -7,6 +7,12 @@ export interface ParsedLine {
    * srt-live-transmit stats). It feeds the stall watchdog and readiness.
    */
   progress?: Readonly<Record<string, string | number>>;
+  /**
+   * The tool said something retrying cannot fix (a codec its output container cannot carry, an
+   * unknown option): when the process then exits it goes to `failed`, not `backoff`, so it does
+   * not loop. `retryNow()`/`start()` still relaunch it once the cause is fixed.
+   */
+  fatal?: boolean;
 }
 
 /**

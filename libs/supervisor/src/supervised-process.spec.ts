@@ -40,6 +40,23 @@ function setup(options: Partial<SupervisedProcessOptions> = {}, stdinHighWaterMa
 }
 
 describe('SupervisedProcess (fake spawner, fake time)', () => {
+  it('fails for good, without a retry timer, when the tool printed a fatal line', async () => {
+    const fatalParser: LineParser = { parse: (line) => (/not currently supported/.test(line) ? { error: line, fatal: true } : undefined) };
+    const { clock, spawner, proc, transitions } = setup({ parser: fatalParser });
+    proc.start();
+    spawner.last.printStderr('Video codec hevc not currently supported in container\n');
+    await spawner.last.exit(1);
+    assert.equal(proc.state, 'failed');
+    assert.equal(proc.snapshot().nextRetryAt, undefined);
+    assert.match(proc.snapshot().lastError ?? '', /hevc not currently supported/);
+    assert.equal(clock.pendingTimers, 0);
+    assert.deepEqual(transitions, ['stopped->starting', 'starting->failed']);
+    proc.retryNow();
+    assert.equal(proc.state, 'starting', 'an operator can still retry by hand');
+    await spawner.last.exit(1);
+    assert.equal(proc.state, 'backoff', 'a later plain failure backs off as usual');
+  });
+
   it('is running once the child stayed alive for startupMs', () => {
     const { clock, spawner, proc, transitions } = setup();
     const t0 = clock.now();

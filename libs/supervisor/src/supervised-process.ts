@@ -1,7 +1,7 @@
 import { Backoff } from './backoff.js';
 import { ChildRun, type ChildRunResult, type ChildRunSettings } from './child-run.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
-import { genericLineParser } from './line-parser.js';
+import { genericLineParser, type LineParser } from './line-parser.js';
 import { OutputLines, safeRedactor } from './output-lines.js';
 import { RingBuffer } from './ring-buffer.js';
 import { defaultSpawner, type ChildExit, type ChildHandle, type Spawner } from './spawner.js';
@@ -43,6 +43,8 @@ export class SupervisedProcess {
   private failures = 0;
   private lastExit: ChildExit = { code: null, signal: null };
   private lastError: { message: string; at: number } | undefined;
+  /** Set when the tool printed a line its parser marks fatal: the exit then fails for good. */
+  private fatalReason: string | undefined;
   private lastProgressAt: number | undefined;
   private progressBytes = 0;
   private stopWaiters: (() => void)[] = [];
@@ -208,7 +210,16 @@ export class SupervisedProcess {
       this.fail(`spawn failed: ${message}`);
       return;
     }
-    const output = new OutputLines(this.options.parser ?? genericLineParser, this.redact, this.options.maxLineLength ?? 500);
+    const toolParser = this.options.parser ?? genericLineParser;
+    this.fatalReason = undefined;
+    const parser: LineParser = {
+      parse: (line) => {
+        const parsed = toolParser.parse(line);
+        if (parsed?.fatal) this.fatalReason ??= parsed.error ?? line;
+        return parsed;
+      },
+    };
+    const output = new OutputLines(parser, this.redact, this.options.maxLineLength ?? 500);
     const run: ChildRun = new ChildRun(child, output, this.settings, this.clock, this.redact, this.stdinStats, {
       ready: () => {
         if (this.run === run && this.stateValue === 'starting') this.setState('running');
@@ -262,8 +273,14 @@ export class SupervisedProcess {
       if (this.orderValue === 'start') this.launch();
       return;
     }
-    const reason = result.failure ?? withDetail(describeExit(result.exit), result.parsedError);
+    const reason = result.failure ?? withDetail(describeExit(result.exit), this.fatalReason ?? result.parsedError);
     this.emitter.emit('exit', { ...base, expected: false, reason });
+    if (this.fatalReason !== undefined && result.failure === undefined) {
+      this.lastError = { message: reason, at };
+      this.nextRetryAt = undefined;
+      this.setState('failed', `${reason} (not retried: retrying cannot fix this)`);
+      return;
+    }
     this.fail(reason);
   }
 
