@@ -101,6 +101,8 @@ function checkOptionValue(protocol: OutputProtocol, name: string, raw: OutputOpt
     return { error: 'option "passphrase" must be 10 to 79 characters long (SRT requirement)' };
   }
   if (name === 'streamid' && text.length > 512) return { error: 'option "streamid" must be at most 512 characters' };
+  // srt-live-transmit splits its URI query on "&" and does not percent-decode values.
+  if ((name === 'passphrase' || name === 'streamid') && /[&\s]/.test(text)) return { error: `option "${name}" must not contain "&" or spaces` };
   if (name === 'localaddr' && !isIpv4(text)) return { error: `option "localaddr" must be an IPv4 address, got "${text}"` };
   if (name === 'adapter' && !isIpv4(text)) return { error: `option "adapter" must be an IPv4 address, got "${text}"` };
   return text;
@@ -136,7 +138,7 @@ export function parseOutputUrl(
     return fail('url', `url "${url}" is not a valid URL`);
   }
   if (parsed.username || parsed.password) return fail('url', 'url must not contain user credentials; use the options instead');
-  if (parsed.hash) return fail('url', 'url must not contain a #fragment');
+  if (parsed.hash) return fail('url', 'url must not contain a #fragment (write a streamid such as #!::r=live in options, or percent-encode # as %23)');
   const host = parsed.hostname;
   if (!host || !isValidHost(host)) return fail('url', `url host "${host}" is not a valid host name or IP address`);
 

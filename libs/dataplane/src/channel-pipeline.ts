@@ -1,0 +1,113 @@
+import type { Egress } from './egress/egress.js';
+import { FanOut } from './fanout/fan-out.js';
+import { ChannelIngest } from './ingest/channel-ingest.js';
+import type { DatagramSourceFactory } from './ingest/datagram-source.js';
+import type { ChannelConfig, ChannelSnapshot, EgressSnapshot, IngestState, InputConfig, OutputConfig } from './types.js';
+
+export interface PipelineDeps {
+  sources: DatagramSourceFactory;
+  createEgress: (config: OutputConfig, onStateChange: (snapshot: EgressSnapshot, reason: string | undefined) => void) => Egress;
+  onIngestState?: (channelId: string, from: IngestState, to: IngestState, detail: string | null) => void;
+  onEgressState?: (channelId: string, snapshot: EgressSnapshot, reason: string | undefined) => void;
+}
+
+interface RunningOutput {
+  /** What requires a restart when it changes (not the display name). */
+  key: string;
+  name: string;
+  egress: Egress;
+}
+
+function outputKey(config: OutputConfig): string {
+  return JSON.stringify([config.protocol, config.url, config.host, config.port, config.path, Object.entries(config.options).sort()]);
+}
+
+function sameInput(a: InputConfig, b: InputConfig): boolean {
+  return a.type === b.type && a.bindIp === b.bindIp && a.port === b.port && a.sourceIp === b.sourceIp && a.interfaceIp === b.interfaceIp;
+}
+
+/**
+ * One running channel: ingest → fan-out → outputs keyed by id. apply() diffs a new desired
+ * configuration against what runs: only outputs whose destination changed are restarted,
+ * added ones start, removed ones stop; the others never notice.
+ */
+export class ChannelPipeline {
+  private readonly fanOut = new FanOut();
+  private readonly ingest: ChannelIngest;
+  private readonly outputs = new Map<string, RunningOutput>();
+  private input: InputConfig;
+
+  constructor(
+    readonly id: string,
+    config: ChannelConfig,
+    private readonly deps: PipelineDeps,
+  ) {
+    this.input = config.input;
+    this.ingest = new ChannelIngest(config.input, (ts) => this.fanOut.push(ts), deps.sources, Date, (from, to, detail) =>
+      deps.onIngestState?.(this.id, from, to, detail),
+    );
+  }
+
+  async start(config: ChannelConfig): Promise<void> {
+    await this.applyOutputs(config.outputs);
+    await this.ingest.start();
+  }
+
+  async apply(config: ChannelConfig): Promise<void> {
+    await this.applyOutputs(config.outputs);
+    if (!sameInput(this.input, config.input)) {
+      this.input = config.input;
+      await this.ingest.reconfigure(config.input);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.ingest.stop();
+    await Promise.all([...this.outputs.keys()].map((id) => this.removeOutput(id)));
+  }
+
+  retryOutput(outputId: string): boolean {
+    const output = this.outputs.get(outputId);
+    output?.egress.retryNow();
+    return output !== undefined;
+  }
+
+  snapshot(): ChannelSnapshot {
+    return {
+      id: this.id,
+      ingest: this.ingest.snapshot(),
+      outputs: [...this.outputs.values()].map((o) => ({ ...o.egress.snapshot(), name: o.name })),
+    };
+  }
+
+  private async applyOutputs(desired: OutputConfig[]): Promise<void> {
+    const wanted = new Map(desired.map((o) => [o.id, o]));
+    const removals: Promise<void>[] = [];
+    for (const id of this.outputs.keys()) if (!wanted.has(id)) removals.push(this.removeOutput(id));
+    await Promise.all(removals);
+    for (const config of desired) {
+      const running = this.outputs.get(config.id);
+      if (running && running.key === outputKey(config)) {
+        running.name = config.name;
+        continue;
+      }
+      if (running) await this.removeOutput(config.id);
+      this.addOutput(config);
+    }
+  }
+
+  private addOutput(config: OutputConfig): void {
+    const egress = this.deps.createEgress(config, (snapshot, reason) => this.deps.onEgressState?.(this.id, snapshot, reason));
+    this.outputs.set(config.id, { key: outputKey(config), name: config.name, egress });
+    egress.start();
+    this.fanOut.add(egress);
+  }
+
+  private async removeOutput(id: string): Promise<void> {
+    const output = this.outputs.get(id);
+    if (!output) return;
+    this.fanOut.remove(id);
+    this.outputs.delete(id);
+    await output.egress.stop();
+  }
+}

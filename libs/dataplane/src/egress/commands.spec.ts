@@ -1,0 +1,63 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseOutputUrl, type OutputProtocol } from '@mld/contracts';
+import type { OutputConfig } from '../types.js';
+import { buildFfmpegRtmpArgs } from './ffmpeg-rtmp-command.js';
+import { outputRedactor } from './redactor.js';
+import { buildSrtLiveTransmitArgs } from './srt-command.js';
+import { ffmpegParser, srtLiveTransmitParser } from './tool-parsers.js';
+
+function config(protocol: OutputProtocol, url: string, options = {}): OutputConfig {
+  const parsed = parseOutputUrl(protocol, url, options);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return { id: 'o1', name: 'out', protocol, url, host: parsed.value.host, port: parsed.value.port, path: parsed.value.path, options: parsed.value.options };
+}
+
+describe('srt-live-transmit arguments', () => {
+  it('relays stdin to an SRT caller, latency in milliseconds as written, 7 TS packets per SRT packet', () => {
+    const args = buildSrtLiveTransmitArgs(config('srt', 'srt://10.0.0.50:9000?latency=2000', { passphrase: 'abcdefghijkl', pbkeylen: 16 }));
+    assert.deepEqual(args, ['-a:no', '-chunk:1316', '-loglevel:warn', 'file://con', 'srt://10.0.0.50:9000?mode=caller&latency=2000&passphrase=abcdefghijkl&pbkeylen=16']);
+  });
+
+  it('listens on every address for srt://:port?mode=listener and passes a streamid as written', () => {
+    const args = buildSrtLiveTransmitArgs(config('srt', 'srt://:9001?mode=listener', { streamid: '#!::r=live/feed,m=publish' }));
+    assert.equal(args.at(-1), 'srt://:9001?mode=listener&streamid=#!::r=live/feed,m=publish');
+  });
+});
+
+describe('FFmpeg RTMP arguments', () => {
+  it('remuxes video and audio only, without transcoding, from stdin', () => {
+    const args = buildFfmpegRtmpArgs(config('rtmp', 'rtmp://a.rtmp.youtube.com/live2/key-123'));
+    const joined = args.join(' ');
+    assert.match(joined, /-f mpegts -i pipe:0 -map 0:v:0 -map 0:a:0\? -c copy -f flv/);
+    assert.doesNotMatch(joined, /0:d|scte/i);
+    assert.equal(args.at(-1), 'rtmp://a.rtmp.youtube.com/live2/key-123');
+  });
+});
+
+describe('outputRedactor', () => {
+  it('hides stream keys, passphrases and stream ids wherever they appear', () => {
+    const rtmp = outputRedactor(config('rtmp', 'rtmp://a.rtmp.youtube.com/live2/key-123'));
+    assert.equal(rtmp('[flv @ 0x1] Failed to connect to rtmp://a.rtmp.youtube.com/live2/key-123'), '[flv @ 0x1] Failed to connect to rtmp://a.rtmp.youtube.com/live2/****');
+    assert.equal(rtmp('key-123 rejected'), '**** rejected');
+    const srt = outputRedactor(config('srt', 'srt://h:1?passphrase=secretsecret', { streamid: 'publish/abc' }));
+    assert.doesNotMatch(srt('srt://h:1?mode=caller&passphrase=secretsecret&streamid=publish/abc'), /secretsecret|publish\/abc/);
+  });
+});
+
+describe('tool line parsers', () => {
+  it('marks codecs FLV cannot carry as fatal', () => {
+    // Lines as FFmpeg 5.1 prints them with -loglevel level+warning.
+    assert.deepEqual(ffmpegParser.parse('[flv @ 0x55] [error] Video codec hevc not compatible with flv'), { error: '[flv @ 0x55] [error] Video codec hevc not compatible with flv', fatal: true });
+    assert.equal(ffmpegParser.parse("[flv @ 0x55] [error] Tag [3][0][0][0] incompatible with output codec id '86016' ([0][0][0][0])")?.fatal, true);
+    assert.equal(ffmpegParser.parse('[mpegts @ 0x1] [warning] Packet corrupt (stream = 0, dts = 1)'), undefined);
+    assert.equal(ffmpegParser.parse('[flv @ 0x55] codec not currently supported in container')?.fatal, true);
+    assert.deepEqual(ffmpegParser.parse('out_time_us=1500000'), { progress: { out_time_us: 1500000 } });
+    assert.equal(ffmpegParser.parse('speed=1.01x'), undefined);
+  });
+
+  it('sees srt-live-transmit connect and fail', () => {
+    assert.deepEqual(srtLiveTransmitParser.parse('SRT target connected'), { progress: { connected: 1 } });
+    assert.ok(srtLiveTransmitParser.parse('ERROR: connection setup failure: connection timed out')?.error);
+  });
+});

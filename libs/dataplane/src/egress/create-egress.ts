@@ -1,0 +1,48 @@
+import type { Spawner } from '@mld/supervisor';
+import type { EgressSnapshot, OutputConfig } from '../types.js';
+import { DEFAULT_TOOLS, type Egress, type ToolPaths } from './egress.js';
+import { buildFfmpegRtmpArgs } from './ffmpeg-rtmp-command.js';
+import { ProcessEgress } from './process-egress.js';
+import { buildSrtLiveTransmitArgs } from './srt-command.js';
+import { ffmpegParser, srtLiveTransmitParser } from './tool-parsers.js';
+import { UdpEgress } from './udp-egress.js';
+
+export interface EgressFactoryOptions {
+  tools?: ToolPaths;
+  spawner?: Spawner;
+  stallTimeoutMs?: { srt?: number; rtmp?: number };
+  onStateChange?: (snapshot: EgressSnapshot, reason: string | undefined) => void;
+}
+
+/** The right egress for the protocol; each output isolated in its own process or socket. */
+export function createEgress(config: OutputConfig, options: EgressFactoryOptions = {}): Egress {
+  const tools = options.tools ?? DEFAULT_TOOLS;
+  switch (config.protocol) {
+    case 'srt':
+      return new ProcessEgress({
+        config,
+        command: tools.srtLiveTransmit,
+        args: buildSrtLiveTransmitArgs(config),
+        parser: srtLiveTransmitParser,
+        connectedPattern: /SRT target connected|Accepted SRT target connection/i,
+        stallTimeoutMs: options.stallTimeoutMs?.srt ?? 10_000,
+        ...(options.spawner ? { spawner: options.spawner } : {}),
+        ...(options.onStateChange ? { onStateChange: options.onStateChange } : {}),
+      });
+    case 'rtmp':
+    case 'rtmps':
+      return new ProcessEgress({
+        config,
+        command: tools.ffmpeg,
+        args: buildFfmpegRtmpArgs(config),
+        parser: ffmpegParser,
+        parseStdout: true,
+        stallTimeoutMs: options.stallTimeoutMs?.rtmp ?? 20_000,
+        ...(options.spawner ? { spawner: options.spawner } : {}),
+        ...(options.onStateChange ? { onStateChange: options.onStateChange } : {}),
+      });
+    case 'udp':
+    case 'rtp':
+      return new UdpEgress(config, options.onStateChange);
+  }
+}

@@ -1,0 +1,20 @@
+import type { TsSink } from '../fanout/fan-out.js';
+import type { EgressSnapshot, OutputConfig } from '../types.js';
+
+/** One output of a channel: takes TS, sends it somewhere, reports how it goes. */
+export interface Egress extends TsSink {
+  readonly config: OutputConfig;
+  start(): void;
+  /** Resolves when everything it started is gone. */
+  stop(): Promise<void>;
+  /** Skips a pending backoff wait (and leaves `failed`). */
+  retryNow(): void;
+  snapshot(): EgressSnapshot;
+}
+
+export interface ToolPaths {
+  srtLiveTransmit: string;
+  ffmpeg: string;
+}
+
+export const DEFAULT_TOOLS: ToolPaths = { srtLiveTransmit: 'srt-live-transmit', ffmpeg: 'ffmpeg' };

@@ -1,0 +1,137 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { isIpv4Multicast } from '@mld/contracts';
+import { RtpPacketizer, TS_PACKET_SIZE } from '@mld/mpegts';
+import { RateMeter } from '../rate-meter.js';
+import type { EgressSnapshot, EgressState, OutputConfig } from '../types.js';
+import type { Egress } from './egress.js';
+
+/** 7 TS packets: the payload size of MediaLive's own UDP/RTP output. */
+const DATAGRAM_TS_BYTES = 7 * TS_PACKET_SIZE;
+/** Bytes handed to the kernel but not yet confirmed sent, before this output drops its own data. */
+const MAX_IN_FLIGHT_BYTES = 2 * 1024 * 1024;
+
+/**
+ * UDP or RTP output sent by the service's own socket: no child process, no copy beyond the
+ * datagram split. RTP gets our own sequence numbers and 90 kHz timestamps (RFC 2250, PT 33).
+ */
+export class UdpEgress implements Egress {
+  readonly id: string;
+  private socket: Socket | undefined;
+  private readonly rtp: RtpPacketizer | undefined;
+  private state: EgressState = 'stopped';
+  private since = Date.now();
+  private startedAt: number | null = null;
+  private lastError: string | null = null;
+  private bytesOut = 0;
+  private droppedBytes = 0;
+  private inFlight = 0;
+  private pending: Buffer | undefined;
+  private readonly meter = new RateMeter(2000);
+  private meterTimer: NodeJS.Timeout | undefined;
+  private readonly clockOrigin = Date.now();
+
+  constructor(
+    readonly config: OutputConfig,
+    private readonly onStateChange?: (snapshot: EgressSnapshot, reason: string | undefined) => void,
+  ) {
+    this.id = config.id;
+    this.rtp = config.protocol === 'rtp' ? new RtpPacketizer() : undefined;
+  }
+
+  start(): void {
+    if (this.socket) return;
+    const socket = createSocket({ type: 'udp4' });
+    this.socket = socket;
+    socket.on('error', (error) => {
+      this.lastError = `socket error: ${error.message}`;
+    });
+    socket.bind(0, () => {
+      try {
+        const ttl = this.config.options['ttl'];
+        const localaddr = this.config.options['localaddr'];
+        if (isIpv4Multicast(this.config.host)) {
+          if (ttl !== undefined) socket.setMulticastTTL(Number(ttl));
+          if (typeof localaddr === 'string') socket.setMulticastInterface(localaddr);
+        } else if (ttl !== undefined) socket.setTTL(Number(ttl));
+        this.setState('running', undefined);
+      } catch (error) {
+        this.lastError = `cannot configure the socket: ${(error as Error).message}`;
+        this.setState('failed', this.lastError);
+      }
+    });
+    this.startedAt = Date.now();
+    this.setState('starting', undefined);
+    this.meterTimer = setInterval(() => this.meter.sample(Date.now(), this.bytesOut), 500);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.meterTimer);
+    const socket = this.socket;
+    this.socket = undefined;
+    this.pending = undefined;
+    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+    this.startedAt = null;
+    this.setState('stopped', undefined);
+  }
+
+  retryNow(): void {
+    if (this.state === 'failed') {
+      void this.stop().then(() => this.start());
+    }
+  }
+
+  accept(ts: Buffer): void {
+    if (this.state !== 'running' || !this.socket) return;
+    // Re-chunk into 1316-byte datagrams whatever the input's datagram size was.
+    let data = this.pending ? Buffer.concat([this.pending, ts]) : ts;
+    this.pending = undefined;
+    while (data.length >= DATAGRAM_TS_BYTES) {
+      this.send(data.subarray(0, DATAGRAM_TS_BYTES));
+      data = data.subarray(DATAGRAM_TS_BYTES);
+    }
+    if (data.length > 0) this.pending = data;
+  }
+
+  snapshot(): EgressSnapshot {
+    return {
+      id: this.id,
+      name: this.config.name,
+      protocol: this.config.protocol,
+      state: this.state,
+      since: this.since,
+      pid: null,
+      restarts: 0,
+      lastError: this.lastError,
+      nextRetryAt: null,
+      startedAt: this.startedAt,
+      connected: null,
+      bytesOut: this.bytesOut,
+      bitrateBps: this.meter.bitsPerSecond(),
+      queueBytes: this.inFlight,
+      droppedBytes: this.droppedBytes,
+    };
+  }
+
+  private send(payload: Buffer): void {
+    if (this.inFlight + payload.length > MAX_IN_FLIGHT_BYTES) {
+      this.droppedBytes += payload.length;
+      return;
+    }
+    const datagram = this.rtp ? this.rtp.packetize(payload, Date.now() - this.clockOrigin) : payload;
+    this.inFlight += payload.length;
+    this.socket!.send(datagram, this.config.port, this.config.host, (error) => {
+      this.inFlight -= payload.length;
+      if (error) {
+        this.droppedBytes += payload.length;
+        this.lastError = `send failed: ${error.message}`;
+      } else this.bytesOut += payload.length;
+    });
+  }
+
+  private setState(to: EgressState, reason: string | undefined): void {
+    if (to === this.state) return;
+    this.state = to;
+    this.since = Date.now();
+    this.onStateChange?.(this.snapshot(), reason);
+  }
+}
