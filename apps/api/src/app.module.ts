@@ -12,6 +12,7 @@ import { dataSourceOptions } from './database/data-source.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { OutputsModule } from './outputs/outputs.module.js';
+import { ProcessModule } from './process/process.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -30,6 +31,7 @@ export class AppModule {
         ConfigModule.forRoot(options.config, options.runtime),
         TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl), migrationsRun: options.config.migrationsRun }),
         EventsModule,
+        ProcessModule,
         AuthModule,
         UsersModule,
         TokensModule,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { installExitHandlers } from '@mld/supervisor';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { startApplication } from './application.js';
 
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Last line of defence: whatever path ends the process, media children are killed with it.
+  installExitHandlers();
   const running = await startApplication(config);
   const logger = new Logger('Main');
   let stopping = false;

@@ -31,6 +31,8 @@ export interface ChannelResponse {
   /** Seed-compatible alias of port. */
   rtp_port: number;
   desired_state: DesiredState;
+  /** What is happening now; null when the channel is not running. */
+  runtime: ChannelRuntime | null;
   output_count: number;
   created_at: string;
   updated_at: string;
@@ -46,6 +48,8 @@ export interface OutputResponse {
   options: OutputOptions;
   enabled: boolean;
   desired_state: DesiredState;
+  /** What is happening now; null when the output is not meant to run (channel stopped, output stopped or disabled). */
+  runtime: OutputRuntime | null;
   secrets_masked: boolean;
   created_at: string;
   updated_at: string;
@@ -106,4 +110,37 @@ export interface HealthResponse {
   version: string;
   uptime_seconds: number;
   database: { status: 'up' | 'down'; embedded: boolean; latency_ms: number | null; error?: string };
+}
+
+/** Live state of a channel's input (absent while the channel is not running). */
+export interface ChannelRuntime {
+  state: 'stopped' | 'starting' | 'no_signal' | 'receiving' | 'error';
+  since: string;
+  error: string | null;
+  datagrams_in: number;
+  bytes_in: number;
+  ts_bytes: number;
+  malformed: number;
+  malformed_reasons: Record<string, number>;
+  rtp: { lost: number; duplicates: number; reordered: number; late: number; resyncs: number; ssrc_changes: number; ssrc: number | null };
+  last_packet_at: string | null;
+  bitrate_bps: number;
+}
+
+/** Live state of an output's process or socket (absent while it is not meant to run). */
+export interface OutputRuntime {
+  state: 'stopped' | 'starting' | 'running' | 'backoff' | 'failed' | 'stopping';
+  since: string;
+  pid: number | null;
+  restarts: number;
+  last_error: string | null;
+  next_retry_at: string | null;
+  started_at: string | null;
+  uptime_seconds: number | null;
+  /** SRT: a peer is connected; null for protocols without that notion. */
+  connected: boolean | null;
+  bytes_out: number;
+  bitrate_bps: number;
+  queue_bytes: number;
+  dropped_bytes: number;
 }

@@ -6,6 +6,7 @@ import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { RequirePermission } from '../auth/permissions.decorator.js';
 import { toChannelResponse } from './channel.presenter.js';
 import { ChannelsService } from './channels.service.js';
+import { PipelinesService } from '../process/pipelines.service.js';
 import { ChannelResponseDto, CreateChannelDto, UpdateChannelDto } from './dto/channel.dto.js';
 
 @ApiTags('channels')
@@ -13,14 +14,17 @@ import { ChannelResponseDto, CreateChannelDto, UpdateChannelDto } from './dto/ch
 @ApiErrors(401, 403)
 @Controller('channels')
 export class ChannelsController {
-  constructor(private readonly channels: ChannelsService) {}
+  constructor(
+    private readonly channels: ChannelsService,
+    private readonly pipelines: PipelinesService,
+  ) {}
 
   @Get()
   @RequirePermission('channel.read')
   @ApiOperation({ summary: 'List channels with their outputs' })
   @ApiResponse({ status: 200, type: [ChannelResponseDto] })
   async list(@CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse[]> {
-    return (await this.channels.list()).map((c) => toChannelResponse(c, principal.role));
+    return (await this.channels.list()).map((c) => toChannelResponse(c, principal.role, this.pipelines));
   }
 
   @Post()
@@ -29,7 +33,7 @@ export class ChannelsController {
   @ApiResponse({ status: 201, type: ChannelResponseDto })
   @ApiErrors(400, 409)
   async create(@Body() body: CreateChannelDto, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
-    return toChannelResponse(await this.channels.create(body, principal.name), principal.role);
+    return toChannelResponse(await this.channels.create(body, principal.name), principal.role, this.pipelines);
   }
 
   @Get(':id')
@@ -37,7 +41,7 @@ export class ChannelsController {
   @ApiResponse({ status: 200, type: ChannelResponseDto })
   @ApiErrors(404)
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
-    return toChannelResponse(await this.channels.get(id), principal.role);
+    return toChannelResponse(await this.channels.get(id), principal.role, this.pipelines);
   }
 
   @Patch(':id')
@@ -46,7 +50,7 @@ export class ChannelsController {
   @ApiResponse({ status: 200, type: ChannelResponseDto })
   @ApiErrors(400, 404, 409)
   async update(@Param('id') id: string, @Body() body: UpdateChannelDto, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
-    return toChannelResponse(await this.channels.update(id, body, principal.name), principal.role);
+    return toChannelResponse(await this.channels.update(id, body, principal.name), principal.role, this.pipelines);
   }
 
   @Delete(':id')
@@ -66,7 +70,7 @@ export class ChannelsController {
   @ApiResponse({ status: 200, type: ChannelResponseDto })
   @ApiErrors(404)
   async start(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
-    return toChannelResponse(await this.channels.setDesiredState(id, 'running', principal.name), principal.role);
+    return toChannelResponse(await this.channels.setDesiredState(id, 'running', principal.name), principal.role, this.pipelines);
   }
 
   @Post(':id/stop')
@@ -76,6 +80,6 @@ export class ChannelsController {
   @ApiResponse({ status: 200, type: ChannelResponseDto })
   @ApiErrors(404)
   async stop(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
-    return toChannelResponse(await this.channels.setDesiredState(id, 'stopped', principal.name), principal.role);
+    return toChannelResponse(await this.channels.setDesiredState(id, 'stopped', principal.name), principal.role, this.pipelines);
   }
 }

@@ -29,6 +29,10 @@ export interface AppConfig {
   migrationsRun: boolean;
   /** Days of audit records kept. */
   auditRetentionDays: number;
+  /** FFmpeg executable (RTMP outputs). */
+  ffmpegPath: string;
+  /** srt-live-transmit executable (SRT outputs). */
+  srtLiveTransmitPath: string;
 }
 
 export class ConfigError extends Error {}
@@ -55,6 +59,12 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
 function optional(env: Env, name: string): string | undefined {
   const raw = env[name];
   return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function executable(env: Env, name: string, fallback: string): string {
+  const value = optional(env, name) ?? fallback;
+  if (!/^[\w./+-]+$/.test(value)) throw new ConfigError(`${name} must be a program name or path without spaces or shell characters, got "${value}"`);
+  return value;
 }
 
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): AppConfig {
@@ -95,6 +105,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     dashboardDir: resolve(cwd, optional(env, 'DASHBOARD_DIR') ?? 'dist/apps/dashboard/browser'),
     migrationsRun: bool(env, 'MIGRATIONS_RUN', true),
     auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 90, 1, 3650),
+    ffmpegPath: executable(env, 'FFMPEG_PATH', 'ffmpeg'),
+    srtLiveTransmitPath: executable(env, 'SRT_LIVE_TRANSMIT_PATH', 'srt-live-transmit'),
   };
 }
 

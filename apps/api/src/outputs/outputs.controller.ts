@@ -7,20 +7,25 @@ import { RequirePermission } from '../auth/permissions.decorator.js';
 import { CreateOutputDto, OutputResponseDto, UpdateOutputDto } from './dto/output.dto.js';
 import { toOutputResponse } from './output.presenter.js';
 import { OutputsService } from './outputs.service.js';
+import { PipelinesService } from '../process/pipelines.service.js';
+import { DomainError } from '../common/domain-error.js';
 
 @ApiTags('outputs')
 @ApiBearerAuth()
 @ApiErrors(401, 403, 404)
 @Controller('channels/:channelId/outputs')
 export class OutputsController {
-  constructor(private readonly outputs: OutputsService) {}
+  constructor(
+    private readonly outputs: OutputsService,
+    private readonly pipelines: PipelinesService,
+  ) {}
 
   @Get()
   @RequirePermission('output.read')
   @ApiOperation({ summary: "List a channel's outputs" })
   @ApiResponse({ status: 200, type: [OutputResponseDto] })
   async list(@Param('channelId') channelId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse[]> {
-    return (await this.outputs.list(channelId)).map((o) => toOutputResponse(o, principal.role));
+    return (await this.outputs.list(channelId)).map((o) => toOutputResponse(o, principal.role, this.pipelines));
   }
 
   @Post()
@@ -32,7 +37,7 @@ export class OutputsController {
   @ApiResponse({ status: 201, type: OutputResponseDto })
   @ApiErrors(400, 409)
   async create(@Param('channelId') channelId: string, @Body() body: CreateOutputDto, @CurrentPrincipal() principal: Principal): Promise<OutputResponse> {
-    return toOutputResponse(await this.outputs.create(channelId, body, principal.name), principal.role);
+    return toOutputResponse(await this.outputs.create(channelId, body, principal.name), principal.role, this.pipelines);
   }
 
   @Post('start-all')
@@ -41,7 +46,7 @@ export class OutputsController {
   @ApiOperation({ summary: 'Master start: want every enabled output of the channel running' })
   @ApiResponse({ status: 200, type: [OutputResponseDto] })
   async startAll(@Param('channelId') channelId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse[]> {
-    return (await this.outputs.setAllDesiredState(channelId, 'running', principal.name)).map((o) => toOutputResponse(o, principal.role));
+    return (await this.outputs.setAllDesiredState(channelId, 'running', principal.name)).map((o) => toOutputResponse(o, principal.role, this.pipelines));
   }
 
   @Post('stop-all')
@@ -50,14 +55,14 @@ export class OutputsController {
   @ApiOperation({ summary: 'Master stop: stop every output of the channel (the input keeps running)' })
   @ApiResponse({ status: 200, type: [OutputResponseDto] })
   async stopAll(@Param('channelId') channelId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse[]> {
-    return (await this.outputs.setAllDesiredState(channelId, 'stopped', principal.name)).map((o) => toOutputResponse(o, principal.role));
+    return (await this.outputs.setAllDesiredState(channelId, 'stopped', principal.name)).map((o) => toOutputResponse(o, principal.role, this.pipelines));
   }
 
   @Get(':outputId')
   @RequirePermission('output.read')
   @ApiResponse({ status: 200, type: OutputResponseDto })
   async get(@Param('channelId') channelId: string, @Param('outputId') outputId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse> {
-    return toOutputResponse(await this.outputs.get(channelId, outputId), principal.role);
+    return toOutputResponse(await this.outputs.get(channelId, outputId), principal.role, this.pipelines);
   }
 
   @Patch(':outputId')
@@ -71,7 +76,7 @@ export class OutputsController {
     @Body() body: UpdateOutputDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<OutputResponse> {
-    return toOutputResponse(await this.outputs.update(channelId, outputId, body, principal.name), principal.role);
+    return toOutputResponse(await this.outputs.update(channelId, outputId, body, principal.name), principal.role, this.pipelines);
   }
 
   @Delete(':outputId')
@@ -90,7 +95,21 @@ export class OutputsController {
   @ApiResponse({ status: 200, type: OutputResponseDto })
   @ApiErrors(409)
   async start(@Param('channelId') channelId: string, @Param('outputId') outputId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse> {
-    return toOutputResponse(await this.outputs.setDesiredState(channelId, outputId, 'running', principal.name), principal.role);
+    return toOutputResponse(await this.outputs.setDesiredState(channelId, outputId, 'running', principal.name), principal.role, this.pipelines);
+  }
+
+  @Post(':outputId/retry')
+  @HttpCode(200)
+  @RequirePermission('output.control')
+  @ApiOperation({ summary: 'Retry now: skip the backoff wait of a failing output (or restart a failed one)' })
+  @ApiResponse({ status: 200, type: OutputResponseDto })
+  @ApiErrors(409)
+  async retry(@Param('channelId') channelId: string, @Param('outputId') outputId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse> {
+    const output = await this.outputs.get(channelId, outputId);
+    if (!this.pipelines.retryOutput(channelId, outputId)) {
+      throw DomainError.conflict(`output "${output.name}" is not running: start its channel and the output first`);
+    }
+    return toOutputResponse(output, principal.role, this.pipelines);
   }
 
   @Post(':outputId/stop')
@@ -99,6 +118,6 @@ export class OutputsController {
   @ApiOperation({ summary: 'Stop this output only' })
   @ApiResponse({ status: 200, type: OutputResponseDto })
   async stop(@Param('channelId') channelId: string, @Param('outputId') outputId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse> {
-    return toOutputResponse(await this.outputs.setDesiredState(channelId, outputId, 'stopped', principal.name), principal.role);
+    return toOutputResponse(await this.outputs.setDesiredState(channelId, outputId, 'stopped', principal.name), principal.role, this.pipelines);
   }
 }

@@ -3,6 +3,7 @@ import { DESIRED_STATES, INPUT_TYPES, type DesiredState, type InputType } from '
 import { IsIn, IsInt, IsIP, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { OptionalNotNull } from '../../common/optional-not-null.js';
 import { OutputResponseDto } from '../../outputs/dto/output.dto.js';
+import { ChannelRuntimeDto } from '../../process/dto/runtime.dto.js';
 
 const NAME_RULE = /^[^\u0000-\u001f\u007f]*\S[^\u0000-\u001f\u007f]*$/;
 
@@ -74,6 +75,7 @@ export class ChannelResponseDto {
   @ApiProperty({ deprecated: true, description: 'Alias of bind_ip' }) rtp_ip!: string;
   @ApiProperty({ deprecated: true, description: 'Alias of port' }) rtp_port!: number;
   @ApiProperty({ enum: DESIRED_STATES, description: 'What the operator asked for; the live state comes with the data plane' }) desired_state!: DesiredState;
+  @ApiProperty({ type: ChannelRuntimeDto, nullable: true, description: 'Live input state; null when the channel is not running' }) runtime!: ChannelRuntimeDto | null;
   @ApiProperty() output_count!: number;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { DESIRED_STATES, OUTPUT_PROTOCOLS, type DesiredState, type OutputOptions, type OutputProtocol, type OutputResponse } from '@mld/contracts';
 import { IsBoolean, IsIn, IsObject, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { OptionalNotNull } from '../../common/optional-not-null.js';
+import { OutputRuntimeDto } from '../../process/dto/runtime.dto.js';
 
 const OPTIONS_DESCRIPTION = [
   'Per-protocol options; the same names may also be given in the URL query.',
@@ -53,6 +54,7 @@ export class OutputResponseDto implements OutputResponse {
   @ApiProperty({ type: 'object', additionalProperties: true }) options!: OutputOptions;
   @ApiProperty() enabled!: boolean;
   @ApiProperty({ enum: DESIRED_STATES }) desired_state!: DesiredState;
+  @ApiProperty({ type: OutputRuntimeDto, nullable: true, description: 'Live state; null when the output is not meant to run' }) runtime!: OutputRuntimeDto | null;
   @ApiProperty({ description: 'true when url/options were masked for your role' }) secrets_masked!: boolean;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;

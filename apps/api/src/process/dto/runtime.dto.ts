@@ -1,0 +1,42 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { ChannelRuntime, OutputRuntime } from '@mld/contracts';
+
+export class RtpCountersDto {
+  @ApiProperty({ description: 'Sequence numbers never received (gap not filled within the reorder window)' }) lost!: number;
+  @ApiProperty() duplicates!: number;
+  @ApiProperty({ description: 'Arrived out of order but in time to be put back in order' }) reordered!: number;
+  @ApiProperty({ description: 'Arrived after their gap was given up; dropped' }) late!: number;
+  @ApiProperty() resyncs!: number;
+  @ApiProperty() ssrc_changes!: number;
+  @ApiProperty({ nullable: true, type: Number }) ssrc!: number | null;
+}
+
+export class ChannelRuntimeDto implements ChannelRuntime {
+  @ApiProperty({ enum: ['stopped', 'starting', 'no_signal', 'receiving', 'error'] }) state!: ChannelRuntime['state'];
+  @ApiProperty({ format: 'date-time' }) since!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Why the input is not receiving (bind failure, wrong input type...)' }) error!: string | null;
+  @ApiProperty() datagrams_in!: number;
+  @ApiProperty() bytes_in!: number;
+  @ApiProperty({ description: 'MPEG-TS bytes handed to the outputs' }) ts_bytes!: number;
+  @ApiProperty({ description: 'Datagrams dropped because they were not RTP/MPEG-TS' }) malformed!: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) malformed_reasons!: Record<string, number>;
+  @ApiProperty({ type: RtpCountersDto }) rtp!: RtpCountersDto;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) last_packet_at!: string | null;
+  @ApiProperty() bitrate_bps!: number;
+}
+
+export class OutputRuntimeDto implements OutputRuntime {
+  @ApiProperty({ enum: ['stopped', 'starting', 'running', 'backoff', 'failed', 'stopping'] }) state!: OutputRuntime['state'];
+  @ApiProperty({ format: 'date-time' }) since!: string;
+  @ApiProperty({ nullable: true, type: Number }) pid!: number | null;
+  @ApiProperty() restarts!: number;
+  @ApiProperty({ nullable: true, type: String, description: "Human-readable, from the tool's own output; secrets masked" }) last_error!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the next automatic retry happens (state backoff)' }) next_retry_at!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) started_at!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) uptime_seconds!: number | null;
+  @ApiProperty({ nullable: true, type: Boolean, description: 'SRT: a peer is connected' }) connected!: boolean | null;
+  @ApiProperty() bytes_out!: number;
+  @ApiProperty() bitrate_bps!: number;
+  @ApiProperty({ description: 'Bytes waiting for this output (bounded)' }) queue_bytes!: number;
+  @ApiProperty({ description: 'Bytes this output dropped because it could not keep up' }) dropped_bytes!: number;
+}

@@ -1,0 +1,86 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { ChannelRuntime, OutputRuntime } from '@mld/contracts';
+import { createEgress, DataPlane, udpDatagramSourceFactory, type EgressSnapshot } from '@mld/dataplane';
+import { DataSource } from 'typeorm';
+import { ChannelEntity } from '../channels/channel.entity.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { DomainEvents } from '../events/domain-events.js';
+import { toChannelConfig } from './pipeline-config.js';
+import { toChannelRuntime, toOutputRuntime } from './runtime.presenter.js';
+
+/**
+ * Keeps the data plane equal to the persisted desired state: at boot for every channel, then
+ * for each channel a domain event names. The data plane itself knows nothing of Nest or SQL.
+ */
+@Injectable()
+export class PipelinesService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Pipelines');
+  private readonly dataPlane: DataPlane;
+  private readonly unsubscribe: Array<() => void> = [];
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: DomainEvents,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.dataPlane = new DataPlane({
+      sources: udpDatagramSourceFactory,
+      createEgress: (output, onStateChange) =>
+        createEgress(output, { tools: { ffmpeg: config.ffmpegPath, srtLiveTransmit: config.srtLiveTransmitPath }, onStateChange }),
+      onIngestState: (channelId, from, to, detail) => this.logger.log(`channel ${channelId} input ${from} → ${to}${detail ? `: ${detail}` : ''}`),
+      onEgressState: (channelId, snapshot, reason) => this.logEgress(channelId, snapshot, reason),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const name of ['channel.changed', 'channel.deleted'] as const) {
+      this.unsubscribe.push(this.events.subscribe(name, ({ channelId }) => void this.reconcile(channelId)));
+    }
+    for (const name of ['output.changed', 'output.deleted'] as const) {
+      this.unsubscribe.push(this.events.subscribe(name, ({ channelId }) => void this.reconcile(channelId)));
+    }
+    // Resume what should be running; not awaited, so the API answers while pipelines start.
+    const channels = await this.dataSource.getRepository(ChannelEntity).find({ where: { desiredState: 'running' }, select: { id: true } });
+    if (channels.length > 0) this.logger.log(`resuming ${channels.length} channel(s) that should be running`);
+    for (const { id } of channels) void this.reconcile(id);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.unsubscribe.splice(0).forEach((off) => off());
+    await this.dataPlane.close();
+  }
+
+  /** Applies the persisted desired state of one channel. Never throws. */
+  async reconcile(channelId: string): Promise<void> {
+    try {
+      const channel = await this.dataSource.getRepository(ChannelEntity).findOne({ where: { id: channelId }, relations: { outputs: true } });
+      if (!channel) return await this.dataPlane.apply(channelId, null);
+      const { config, skipped } = toChannelConfig(channel);
+      for (const s of skipped) this.logger.warn(`output ${s.outputId} not started: ${s.reason}`);
+      await this.dataPlane.apply(channelId, config);
+    } catch (error) {
+      this.logger.error(`could not apply channel ${channelId}: ${(error as Error).message}`);
+    }
+  }
+
+  channelRuntime(channelId: string): ChannelRuntime | null {
+    const snapshot = this.dataPlane.snapshot(channelId);
+    return snapshot ? toChannelRuntime(snapshot.ingest) : null;
+  }
+
+  outputRuntime(channelId: string, outputId: string): OutputRuntime | null {
+    const output = this.dataPlane.snapshot(channelId)?.outputs.find((o) => o.id === outputId);
+    return output ? toOutputRuntime(output) : null;
+  }
+
+  retryOutput(channelId: string, outputId: string): boolean {
+    return this.dataPlane.retryOutput(channelId, outputId);
+  }
+
+  private logEgress(channelId: string, snapshot: EgressSnapshot, reason: string | undefined): void {
+    const message = `channel ${channelId} output "${snapshot.name}" (${snapshot.protocol}) → ${snapshot.state}${reason ? `: ${reason}` : ''}`;
+    if (snapshot.state === 'backoff' || snapshot.state === 'failed') this.logger.warn(message);
+    else this.logger.log(message);
+  }
+}
