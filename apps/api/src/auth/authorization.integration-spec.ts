@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChannelWithOutputsResponse, CreatedApiTokenResponse, ErrorResponse, OutputResponse, Role } from '@mld/contracts';
-import { startTestApp, tokenForRole, type TestApp } from '../testing/test-app.js';
+import { freeUdpPort, startTestApp, tokenForRole, type TestApp } from '../testing/test-app.js';
 
 type Access = 'public' | 'any' | Role;
 
@@ -24,7 +24,7 @@ describe('authorization: every route × every role (real PostgreSQL)', () => {
 
   const newChannel = async (): Promise<ChannelWithOutputsResponse> => {
     seq += 1;
-    const result = await app.request<ChannelWithOutputsResponse>('POST', '/api/channels', { token: admin, body: { name: `matrix-${seq}`, bind_ip: '127.0.0.1', port: 20000 + seq } });
+    const result = await app.request<ChannelWithOutputsResponse>('POST', '/api/channels', { token: admin, body: { name: `matrix-${seq}`, bind_ip: '127.0.0.1', port: await freeUdpPort() } });
     return result.body;
   };
   const newOutput = async (): Promise<OutputResponse & { channel: string }> => {
@@ -104,7 +104,7 @@ describe('authorization: every route × every role (real PostgreSQL)', () => {
   it('masks stream keys and passphrases for viewers, shows them to operators', async () => {
     const channel = await newChannel();
     await app.request('POST', `/api/channels/${channel.id}/outputs`, { token: admin, body: { protocol: 'rtmp', url: 'rtmp://a.rtmp.youtube.com/live2/abcd-efgh-ijkl' } });
-    await app.request('POST', `/api/channels/${channel.id}/outputs`, { token: admin, body: { protocol: 'srt', url: 'srt://10.0.0.1:9000?passphrase=supersecret123', options: { streamid: 'publish/key-987' } } });
+    await app.request('POST', `/api/channels/${channel.id}/outputs`, { token: admin, body: { protocol: 'srt', url: 'srt://127.0.0.1:9?passphrase=supersecret123', options: { streamid: 'publish/key-987' } } });
     const viewerView = await app.request<ChannelWithOutputsResponse>('GET', `/api/channels/${channel.id}`, { token: tokens.viewer });
     const text = JSON.stringify(viewerView.body);
     for (const secret of ['abcd-efgh-ijkl', 'supersecret123', 'key-987']) assert.ok(!text.includes(secret), `viewer sees ${secret}`);
@@ -170,7 +170,7 @@ describe('authorization: every route × every role (real PostgreSQL)', () => {
 
   it('audits every change with who made it and never stores a secret', async () => {
     const channel = await newChannel();
-    await app.request('POST', `/api/channels/${channel.id}/outputs`, { token: tokens.operator, body: { protocol: 'srt', url: 'srt://10.0.0.9:9000?passphrase=audit-secret-42' } });
+    await app.request('POST', `/api/channels/${channel.id}/outputs`, { token: tokens.operator, body: { protocol: 'srt', url: 'srt://127.0.0.1:9?passphrase=audit-secret-42' } });
     await app.request('POST', '/api/users', { token: admin, body: { username: 'audited', password: 'audit-password-77', role: 'viewer' } });
     const audit = await app.request<Array<{ actor_name: string; path: string; status_code: number; details: unknown }>>('GET', '/api/audit?limit=500', { token: admin });
     assert.equal(audit.status, 200);

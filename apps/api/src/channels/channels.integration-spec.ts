@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChannelWithOutputsResponse, ErrorResponse, OutputResponse } from '@mld/contracts';
-import { startTestApp, type TestApp } from '../testing/test-app.js';
+import { freeUdpPort, startTestApp, type TestApp } from '../testing/test-app.js';
 
 describe('channels and outputs API (real PostgreSQL)', () => {
   let app: TestApp;
@@ -20,11 +20,13 @@ describe('channels and outputs API (real PostgreSQL)', () => {
     assert.equal(health.status, 200);
     assert.equal(health.body.database.status, 'up');
 
-    const created = await post<ChannelWithOutputsResponse>('/api/channels', { name: 'seed-channel', rtp_ip: '0.0.0.0', rtp_port: 5000 });
+    // The seed's shape, on loopback addresses and a free port: starting the channel really binds it.
+    const [inPort, outPort] = [await freeUdpPort(), await freeUdpPort()];
+    const created = await post<ChannelWithOutputsResponse>('/api/channels', { name: 'seed-channel', rtp_ip: '127.0.0.1', rtp_port: inPort });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    assert.equal(created.body.rtp_ip, '0.0.0.0');
-    assert.equal(created.body.rtp_port, 5000);
-    assert.equal(created.body.bind_ip, '0.0.0.0');
+    assert.equal(created.body.rtp_ip, '127.0.0.1');
+    assert.equal(created.body.rtp_port, inPort);
+    assert.equal(created.body.bind_ip, '127.0.0.1');
     assert.equal(created.body.input_type, 'rtp');
     assert.equal(created.body.desired_state, 'stopped');
     const id = created.body.id;
@@ -33,7 +35,7 @@ describe('channels and outputs API (real PostgreSQL)', () => {
     assert.equal(list.status, 200);
     assert.ok(list.body.some((c) => c.id === id));
 
-    const output = await post<OutputResponse>(`/api/channels/${id}/outputs`, { protocol: 'srt', url: 'srt://10.0.0.50:9000?latency=2000' });
+    const output = await post<OutputResponse>(`/api/channels/${id}/outputs`, { protocol: 'srt', url: `srt://127.0.0.1:${outPort}?latency=2000` });
     assert.equal(output.status, 201, JSON.stringify(output.body));
     assert.equal(output.body.protocol, 'srt');
     assert.equal(output.body.channel_id, id);
@@ -42,6 +44,8 @@ describe('channels and outputs API (real PostgreSQL)', () => {
     const started = await post<ChannelWithOutputsResponse>(`/api/channels/${id}/start`, undefined);
     assert.equal(started.status, 200);
     assert.equal(started.body.desired_state, 'running');
+    assert.ok(started.body.runtime, 'a started channel reports its live state');
+    assert.ok(['starting', 'no_signal'].includes(started.body.runtime.state), started.body.runtime.state);
     const stopped = await post<ChannelWithOutputsResponse>(`/api/channels/${id}/stop`, undefined);
     assert.equal(stopped.body.desired_state, 'stopped');
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelWithOutputsResponse } from '@mld/contracts';
 import { DataSource } from 'typeorm';
-import { startTestApp } from '../testing/test-app.js';
+import { freeUdpPort, startTestApp } from '../testing/test-app.js';
 import { createDataSource } from './data-source.js';
 
 describe('persistence on the embedded PostgreSQL', () => {
@@ -17,8 +17,9 @@ describe('persistence on the embedded PostgreSQL', () => {
     dirs.push(dataDir);
     const first = await startTestApp({}, dataDir);
     const token = await first.login();
-    const channel = (await first.request<ChannelWithOutputsResponse>('POST', '/api/channels', { token, body: { name: 'survivor', rtp_ip: '0.0.0.0', rtp_port: 5000 } })).body;
-    await first.request('POST', `/api/channels/${channel.id}/outputs`, { token, body: { protocol: 'srt', url: 'srt://10.0.0.50:9000?latency=200' } });
+    const [inPort, outPort] = [await freeUdpPort(), await freeUdpPort()];
+    const channel = (await first.request<ChannelWithOutputsResponse>('POST', '/api/channels', { token, body: { name: 'survivor', rtp_ip: '127.0.0.1', rtp_port: inPort } })).body;
+    await first.request('POST', `/api/channels/${channel.id}/outputs`, { token, body: { protocol: 'srt', url: `srt://127.0.0.1:${outPort}?latency=200` } });
     await first.request('POST', `/api/channels/${channel.id}/start`, { token });
     await first.request('POST', '/api/users', { token, body: { username: 'kept', password: 'kept-password', role: 'operator' } });
     await first.close({ keepData: true });
@@ -31,7 +32,7 @@ describe('persistence on the embedded PostgreSQL', () => {
       assert.equal(list.body.length, 1);
       assert.equal(list.body[0]!.name, 'survivor');
       assert.equal(list.body[0]!.desired_state, 'running');
-      assert.equal(list.body[0]!.outputs[0]!.url, 'srt://10.0.0.50:9000?latency=200');
+      assert.equal(list.body[0]!.outputs[0]!.url, `srt://127.0.0.1:${outPort}?latency=200`);
       await second.login('kept', 'kept-password');
     } finally {
       await second.close({ keepData: true });

@@ -83,3 +83,13 @@ export async function tokenForRole(app: TestApp, adminToken: string, role: 'view
   if (created.status !== 201) throw new Error(`cannot create ${role}: ${created.status} ${JSON.stringify(created.body)}`);
   return app.login(username, password);
 }
+
+/** A UDP port nobody uses right now, so a started channel never collides with a running service. */
+export async function freeUdpPort(): Promise<number> {
+  const { createSocket } = await import('node:dgram');
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  const port = socket.address().port;
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
