@@ -9,6 +9,7 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import type { RuntimeInfo } from './config/runtime-info.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { EventLogModule } from './event-log/event-log.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { OutputsModule } from './outputs/outputs.module.js';
@@ -31,6 +32,7 @@ export class AppModule {
         ConfigModule.forRoot(options.config, options.runtime),
         TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl), migrationsRun: options.config.migrationsRun }),
         EventsModule,
+        EventLogModule,
         ProcessModule,
         AuthModule,
         UsersModule,

@@ -144,3 +144,44 @@ export interface OutputRuntime {
   queue_bytes: number;
   dropped_bytes: number;
 }
+
+/** Every kind of entry in the event log, `domain.verb`. */
+export const EVENT_TYPES = [
+  'channel.started',
+  'channel.stopped',
+  'output.started',
+  'output.stopped',
+  'config.changed',
+  'output.running',
+  'output.failed',
+  'output.stalled',
+  'output.recovered',
+  'input.lost',
+  'input.restored',
+  'input.error',
+  'channel.scte35_cue',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+export type EventSeverity = 'info' | 'warning' | 'error';
+
+export interface EventRecord {
+  /** Monotonic; use as the cursor (`before`) for the next page. */
+  id: string;
+  at: string;
+  type: EventType;
+  severity: EventSeverity;
+  channel_id: string | null;
+  channel_name: string | null;
+  output_id: string | null;
+  output_name: string | null;
+  /** Who caused it (user name or token:name); null for what the system saw by itself. */
+  actor: string | null;
+  message: string;
+  details: Record<string, unknown> | null;
+}
+
+export interface EventPage {
+  events: EventRecord[];
+  /** Pass as `before` to get the next (older) page; null when there is none. */
+  next_cursor: string | null;
+}

@@ -23,11 +23,12 @@ export const PERMISSIONS = [
   'token.read',
   'token.write',
   'audit.read',
+  'event.read',
   'system.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const VIEWER: readonly Permission[] = ['channel.read', 'output.read', 'system.read'];
+const VIEWER: readonly Permission[] = ['channel.read', 'output.read', 'event.read', 'system.read'];
 const OPERATOR: readonly Permission[] = [
   ...VIEWER,
   'channel.control',

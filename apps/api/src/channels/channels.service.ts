@@ -42,12 +42,12 @@ export class ChannelsService {
       await this.assertInputFree(repo, input.value);
       return repo.save(repo.create({ name: fields.name, description: fields.description ?? '', desiredState: 'stopped', ...input.value }));
     });
-    this.events.publish('channel.changed', { channelId: saved.id, actor });
+    this.events.publish('channel.changed', { channelId: saved.id, name: saved.name, change: 'created', actor });
     return this.get(saved.id);
   }
 
   async update(id: string, fields: ChannelFields, actor: string): Promise<ChannelEntity> {
-    await this.dataSource.transaction(async (manager) => {
+    const name = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['channels']);
       const repo = manager.getRepository(ChannelEntity);
       const channel = isUuid(id) ? await repo.findOneBy({ id }) : null;
@@ -60,8 +60,9 @@ export class ChannelsService {
       if (fields.name !== undefined) channel.name = fields.name;
       if (fields.description !== undefined) channel.description = fields.description;
       await repo.save(channel);
+      return channel.name;
     });
-    this.events.publish('channel.changed', { channelId: id, actor });
+    this.events.publish('channel.changed', { channelId: id, name, change: 'updated', actor });
     return this.get(id);
   }
 
@@ -69,7 +70,7 @@ export class ChannelsService {
     const channel = await this.get(id);
     if (channel.desiredState !== desiredState) {
       await this.repo.update({ id: channel.id }, { desiredState });
-      this.events.publish('channel.changed', { channelId: channel.id, actor });
+      this.events.publish('channel.changed', { channelId: channel.id, name: channel.name, change: desiredState === 'running' ? 'started' : 'stopped', actor });
     }
     return this.get(id);
   }
@@ -78,7 +79,7 @@ export class ChannelsService {
   async remove(id: string, actor: string): Promise<void> {
     const channel = await this.get(id);
     await this.repo.delete({ id: channel.id });
-    this.events.publish('channel.deleted', { channelId: channel.id, actor });
+    this.events.publish('channel.deleted', { channelId: channel.id, name: channel.name, change: 'deleted', actor });
   }
 
   private async assertNameFree(repo: Repository<ChannelEntity>, name: string, exceptId?: string): Promise<void> {

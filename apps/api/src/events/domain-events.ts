@@ -5,11 +5,38 @@ import { EventEmitter } from 'node:events';
  * In-process bus for what happened in the domain. Services publish; the data plane and the
  * socket gateway subscribe. Nothing here knows about HTTP or sockets.
  */
+/** What an operator (or token) changed: `started`/`stopped` are changes of the desired state. */
+export type ConfigChange = 'created' | 'updated' | 'started' | 'stopped' | 'deleted';
+
+/** Live state transitions reported by the data plane (snapshots in the dataplane's own shape). */
+export interface OutputStateEvent {
+  channelId: string;
+  channelName: string;
+  outputId: string;
+  outputName: string;
+  protocol: string;
+  from: string;
+  to: string;
+  reason: string | undefined;
+  nextRetryAt: number | null;
+  restarts: number;
+}
+
+export interface InputStateEvent {
+  channelId: string;
+  channelName: string;
+  from: string;
+  to: string;
+  detail: string | null;
+}
+
 export interface DomainEventMap {
-  'channel.changed': { channelId: string; actor: string };
-  'channel.deleted': { channelId: string; actor: string };
-  'output.changed': { channelId: string; outputId: string; actor: string };
-  'output.deleted': { channelId: string; outputId: string; actor: string };
+  'runtime.output_state': OutputStateEvent;
+  'runtime.input_state': InputStateEvent;
+  'channel.changed': { channelId: string; name: string; change: ConfigChange; actor: string };
+  'channel.deleted': { channelId: string; name: string; change: 'deleted'; actor: string };
+  'output.changed': { channelId: string; outputId: string; name: string; change: ConfigChange; actor: string };
+  'output.deleted': { channelId: string; outputId: string; name: string; change: 'deleted'; actor: string };
 }
 
 @Injectable()

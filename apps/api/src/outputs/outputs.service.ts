@@ -49,12 +49,12 @@ export class OutputsService {
         repo.create({ channelId: channel.id, name, protocol: fields.protocol, url: fields.url, options: fields.options ?? {}, enabled: fields.enabled ?? true, desiredState: 'running' }),
       );
     });
-    this.events.publish('output.changed', { channelId, outputId: saved.id, actor });
+    this.events.publish('output.changed', { channelId, outputId: saved.id, name: saved.name, change: 'created', actor });
     return this.get(channelId, saved.id);
   }
 
   async update(channelId: string, outputId: string, fields: OutputFields, actor: string): Promise<OutputEntity> {
-    await this.dataSource.transaction(async (manager) => {
+    const name = await this.dataSource.transaction(async (manager) => {
       await this.channel(manager, channelId, true);
       const repo = manager.getRepository(OutputEntity);
       const output = isUuid(outputId) ? await repo.findOneBy({ id: outputId, channelId }) : null;
@@ -66,15 +66,16 @@ export class OutputsService {
       if (fields.name !== undefined && fields.name !== output.name) await this.assertNameFree(manager, channelId, fields.name, output.id);
       Object.assign(output, { protocol, url, options, name: fields.name ?? output.name, enabled: fields.enabled ?? output.enabled });
       await repo.save(output);
+      return output.name;
     });
-    this.events.publish('output.changed', { channelId, outputId, actor });
+    this.events.publish('output.changed', { channelId, outputId, name, change: 'updated', actor });
     return this.get(channelId, outputId);
   }
 
   async remove(channelId: string, outputId: string, actor: string): Promise<void> {
     const output = await this.get(channelId, outputId);
     await this.dataSource.getRepository(OutputEntity).delete({ id: output.id });
-    this.events.publish('output.deleted', { channelId, outputId: output.id, actor });
+    this.events.publish('output.deleted', { channelId, outputId: output.id, name: output.name, change: 'deleted', actor });
   }
 
   async setDesiredState(channelId: string, outputId: string, desiredState: DesiredState, actor: string): Promise<OutputEntity> {
@@ -84,7 +85,7 @@ export class OutputsService {
     }
     if (output.desiredState !== desiredState) {
       await this.dataSource.getRepository(OutputEntity).update({ id: output.id }, { desiredState });
-      this.events.publish('output.changed', { channelId, outputId: output.id, actor });
+      this.events.publish('output.changed', { channelId, outputId: output.id, name: output.name, change: desiredState === 'running' ? 'started' : 'stopped', actor });
     }
     return this.get(channelId, outputId);
   }
@@ -95,7 +96,7 @@ export class OutputsService {
     for (const output of outputs) {
       if (!output.enabled || output.desiredState === desiredState) continue;
       await this.dataSource.getRepository(OutputEntity).update({ id: output.id }, { desiredState });
-      this.events.publish('output.changed', { channelId, outputId: output.id, actor });
+      this.events.publish('output.changed', { channelId, outputId: output.id, name: output.name, change: desiredState === 'running' ? 'started' : 'stopped', actor });
     }
     return this.list(channelId);
   }

@@ -18,6 +18,10 @@ export class PipelinesService implements OnApplicationBootstrap, BeforeApplicati
   private readonly logger = new Logger('Pipelines');
   private readonly dataPlane: DataPlane;
   private readonly unsubscribe: Array<() => void> = [];
+  /** Channel names for log lines and events (the data plane knows ids). */
+  private readonly names = new Map<string, string>();
+  /** Last state seen per output, to report transitions with their origin. */
+  private readonly outputStates = new Map<string, string>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -28,8 +32,12 @@ export class PipelinesService implements OnApplicationBootstrap, BeforeApplicati
       sources: udpDatagramSourceFactory,
       createEgress: (output, onStateChange) =>
         createEgress(output, { tools: { ffmpeg: config.ffmpegPath, srtLiveTransmit: config.srtLiveTransmitPath }, onStateChange }),
-      onIngestState: (channelId, from, to, detail) => this.logger.log(`channel ${channelId} input ${from} → ${to}${detail ? `: ${detail}` : ''}`),
-      onEgressState: (channelId, snapshot, reason) => this.logEgress(channelId, snapshot, reason),
+      onIngestState: (channelId, from, to, detail) => {
+        const channelName = this.names.get(channelId) ?? channelId;
+        this.logger.log(`channel "${channelName}" input ${from} → ${to}${detail ? `: ${detail}` : ''}`);
+        this.events.publish('runtime.input_state', { channelId, channelName, from, to, detail });
+      },
+      onEgressState: (channelId, snapshot, reason) => this.onEgressState(channelId, snapshot, reason),
     });
   }
 
@@ -55,7 +63,11 @@ export class PipelinesService implements OnApplicationBootstrap, BeforeApplicati
   async reconcile(channelId: string): Promise<void> {
     try {
       const channel = await this.dataSource.getRepository(ChannelEntity).findOne({ where: { id: channelId }, relations: { outputs: true } });
-      if (!channel) return await this.dataPlane.apply(channelId, null);
+      if (!channel) {
+        this.names.delete(channelId);
+        return await this.dataPlane.apply(channelId, null);
+      }
+      this.names.set(channelId, channel.name);
       const { config, skipped } = toChannelConfig(channel);
       for (const s of skipped) this.logger.warn(`output ${s.outputId} not started: ${s.reason}`);
       await this.dataPlane.apply(channelId, config);
@@ -78,9 +90,25 @@ export class PipelinesService implements OnApplicationBootstrap, BeforeApplicati
     return this.dataPlane.retryOutput(channelId, outputId);
   }
 
-  private logEgress(channelId: string, snapshot: EgressSnapshot, reason: string | undefined): void {
-    const message = `channel ${channelId} output "${snapshot.name}" (${snapshot.protocol}) → ${snapshot.state}${reason ? `: ${reason}` : ''}`;
+  private onEgressState(channelId: string, snapshot: EgressSnapshot, reason: string | undefined): void {
+    const channelName = this.names.get(channelId) ?? channelId;
+    const from = this.outputStates.get(snapshot.id) ?? 'stopped';
+    this.outputStates.set(snapshot.id, snapshot.state);
+    if (snapshot.state === 'stopped') this.outputStates.delete(snapshot.id);
+    const message = `channel "${channelName}" output "${snapshot.name}" (${snapshot.protocol}) ${from} → ${snapshot.state}${reason ? `: ${reason}` : ''}`;
     if (snapshot.state === 'backoff' || snapshot.state === 'failed') this.logger.warn(message);
     else this.logger.log(message);
+    this.events.publish('runtime.output_state', {
+      channelId,
+      channelName,
+      outputId: snapshot.id,
+      outputName: snapshot.name,
+      protocol: snapshot.protocol,
+      from,
+      to: snapshot.state,
+      reason,
+      nextRetryAt: snapshot.nextRetryAt,
+      restarts: snapshot.restarts,
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { Initial1795613207164 } from './1795613207164-initial.js';
+import { EventLog1795614525437 } from './1795614525437-event-log.js';
 
 // Every migration, oldest first. New ones: `npm run migration:generate -- --name=<PascalName>`, then list them here.
-export const MIGRATIONS = [Initial1795613207164];
+export const MIGRATIONS = [Initial1795613207164, EventLog1795614525437];

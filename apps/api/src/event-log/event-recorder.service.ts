@@ -1,0 +1,89 @@
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DomainEvents, type InputStateEvent, type OutputStateEvent } from '../events/domain-events.js';
+import { EventLogService } from './event-log.service.js';
+
+/**
+ * Turns what happens (operator changes, data-plane transitions) into event-log entries an
+ * operator can read: "output X failed: connection refused; retrying at ...", "input lost".
+ */
+@Injectable()
+export class EventRecorderService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly unsubscribe: Array<() => void> = [];
+  /** Outputs whose last transition was a failure: their next "running" is a recovery. */
+  private readonly failing = new Set<string>();
+  /** Channels whose input was lost: their next "receiving" is a restoration. */
+  private readonly inputLost = new Set<string>();
+
+  constructor(
+    private readonly bus: DomainEvents,
+    private readonly log: EventLogService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.unsubscribe.push(
+      this.bus.subscribe('channel.changed', (e) => {
+        if (e.change === 'started' || e.change === 'stopped') {
+          void this.log.record({ type: `channel.${e.change}`, channelId: e.channelId, channelName: e.name, actor: e.actor, message: `channel "${e.name}" ${e.change} by ${e.actor}` });
+        } else {
+          void this.log.record({ type: 'config.changed', channelId: e.channelId, channelName: e.name, actor: e.actor, message: `channel "${e.name}" ${e.change} by ${e.actor}`, details: { entity: 'channel', change: e.change } });
+        }
+      }),
+      this.bus.subscribe('channel.deleted', (e) =>
+        void this.log.record({ type: 'config.changed', channelId: e.channelId, channelName: e.name, actor: e.actor, message: `channel "${e.name}" deleted by ${e.actor}`, details: { entity: 'channel', change: 'deleted' } }),
+      ),
+      this.bus.subscribe('output.changed', (e) => {
+        const base = { channelId: e.channelId, outputId: e.outputId, outputName: e.name, actor: e.actor };
+        if (e.change === 'started' || e.change === 'stopped') void this.log.record({ ...base, type: `output.${e.change}`, message: `output "${e.name}" ${e.change} by ${e.actor}` });
+        else void this.log.record({ ...base, type: 'config.changed', message: `output "${e.name}" ${e.change} by ${e.actor}`, details: { entity: 'output', change: e.change } });
+      }),
+      this.bus.subscribe('output.deleted', (e) =>
+        void this.log.record({ type: 'config.changed', channelId: e.channelId, outputId: e.outputId, outputName: e.name, actor: e.actor, message: `output "${e.name}" deleted by ${e.actor}`, details: { entity: 'output', change: 'deleted' } }),
+      ),
+      this.bus.subscribe('runtime.output_state', (e) => this.onOutputState(e)),
+      this.bus.subscribe('runtime.input_state', (e) => this.onInputState(e)),
+    );
+  }
+
+  onApplicationShutdown(): void {
+    this.unsubscribe.splice(0).forEach((off) => off());
+  }
+
+  private onOutputState(e: OutputStateEvent): void {
+    const base = { channelId: e.channelId, channelName: e.channelName, outputId: e.outputId, outputName: e.outputName };
+    const who = `output "${e.outputName}" (${e.protocol})`;
+    if (e.to === 'running') {
+      const recovered = this.failing.delete(e.outputId);
+      void this.log.record({ ...base, type: recovered ? 'output.recovered' : 'output.running', message: recovered ? `${who} recovered after ${e.restarts} restart(s)` : `${who} running` });
+    } else if (e.to === 'backoff') {
+      this.failing.add(e.outputId);
+      const stalled = e.reason?.startsWith('stalled') ?? false;
+      const retry = e.nextRetryAt ? `; retrying at ${new Date(e.nextRetryAt).toISOString()}` : '';
+      void this.log.record({
+        ...base,
+        type: stalled ? 'output.stalled' : 'output.failed',
+        severity: stalled ? 'warning' : 'error',
+        message: `${who} ${stalled ? 'stalled' : 'failed'}: ${e.reason ?? 'unknown reason'}${retry}`,
+        details: { reason: e.reason ?? null, next_retry_at: e.nextRetryAt ? new Date(e.nextRetryAt).toISOString() : null, restarts: e.restarts },
+      });
+    } else if (e.to === 'failed') {
+      this.failing.add(e.outputId);
+      void this.log.record({ ...base, type: 'output.failed', severity: 'error', message: `${who} failed and will not be retried: ${e.reason ?? 'unknown reason'}`, details: { reason: e.reason ?? null, final: true } });
+    } else if (e.to === 'stopped') {
+      this.failing.delete(e.outputId);
+    }
+  }
+
+  private onInputState(e: InputStateEvent): void {
+    const base = { channelId: e.channelId, channelName: e.channelName };
+    if (e.to === 'receiving' && this.inputLost.delete(e.channelId)) {
+      void this.log.record({ ...base, type: 'input.restored', message: `channel "${e.channelName}" input restored` });
+    } else if (e.to === 'no_signal' && e.from === 'receiving') {
+      this.inputLost.add(e.channelId);
+      void this.log.record({ ...base, type: 'input.lost', severity: 'warning', message: `channel "${e.channelName}" input lost: ${e.detail ?? 'no packets'}` });
+    } else if (e.to === 'error') {
+      void this.log.record({ ...base, type: 'input.error', severity: 'error', message: `channel "${e.channelName}" input error: ${e.detail ?? 'unknown'}` });
+    } else if (e.to === 'stopped') {
+      this.inputLost.delete(e.channelId);
+    }
+  }
+}
