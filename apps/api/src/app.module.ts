@@ -12,8 +12,10 @@ import { dataSourceOptions } from './database/data-source.js';
 import { EventLogModule } from './event-log/event-log.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { OutputsModule } from './outputs/outputs.module.js';
 import { ProcessModule } from './process/process.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -41,6 +43,8 @@ export class AppModule {
         OutputsModule,
         AuditModule,
         HealthModule,
+        RealtimeModule,
+        MetricsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

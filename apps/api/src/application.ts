@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { NextFunction, Request, Response } from 'express';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -55,7 +56,8 @@ export async function startApplication(config: AppConfig): Promise<RunningApplic
       { logger: appLogger, bodyParser: false, abortOnError: false },
     );
     app.useBodyParser('json', { limit: '256kb' });
-    app.setGlobalPrefix('api');
+    app.setGlobalPrefix('api', { exclude: ['metrics'] });
+    app.useWebSocketAdapter(new IoAdapter(app));
     app.useGlobalPipes(createValidationPipe());
     app.disable('x-powered-by');
     setupOpenApi(app, version);

@@ -185,3 +185,26 @@ export interface EventPage {
   /** Pass as `before` to get the next (older) page; null when there is none. */
   next_cursor: string | null;
 }
+
+/** Live status of one output, as pushed to dashboards. No URLs: nothing secret travels here. */
+export interface OutputStatus {
+  id: string;
+  name: string;
+  protocol: OutputProtocol;
+  enabled: boolean;
+  desired_state: DesiredState;
+  runtime: OutputRuntime | null;
+}
+
+export interface ChannelStatus {
+  channel_id: string;
+  name: string;
+  desired_state: DesiredState;
+  runtime: ChannelRuntime | null;
+  outputs: OutputStatus[];
+}
+
+export interface StatusSnapshot {
+  at: string;
+  channels: ChannelStatus[];
+}

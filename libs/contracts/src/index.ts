@@ -2,3 +2,4 @@ export * from './roles.js';
 export * from './protocols.js';
 export * from './output-url.js';
 export * from './api-types.js';
+export * from './socket-events.js';

@@ -5,7 +5,7 @@ import type { StdinStats } from './supervised-process.types.js';
 
 export interface ChildRunSettings {
   startupMs: number;
-  readyOnProgress: boolean;
+  readyOnProgress: boolean | 'parser';
   stallTimeoutMs: number | undefined;
   healthyAfterMs: number;
   stopSignal: NodeJS.Signals;
@@ -142,7 +142,8 @@ export class ChildRun {
   private noteProgress(line: OutputLine | undefined): void {
     this.lastProgressAt = this.clock.now();
     this.hooks.progress(line, this.lastProgressAt);
-    if (this.settings.readyOnProgress) this.markReady();
+    // 'parser': only what the tool itself says (e.g. "connected") proves readiness, not bytes we pushed.
+    if (this.settings.readyOnProgress === true || (this.settings.readyOnProgress === 'parser' && line !== undefined)) this.markReady();
   }
 
   private markReady(): void {

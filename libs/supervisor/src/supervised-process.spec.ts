@@ -40,6 +40,17 @@ function setup(options: Partial<SupervisedProcessOptions> = {}, stdinHighWaterMa
 }
 
 describe('SupervisedProcess (fake spawner, fake time)', () => {
+  it("with readyOnProgress 'parser', only the tool's own progress line makes it running", async () => {
+    const { clock, spawner, proc } = setup({ readyOnProgress: 'parser', startupMs: 60_000, parser: frameParser });
+    proc.start();
+    proc.reportProgress(1316);
+    clock.advance(5000);
+    assert.equal(proc.state, 'starting', 'bytes we pushed are not proof of a connection');
+    spawner.last.printStderr('frame=1\n');
+    await tick();
+    assert.equal(proc.state, 'running');
+  });
+
   it('fails for good, without a retry timer, when the tool printed a fatal line', async () => {
     const fatalParser: LineParser = { parse: (line) => (/not currently supported/.test(line) ? { error: line, fatal: true } : undefined) };
     const { clock, spawner, proc, transitions } = setup({ parser: fatalParser });

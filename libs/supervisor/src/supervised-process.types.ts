@@ -21,8 +21,11 @@ export interface SupervisedProcessOptions {
   redact?: (text: string) => string;
   /** A child alive this long is `running`. Default 1000. */
   startupMs?: number;
-  /** Progress (parser or reportProgress) makes a starting child `running` at once. Default true. */
-  readyOnProgress?: boolean;
+  /**
+   * Progress makes a starting child `running` at once. true (default): parser progress or
+   * reportProgress(); 'parser': only a progress line from the tool (e.g. "connected"); false: never.
+   */
+  readyOnProgress?: boolean | 'parser';
   /** Kill and restart when no progress for this long. Default undefined: no watchdog. */
   stallTimeoutMs?: number;
   /** Default SIGTERM. */

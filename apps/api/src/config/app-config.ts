@@ -29,6 +29,8 @@ export interface AppConfig {
   migrationsRun: boolean;
   /** Days of audit records kept. */
   auditRetentionDays: number;
+  /** Serve /metrics without a token (for a Prometheus on a trusted network). */
+  metricsPublic: boolean;
   /** Days of event log kept. */
   eventRetentionDays: number;
   /** FFmpeg executable (RTMP outputs). */
@@ -107,6 +109,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     dashboardDir: resolve(cwd, optional(env, 'DASHBOARD_DIR') ?? 'dist/apps/dashboard/browser'),
     migrationsRun: bool(env, 'MIGRATIONS_RUN', true),
     auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 90, 1, 3650),
+    metricsPublic: bool(env, 'METRICS_PUBLIC', false),
     eventRetentionDays: int(env, 'EVENT_RETENTION_DAYS', 30, 1, 3650),
     ffmpegPath: executable(env, 'FFMPEG_PATH', 'ffmpeg'),
     srtLiveTransmitPath: executable(env, 'SRT_LIVE_TRANSMIT_PATH', 'srt-live-transmit'),

@@ -1,7 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { PipelinesService } from './pipelines.service.js';
+import { StatusController } from './status.controller.js';
+import { StatusService } from './status.service.js';
 
 /** Owns the data plane (every ingest and egress process) for the lifetime of the service. */
 @Global()
-@Module({ providers: [PipelinesService], exports: [PipelinesService] })
+@Module({ controllers: [StatusController], providers: [PipelinesService, StatusService], exports: [PipelinesService, StatusService] })
 export class ProcessModule {}

@@ -25,6 +25,7 @@ export function createEgress(config: OutputConfig, options: EgressFactoryOptions
         args: buildSrtLiveTransmitArgs(config),
         parser: srtLiveTransmitParser,
         connectedPattern: /SRT target connected|Accepted SRT target connection/i,
+        readiness: 'connected',
         stallTimeoutMs: options.stallTimeoutMs?.srt ?? 10_000,
         ...(options.spawner ? { spawner: options.spawner } : {}),
         ...(options.onStateChange ? { onStateChange: options.onStateChange } : {}),

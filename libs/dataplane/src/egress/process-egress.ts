@@ -19,6 +19,12 @@ export interface ProcessEgressOptions {
   stallTimeoutMs?: number;
   /** Lines that report a live connection to the peer (SRT); absent: `connected` stays null. */
   connectedPattern?: RegExp;
+  /**
+   * 'connected': the output is `running` only once the tool reports its peer connected (SRT: a
+   * caller that cannot connect stays `starting`, then fails; a listener waits in `starting`).
+   * 'alive' (default): after 1.5 s alive.
+   */
+  readiness?: 'alive' | 'connected';
   spawner?: Spawner;
   onStateChange?: (snapshot: EgressSnapshot, reason: string | undefined) => void;
 }
@@ -59,10 +65,9 @@ export class ProcessEgress implements Egress {
       parser: options.parser,
       redact: outputRedactor(options.config),
       stallTimeoutMs: options.stallTimeoutMs ?? 10_000,
-      // "running" after 1.5 s alive, not at the first byte we hand it: a caller that cannot connect
-      // would otherwise flash "running" before failing. The peer connection is the `connected` flag.
-      startupMs: 1500,
-      readyOnProgress: false,
+      // Never "running" merely because we handed it bytes: either the tool says it is connected,
+      // or it stayed alive 1.5 s (tools without a connection notion).
+      ...(options.readiness === 'connected' ? { startupMs: 2 ** 31 - 1, readyOnProgress: 'parser' as const } : { startupMs: 1500, readyOnProgress: false }),
       stopGraceMs: 3000,
       backoff: { baseMs: 500, factor: 2, capMs: 10_000, jitter: 'equal' },
       healthyAfterMs: 30_000,

@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { StatusService } from '../process/status.service.js';
+import { processTree } from './process-tree.js';
+
+const OUTPUT_STATES = ['stopped', 'starting', 'running', 'backoff', 'failed', 'stopping'] as const;
+const INPUT_STATES = ['stopped', 'starting', 'no_signal', 'receiving', 'error'] as const;
+
+/**
+ * Prometheus metrics, computed at scrape time from the live status: nothing to keep in sync.
+ * Labels are ids and names chosen by operators; never URLs, so never a stream key.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  constructor(private readonly status: StatusService) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'mld_node_' });
+    const channelLabels = ['channel_id', 'channel'];
+    const outputLabels = ['channel_id', 'channel', 'output_id', 'output', 'protocol'];
+    const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => void) =>
+      new Gauge({ name, help, labelNames, registers: [this.registry], collect() { this.reset(); collect(this); } });
+
+    gauge('mld_channel_input_bitrate_bps', 'Input bitrate over the last second', channelLabels, (g) =>
+      this.eachChannel((c, l) => g.set(l, c.runtime?.bitrate_bps ?? 0)),
+    );
+    gauge('mld_channel_input_state', 'Input state (1 for the current one)', [...channelLabels, 'state'], (g) =>
+      this.eachChannel((c, l) => INPUT_STATES.forEach((s) => g.set({ ...l, state: s }, (c.runtime?.state ?? 'stopped') === s ? 1 : 0))),
+    );
+    gauge('mld_channel_input_datagrams_total', 'Datagrams received since the channel started', channelLabels, (g) =>
+      this.eachChannel((c, l) => g.set(l, c.runtime?.datagrams_in ?? 0)),
+    );
+    gauge('mld_channel_input_bytes_total', 'Bytes received since the channel started', channelLabels, (g) => this.eachChannel((c, l) => g.set(l, c.runtime?.bytes_in ?? 0)));
+    gauge('mld_channel_input_malformed_total', 'Datagrams dropped as not RTP/MPEG-TS', channelLabels, (g) => this.eachChannel((c, l) => g.set(l, c.runtime?.malformed ?? 0)));
+    gauge('mld_channel_rtp_lost_total', 'RTP packets lost', channelLabels, (g) => this.eachChannel((c, l) => g.set(l, c.runtime?.rtp.lost ?? 0)));
+    gauge('mld_channel_rtp_reordered_total', 'RTP packets put back in order', channelLabels, (g) => this.eachChannel((c, l) => g.set(l, c.runtime?.rtp.reordered ?? 0)));
+    gauge('mld_channel_rtp_duplicates_total', 'RTP packets received twice', channelLabels, (g) => this.eachChannel((c, l) => g.set(l, c.runtime?.rtp.duplicates ?? 0)));
+
+    gauge('mld_output_state', 'Output state (1 for the current one)', [...outputLabels, 'state'], (g) =>
+      this.eachOutput((o, l) => OUTPUT_STATES.forEach((s) => g.set({ ...l, state: s }, (o.runtime?.state ?? 'stopped') === s ? 1 : 0))),
+    );
+    gauge('mld_output_bytes_total', 'Bytes sent since the output started', outputLabels, (g) => this.eachOutput((o, l) => g.set(l, o.runtime?.bytes_out ?? 0)));
+    gauge('mld_output_bitrate_bps', 'Output bitrate', outputLabels, (g) => this.eachOutput((o, l) => g.set(l, o.runtime?.bitrate_bps ?? 0)));
+    gauge('mld_output_restarts_total', 'Automatic restarts of the output process', outputLabels, (g) => this.eachOutput((o, l) => g.set(l, o.runtime?.restarts ?? 0)));
+    gauge('mld_output_dropped_bytes_total', 'Bytes this output dropped because it could not keep up', outputLabels, (g) =>
+      this.eachOutput((o, l) => g.set(l, o.runtime?.dropped_bytes ?? 0)),
+    );
+    gauge('mld_output_queue_bytes', 'Bytes waiting for this output', outputLabels, (g) => this.eachOutput((o, l) => g.set(l, o.runtime?.queue_bytes ?? 0)));
+
+    gauge('mld_process_tree_cpu_seconds_total', 'CPU time of the service and its media children, by command', ['command'], (g) => {
+      for (const [command, usage] of this.treeByCommand()) g.set({ command }, usage.cpu);
+    });
+    gauge('mld_process_tree_rss_bytes', 'Resident memory of the service and its media children, by command', ['command'], (g) => {
+      for (const [command, usage] of this.treeByCommand()) g.set({ command }, usage.rss);
+    });
+    gauge('mld_process_tree_processes', 'Processes in the service tree, by command', ['command'], (g) => {
+      for (const [command, usage] of this.treeByCommand()) g.set({ command }, usage.count);
+    });
+  }
+
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  private eachChannel(fn: (c: ReturnType<StatusService['snapshot']>['channels'][number], labels: Record<string, string>) => void): void {
+    for (const c of this.status.snapshot().channels) fn(c, { channel_id: c.channel_id, channel: c.name });
+  }
+
+  private eachOutput(fn: (o: ReturnType<StatusService['snapshot']>['channels'][number]['outputs'][number], labels: Record<string, string>) => void): void {
+    for (const c of this.status.snapshot().channels) {
+      for (const o of c.outputs) fn(o, { channel_id: c.channel_id, channel: c.name, output_id: o.id, output: o.name, protocol: o.protocol });
+    }
+  }
+
+  private treeByCommand(): Map<string, { cpu: number; rss: number; count: number }> {
+    const out = new Map<string, { cpu: number; rss: number; count: number }>();
+    for (const p of processTree(process.pid)) {
+      const key = p.pid === process.pid ? 'service' : p.command;
+      const entry = out.get(key) ?? { cpu: 0, rss: 0, count: 0 };
+      entry.cpu += p.cpuSeconds;
+      entry.rss += p.rssBytes;
+      entry.count += 1;
+      out.set(key, entry);
+    }
+    return out;
+  }
+}

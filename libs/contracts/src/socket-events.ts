@@ -1,0 +1,35 @@
+import type { ChannelStatus, EventRecord, StatusSnapshot } from './api-types.js';
+
+/**
+ * The Socket.IO contract (path /socket.io). Connect with `io(url, { auth: { token } })`, the
+ * token being a login JWT or an API token; an invalid one gets `error` then a disconnect.
+ *
+ * On connect the server sends `snapshot` and subscribes the socket to every channel. Then:
+ * - `channel.status`: one channel's live status, at most once per second per channel;
+ * - `event`: each event-log entry as it is written (state changes, failures, recoveries, input
+ *   loss, SCTE-35 cues, configuration changes).
+ * `subscribe` / `unsubscribe` with `{ channel_id }` (a UUID, or "all") narrow what arrives.
+ */
+export interface ServerToClientEvents {
+  snapshot: (payload: StatusSnapshot) => void;
+  'channel.status': (payload: ChannelStatus) => void;
+  event: (payload: EventRecord) => void;
+  error: (payload: { message: string }) => void;
+}
+
+export interface SubscriptionRequest {
+  channel_id: string;
+}
+
+export interface SubscriptionAck {
+  ok: boolean;
+  error?: string;
+  subscriptions?: string[];
+}
+
+export interface ClientToServerEvents {
+  subscribe: (payload: SubscriptionRequest, ack?: (result: SubscriptionAck) => void) => void;
+  unsubscribe: (payload: SubscriptionRequest, ack?: (result: SubscriptionAck) => void) => void;
+}
+
+export const SOCKET_PATH = '/socket.io';
