@@ -66,9 +66,13 @@ export class UdpEgress implements Egress {
 
   async stop(): Promise<void> {
     clearInterval(this.meterTimer);
+    if (this.pending && this.state === 'running') this.send(this.pending);
+    this.pending = undefined;
+    // Closing a dgram socket drops what libuv still queues, silently: let in-flight sends finish (bounded).
+    const deadline = Date.now() + 1000;
+    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     const socket = this.socket;
     this.socket = undefined;
-    this.pending = undefined;
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
     this.startedAt = null;
     this.setState('stopped', undefined);
