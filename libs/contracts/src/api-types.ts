@@ -143,6 +143,29 @@ export interface OutputRuntime {
   bitrate_bps: number;
   queue_bytes: number;
   dropped_bytes: number;
+  /** SRT outputs: live statistics of the SRT connection (sender side). */
+  srt: {
+    at: string;
+    rtt_ms: number;
+    send_rate_mbps: number;
+    bandwidth_mbps: number;
+    latency_ms: number;
+    buffer_ms: number;
+    packets_sent: number;
+    packets_retransmitted: number;
+    packets_lost: number;
+    packets_dropped: number;
+  } | null;
+  /** RTMP outputs: FFmpeg's progress. */
+  ffmpeg: {
+    at: string;
+    out_time_seconds: number | null;
+    speed: number | null;
+    bitrate_kbps: number | null;
+    frames: number | null;
+    fps: number | null;
+    drop_frames: number | null;
+  } | null;
 }
 
 /** Every kind of entry in the event log, `domain.verb`. */

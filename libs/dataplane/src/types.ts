@@ -52,6 +52,34 @@ export interface IngestSnapshot {
 
 export type EgressState = ProcessState;
 
+/** From srt-live-transmit's JSON statistics (sender side of the SRT connection). */
+export interface SrtLinkStats {
+  at: number;
+  rttMs: number;
+  sendRateMbps: number;
+  bandwidthMbps: number;
+  /** Negotiated latency (TSBPD delay), ms. */
+  latencyMs: number;
+  bufferMs: number;
+  /** Totals since the process started. */
+  packetsSent: number;
+  packetsRetransmitted: number;
+  packetsLost: number;
+  packetsDropped: number;
+}
+
+/** From FFmpeg's -progress output. */
+export interface FfmpegProgress {
+  at: number;
+  outTimeSeconds: number | null;
+  /** Real-time factor; below 1 means the destination does not keep up. */
+  speed: number | null;
+  bitrateKbps: number | null;
+  frames: number | null;
+  fps: number | null;
+  dropFrames: number | null;
+}
+
 export interface EgressSnapshot {
   id: string;
   name: string;
@@ -69,6 +97,8 @@ export interface EgressSnapshot {
   bitrateBps: number;
   queueBytes: number;
   droppedBytes: number;
+  srt: SrtLinkStats | null;
+  ffmpeg: FfmpegProgress | null;
 }
 
 export interface ChannelSnapshot {

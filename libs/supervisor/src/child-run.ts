@@ -155,6 +155,14 @@ export class ChildRun {
     this.hooks.ready();
   }
 
+  /** The owner judged the child unhealthy (e.g. too slow): SIGKILL it and fail with this reason. */
+  failNow(reason: string): void {
+    if (this.done || this.stopRequested || this.failure) return;
+    this.failure = reason;
+    this.hooks.stalled(reason, this.clock.now());
+    this.child.kill('SIGKILL');
+  }
+
   private armStall(delayMs: number): void {
     this.arm('stall', delayMs, () => {
       if (this.done || this.stopRequested || this.failure) return;

@@ -144,6 +144,14 @@ export class SupervisedProcess {
   }
 
   /** Feeds the stall watchdog: call when the child demonstrably moved data. */
+  /**
+   * Fails the running child now (SIGKILL, then backoff as for any failure), for health checks
+   * the owner makes itself, such as an RTMP push persistently slower than real time.
+   */
+  failNow(reason: string): void {
+    this.run?.failNow(this.redact(reason));
+  }
+
   reportProgress(bytes = 0): void {
     if (!this.run || this.run.stopping) return;
     this.progressBytes += bytes;
@@ -233,7 +241,7 @@ export class SupervisedProcess {
         if (stream === 'stderr') {
           this.tail.push(line);
           this.emitter.emit('stderr', { owner: this.owner, line, at });
-        }
+        } else this.emitter.emit('stdout', { owner: this.owner, line, at });
         if (error) this.lastError = { message: error, at };
         if (parserError) this.emitter.emit('error', { owner: this.owner, source: 'parser', message: parserError, at });
       },

@@ -102,6 +102,8 @@ export interface SupervisedProcessEvents {
   state: StateChangeEvent;
   spawn: { owner: string; pid: number | undefined; argv: string[]; at: number };
   stderr: { owner: string; line: string; at: number };
+  /** Lines on stdout (only with `stdout: 'parse'`), redacted. */
+  stdout: { owner: string; line: string; at: number };
   progress: { owner: string; progress: Readonly<Record<string, string | number>>; at: number };
   exit: {
     owner: string;

@@ -34,5 +34,30 @@ export function toOutputRuntime(s: EgressSnapshot, now = Date.now()): OutputRunt
     bitrate_bps: s.bitrateBps,
     queue_bytes: s.queueBytes,
     dropped_bytes: s.droppedBytes,
+    srt: s.srt
+      ? {
+          at: new Date(s.srt.at).toISOString(),
+          rtt_ms: s.srt.rttMs,
+          send_rate_mbps: s.srt.sendRateMbps,
+          bandwidth_mbps: s.srt.bandwidthMbps,
+          latency_ms: s.srt.latencyMs,
+          buffer_ms: s.srt.bufferMs,
+          packets_sent: s.srt.packetsSent,
+          packets_retransmitted: s.srt.packetsRetransmitted,
+          packets_lost: s.srt.packetsLost,
+          packets_dropped: s.srt.packetsDropped,
+        }
+      : null,
+    ffmpeg: s.ffmpeg
+      ? {
+          at: new Date(s.ffmpeg.at).toISOString(),
+          out_time_seconds: s.ffmpeg.outTimeSeconds,
+          speed: s.ffmpeg.speed,
+          bitrate_kbps: s.ffmpeg.bitrateKbps,
+          frames: s.ffmpeg.frames,
+          fps: s.ffmpeg.fps,
+          drop_frames: s.ffmpeg.dropFrames,
+        }
+      : null,
   };
 }

@@ -16,7 +16,7 @@ function config(protocol: OutputProtocol, url: string, options = {}): OutputConf
 describe('srt-live-transmit arguments', () => {
   it('relays stdin to an SRT caller, latency in milliseconds as written, 7 TS packets per SRT packet', () => {
     const args = buildSrtLiveTransmitArgs(config('srt', 'srt://10.0.0.50:9000?latency=2000', { passphrase: 'abcdefghijkl', pbkeylen: 16 }));
-    assert.deepEqual(args, ['-a:no', '-chunk:1316', '-loglevel:warn', 'file://con', 'srt://10.0.0.50:9000?mode=caller&latency=2000&passphrase=abcdefghijkl&pbkeylen=16']);
+    assert.deepEqual(args, ['-a:no', '-chunk:1316', '-loglevel:warn', '-s:500', '-pf:json', 'file://con', 'srt://10.0.0.50:9000?mode=caller&latency=2000&passphrase=abcdefghijkl&pbkeylen=16']);
   });
 
   it('listens on every address for srt://:port?mode=listener and passes a streamid as written', () => {
@@ -59,5 +59,17 @@ describe('tool line parsers', () => {
   it('sees srt-live-transmit connect and fail', () => {
     assert.deepEqual(srtLiveTransmitParser.parse('SRT target connected'), { progress: { connected: 1 } });
     assert.ok(srtLiveTransmitParser.parse('ERROR: connection setup failure: connection timed out')?.error);
+  });
+});
+
+describe('tool statistics', () => {
+  it('reads srt-live-transmit JSON stats and FFmpeg progress lines', async () => {
+    const { parseSrtStatsJson, parseFfmpegProgressLine } = await import('./tool-parsers.js');
+    const line = '{"sid":1,"time":5287,"link":{"rtt":0.044,"bandwidth":5483.46},"send":{"packets":1001,"packetsLost":2,"packetsDropped":0,"packetsRetransmitted":3,"msBuf":11,"mbitRate":8.2795},"recv":{"msTsbPdDelay":120}}';
+    assert.deepEqual(parseSrtStatsJson(line), { rtt: 0.044, bandwidth: 5483.46, mbitRate: 8.2795, msTsbPdDelay: 120, msBuf: 11, packets: 1001, packetsRetransmitted: 3, packetsLost: 2, packetsDropped: 0 });
+    assert.equal(parseSrtStatsJson('Media path: x'), undefined);
+    assert.deepEqual(parseFfmpegProgressLine('speed=0.98x'), { key: 'speed', value: 0.98 });
+    assert.deepEqual(parseFfmpegProgressLine('bitrate=6013.2kbits/s'), { key: 'bitrate', value: 6013.2 });
+    assert.deepEqual(parseFfmpegProgressLine('speed=N/A'), { key: 'speed', value: null });
   });
 });

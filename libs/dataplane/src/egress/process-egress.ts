@@ -1,9 +1,10 @@
 import { SupervisedProcess, type LineParser, type Spawner } from '@mld/supervisor';
 import { ChunkQueue } from '../fanout/chunk-queue.js';
 import { RateMeter } from '../rate-meter.js';
-import type { EgressSnapshot, OutputConfig } from '../types.js';
+import type { EgressSnapshot, FfmpegProgress, OutputConfig, SrtLinkStats } from '../types.js';
 import type { Egress } from './egress.js';
 import { outputRedactor } from './redactor.js';
+import { parseFfmpegProgressLine, parseSrtStatsJson } from './tool-parsers.js';
 
 export interface ProcessEgressOptions {
   config: OutputConfig;
@@ -25,6 +26,11 @@ export interface ProcessEgressOptions {
    * 'alive' (default): after 1.5 s alive.
    */
   readiness?: 'alive' | 'connected';
+  /** What the tool prints on stdout: SRT JSON statistics or FFmpeg -progress blocks. */
+  stdoutStats?: 'srt' | 'ffmpeg';
+  /** FFmpeg: speed below this for `slowTimeoutMs` is treated as a stall (the destination cannot keep up). */
+  minSpeed?: number;
+  slowTimeoutMs?: number;
   spawner?: Spawner;
   onStateChange?: (snapshot: EgressSnapshot, reason: string | undefined) => void;
 }
@@ -49,6 +55,11 @@ export class ProcessEgress implements Egress {
   private waitingForDrain = false;
   private bytesOut = 0;
   private connected: boolean | null;
+  private srtStats: SrtLinkStats | null = null;
+  private ffmpegProgress: FfmpegProgress | null = null;
+  private slowSince: number | null = null;
+  /** (wall time, output time) samples: FFmpeg's own speed is an average since start, skewed by probing. */
+  private outTimeSamples: Array<{ at: number; outTime: number }> = [];
 
   constructor(private readonly options: ProcessEgressOptions) {
     this.id = options.config.id;
@@ -61,7 +72,7 @@ export class ProcessEgress implements Egress {
       command: options.command,
       args: options.args,
       stdin: 'pipe',
-      stdout: options.parseStdout ? 'parse' : 'ignore',
+      stdout: options.parseStdout || options.stdoutStats ? 'parse' : 'ignore',
       parser: options.parser,
       redact: outputRedactor(options.config),
       stallTimeoutMs: options.stallTimeoutMs ?? 10_000,
@@ -77,6 +88,10 @@ export class ProcessEgress implements Egress {
       this.waitingForDrain = false;
       this.flush();
     });
+    this.process.on('stdout', ({ line, at }) => {
+      if (options.stdoutStats === 'srt') this.onSrtStats(line, at);
+      else if (options.stdoutStats === 'ffmpeg') this.onFfmpegProgress(line, at);
+    });
     this.process.on('stderr', ({ line }) => {
       if (!options.connectedPattern) return;
       if (options.connectedPattern.test(line)) this.connected = true;
@@ -84,6 +99,10 @@ export class ProcessEgress implements Egress {
     this.process.onStateChange((_from, to, event) => {
       if (to !== 'running' && to !== 'starting') this.connected = options.connectedPattern ? false : null;
       if (to === 'starting') {
+        this.srtStats = null;
+        this.ffmpegProgress = null;
+        this.slowSince = null;
+        this.outTimeSamples = [];
         // A new child starts from fresh data, not from what queued up while the last one was dead.
         this.queue.clear();
         this.waitingForDrain = false;
@@ -138,7 +157,58 @@ export class ProcessEgress implements Egress {
       bitrateBps: this.meter.bitsPerSecond(),
       queueBytes: this.queue.bytes,
       droppedBytes: this.queue.droppedBytes,
+      srt: this.srtStats,
+      ffmpeg: this.ffmpegProgress,
     };
+  }
+
+  private onSrtStats(line: string, at: number): void {
+    const stats = parseSrtStatsJson(line);
+    if (!stats) return;
+    const previous = this.srtStats;
+    // srt-live-transmit reports per interval; keep running totals for the API.
+    this.srtStats = {
+      at,
+      rttMs: stats.rtt,
+      sendRateMbps: stats.mbitRate,
+      bandwidthMbps: stats.bandwidth,
+      latencyMs: stats.msTsbPdDelay,
+      bufferMs: stats.msBuf,
+      packetsSent: (previous?.packetsSent ?? 0) + stats.packets,
+      packetsRetransmitted: (previous?.packetsRetransmitted ?? 0) + stats.packetsRetransmitted,
+      packetsLost: (previous?.packetsLost ?? 0) + stats.packetsLost,
+      packetsDropped: (previous?.packetsDropped ?? 0) + stats.packetsDropped,
+    };
+  }
+
+  private onFfmpegProgress(line: string, at: number): void {
+    const kv = parseFfmpegProgressLine(line);
+    if (!kv) return;
+    const p: FfmpegProgress = this.ffmpegProgress ?? { at, outTimeSeconds: null, speed: null, bitrateKbps: null, frames: null, fps: null, dropFrames: null };
+    p.at = at;
+    if (kv.key === 'out_time_us') p.outTimeSeconds = kv.value === null ? null : kv.value / 1e6;
+    else if (kv.key === 'speed') p.speed = kv.value;
+    else if (kv.key === 'bitrate') p.bitrateKbps = kv.value;
+    else if (kv.key === 'frame') p.frames = kv.value;
+    else if (kv.key === 'fps') p.fps = kv.value;
+    else if (kv.key === 'drop_frames') p.dropFrames = kv.value;
+    this.ffmpegProgress = p;
+    if (kv.key !== 'out_time_us' || kv.value === null || this.options.minSpeed === undefined) return;
+    // Speed over the last 10 s of wall time, measured by us.
+    this.outTimeSamples.push({ at, outTime: kv.value / 1e6 });
+    while (this.outTimeSamples.length > 2 && this.outTimeSamples[0]!.at < at - 10_000) this.outTimeSamples.shift();
+    const first = this.outTimeSamples[0]!;
+    if (at - first.at < 5000) return;
+    const speed = (kv.value / 1e6 - first.outTime) / ((at - first.at) / 1000);
+    // A push slower than real time only falls further behind: after a while, restart it.
+    if (speed < this.options.minSpeed && this.process.state === 'running') {
+      this.slowSince ??= at;
+      const limit = this.options.slowTimeoutMs ?? 20_000;
+      if (at - this.slowSince >= limit) {
+        this.slowSince = null;
+        this.process.failNow(`stalled: speed ${speed.toFixed(2)}x, below ${this.options.minSpeed}x for ${Math.round(limit / 1000)} s (the destination does not take the stream in real time)`);
+      }
+    } else this.slowSince = null;
   }
 
   private flush(): void {

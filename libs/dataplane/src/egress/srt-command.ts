@@ -23,5 +23,6 @@ export function buildSrtLiveTransmitArgs(config: OutputConfig): string[] {
   }
   const host = mode === 'listener' && config.host === '0.0.0.0' ? '' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const target = `srt://${host}:${config.port}?${params.join('&')}`;
-  return ['-a:no', `-chunk:${SRT_CHUNK}`, '-loglevel:warn', 'file://con', target];
+  // JSON statistics every 500 packets (≈ 0.6 s at 8 Mbit/s) on stdout, which is free: the output is SRT.
+  return ['-a:no', `-chunk:${SRT_CHUNK}`, '-loglevel:warn', '-s:500', '-pf:json', 'file://con', target];
 }

@@ -3,6 +3,8 @@ import { genericLineParser, type LineParser, type ParsedLine } from '@mld/superv
 /** srt-live-transmit stderr: connection events, and its error wording. */
 export const srtLiveTransmitParser: LineParser = {
   parse(line: string): ParsedLine | undefined {
+    // JSON statistics (stdout): only printed while connected and sending, so they prove progress.
+    if (line.startsWith('{')) return { progress: { stats: 1 } };
     if (/SRT target connected|Accepted SRT target connection/i.test(line)) return { progress: { connected: 1 } };
     if (/^Media path:/.test(line)) return undefined;
     if (/connection (setup failure|rejected)|Connection does not exist|Connection timeout|conn_setup_failure|UDP::send|Connection refused/i.test(line)) return { error: line.trim() };
@@ -41,3 +43,34 @@ export const ffmpegParser: LineParser = {
     return genericLineParser.parse(line);
   },
 };
+
+/** One `-pf:json` report of srt-live-transmit (per-interval counters), or undefined. */
+export function parseSrtStatsJson(line: string): { rtt: number; mbitRate: number; bandwidth: number; msTsbPdDelay: number; msBuf: number; packets: number; packetsRetransmitted: number; packetsLost: number; packetsDropped: number } | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const j = JSON.parse(line) as { link?: { rtt?: number; bandwidth?: number }; send?: Record<string, number>; recv?: { msTsbPdDelay?: number } };
+    const send = j.send ?? {};
+    return {
+      rtt: Number(j.link?.rtt ?? 0),
+      bandwidth: Number(j.link?.bandwidth ?? 0),
+      mbitRate: Number(send['mbitRate'] ?? 0),
+      msTsbPdDelay: Number(j.recv?.msTsbPdDelay ?? send['msTsbPdDelay'] ?? 0),
+      msBuf: Number(send['msBuf'] ?? 0),
+      packets: Number(send['packets'] ?? 0),
+      packetsRetransmitted: Number(send['packetsRetransmitted'] ?? 0),
+      packetsLost: Number(send['packetsLost'] ?? 0),
+      packetsDropped: Number(send['packetsDropped'] ?? 0),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** One `key=value` line of FFmpeg's -progress output, numbers parsed; undefined for other lines. */
+export function parseFfmpegProgressLine(line: string): { key: string; value: number | null } | undefined {
+  const m = /^(frame|fps|bitrate|out_time_us|speed|drop_frames)=\s*(.*)$/.exec(line.trim());
+  if (!m) return undefined;
+  const raw = m[2]!.replace(/kbits\/s$/, '').replace(/x$/, '').trim();
+  const value = raw === 'N/A' || raw === '' ? null : Number(raw);
+  return { key: m[1]!, value: value !== null && Number.isFinite(value) ? value : null };
+}

@@ -113,6 +113,8 @@ export class UdpEgress implements Egress {
       bitrateBps: this.meter.bitsPerSecond(),
       queueBytes: this.inFlight,
       droppedBytes: this.droppedBytes,
+      srt: null,
+      ffmpeg: null,
     };
   }
 

@@ -39,4 +39,8 @@ export class OutputRuntimeDto implements OutputRuntime {
   @ApiProperty() bitrate_bps!: number;
   @ApiProperty({ description: 'Bytes waiting for this output (bounded)' }) queue_bytes!: number;
   @ApiProperty({ description: 'Bytes this output dropped because it could not keep up' }) dropped_bytes!: number;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'SRT: rtt_ms, send_rate_mbps, bandwidth_mbps, latency_ms (negotiated), buffer_ms, packets_sent/retransmitted/lost/dropped (totals)' })
+  srt!: OutputRuntime['srt'];
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'RTMP: out_time_seconds, speed, bitrate_kbps, frames, fps, drop_frames from FFmpeg -progress' })
+  ffmpeg!: OutputRuntime['ffmpeg'];
 }

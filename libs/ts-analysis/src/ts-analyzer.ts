@@ -1,0 +1,524 @@
+// Streaming analysis of one channel's TS: counters, bitrates, ETSI TR 101 290 priority-1 checks
+// (and the cheap priority-2 ones), PAT/PMT and every SCTE-35 section. It reads the caller's
+// buffers and never writes them. Per packet it does a handful of typed-array reads and writes
+// and no allocation; objects are only made per PSI/SCTE-35 section and in snapshot().
+import {
+  MAX_PID,
+  NULL_PID,
+  PAT_PID,
+  PTS_MODULO,
+  PCR_CLOCK_HZ,
+  SCTE35_TABLE_ID,
+  SectionAssembler,
+  TS_PACKET_SIZE,
+  TS_SYNC_BYTE,
+  tsContinuityCounter,
+  tsDiscontinuity,
+  tsHasAdaptationField,
+  tsHasPayload,
+  tsPcr,
+  tsPid,
+  tsScrambling,
+  tsTransportError,
+} from '@mld/mpegts';
+import { PsiTracker, type PsiError } from './psi-tracker.js';
+import { RateWindow } from './rate-window.js';
+import { buildCue, type Scte35Cue } from './scte35-cue.js';
+import { describeStream, type PidType, type StreamKind, summarizeDescriptors, wellKnownPid } from './stream-types.js';
+import {
+  type ErrorCounter,
+  type InputState,
+  type PidSnapshot,
+  PRIORITY_1_CHECKS,
+  type ProgramSnapshot,
+  type StreamSnapshot,
+  type Tr101290Check,
+  type Tr101290Snapshot,
+  type TsAnalysisSnapshot,
+  type TsAnalyzerOptions,
+} from './types.js';
+
+const PID_COUNT = MAX_PID + 1;
+const PCR_MODULO = PTS_MODULO * 300;
+const ROLE_NONE = 0;
+const ROLE_PAT = 1;
+const ROLE_PMT = 2;
+const ROLE_SCTE35 = 3;
+
+type Settings = Required<Omit<TsAnalyzerOptions, 'onCue' | 'onStateChange'>>;
+
+const DEFAULTS: Settings = {
+  noSignalAfterMs: 2000,
+  degradedWindowMs: 10_000,
+  patIntervalMs: 500,
+  pmtIntervalMs: 500,
+  pidTimeoutMs: 5000,
+  pidErrorKinds: ['video', 'audio'],
+  pcrRepetitionMs: 100,
+  pcrDiscontinuityMs: 100,
+  syncLossAfter: 2,
+  syncAcquireAfter: 5,
+  maxCues: 100,
+  scte35Pids: [],
+};
+
+function counters(): Tr101290Snapshot {
+  const c = (): ErrorCounter => ({ count: 0, lastAt: null });
+  return {
+    syncLoss: c(),
+    syncByteError: c(),
+    patError: c(),
+    ccError: c(),
+    pmtError: c(),
+    pidError: c(),
+    transportError: c(),
+    crcError: c(),
+    pcrRepetitionError: c(),
+    pcrDiscontinuity: c(),
+  };
+}
+
+const PRIORITY_1: ReadonlySet<Tr101290Check> = new Set(PRIORITY_1_CHECKS);
+
+export class TsAnalyzer {
+  private readonly o: Settings;
+  private readonly pidErrorKinds: ReadonlySet<StreamKind>;
+  private readonly pcrJumpTicks: number;
+  private readonly errors = counters();
+  private lastP1At = Number.NEGATIVE_INFINITY;
+  private readonly transportLoss: ErrorCounter = { count: 0, lastAt: null };
+  private state: InputState = 'no_signal';
+  private clock = 0;
+  /** Arrival time of the packet being analysed (for section callbacks). */
+  private at = 0;
+
+  private packets = 0;
+  private bytes = 0;
+  private ignoredBytes = 0;
+  private lastPacketAt = -1;
+  private readonly rate = new RateWindow(100, 100);
+
+  // TS_sync_loss hysteresis. Packets seen while acquiring wait in `pending` (one copy, only then)
+  // and are analysed once sync is confirmed, so nothing at the start of a stream is skipped.
+  private synced = false;
+  private badRun = 0;
+  private goodRun = 0;
+  private readonly pending: Buffer;
+  private readonly pendingAt: Float64Array;
+
+  private readonly pidPackets = new Float64Array(PID_COUNT);
+  private readonly pidCcErrors = new Float64Array(PID_COUNT);
+  private readonly pidLastSeen = new Float64Array(PID_COUNT);
+  private readonly pidMark = new Float64Array(PID_COUNT);
+  private readonly pidRate = new Float64Array(PID_COUNT);
+  private readonly seenPids: number[] = [];
+  private rateMarkAt = -1;
+  private readonly lastCc = new Int8Array(PID_COUNT).fill(-1);
+  private readonly dupSeen = new Uint8Array(PID_COUNT);
+  private readonly lastPcr = new Float64Array(PID_COUNT).fill(-1);
+
+  private readonly role = new Uint8Array(PID_COUNT);
+  private readonly assemblers: (SectionAssembler | undefined)[] = new Array<SectionAssembler | undefined>(PID_COUNT);
+  private rolePids: number[] = [];
+  private readonly psi: PsiTracker;
+  private readonly streams = new Map<number, StreamSnapshot>();
+  /** PCR PID of the program each SCTE-35 PID belongs to (for cue pre-roll). */
+  private readonly scte35PcrPid = new Map<number, number>();
+  private pcrPids: number[] = [];
+  private readonly isPcrPid = new Uint8Array(PID_COUNT);
+  private readonly lastPcrAt = new Float64Array(PID_COUNT);
+  private readonly pcrWatchFrom = new Float64Array(PID_COUNT);
+  private watchedPids: number[] = [];
+  private readonly pidWatchFrom = new Float64Array(PID_COUNT);
+
+  private readonly cues: Scte35Cue[] = [];
+  private cueCount = 0;
+  private cueCrcErrors = 0;
+  private cueDecodeErrors = 0;
+  private lastCueAt: number | null = null;
+  private callbackErrors = 0;
+
+  constructor(private readonly options: TsAnalyzerOptions = {}) {
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    this.o = { ...DEFAULTS, ...given } as Settings;
+    if (!(this.o.syncAcquireAfter >= 1 && this.o.syncLossAfter >= 1)) throw new RangeError('sync hysteresis counts must be at least 1');
+    this.pidErrorKinds = new Set(this.o.pidErrorKinds);
+    this.pcrJumpTicks = (this.o.pcrDiscontinuityMs * PCR_CLOCK_HZ) / 1000;
+    this.pending = Buffer.alloc(this.o.syncAcquireAfter * TS_PACKET_SIZE);
+    this.pendingAt = new Float64Array(this.o.syncAcquireAfter);
+    this.psi = new PsiTracker(
+      this.o.patIntervalMs,
+      this.o.pmtIntervalMs,
+      (e, at) => this.psiError(e, at),
+      (at) => this.relayout(at),
+    );
+    this.relayout(0);
+  }
+
+  /** Feeds a chunk of whole 188-byte packets received at `nowMs`. Never modifies `chunk`. */
+  push(chunk: Buffer, nowMs: number): void {
+    if (nowMs > this.clock) this.clock = nowMs;
+    if (this.lastPacketAt < 0 || nowMs - this.lastPacketAt > this.o.noSignalAfterMs) this.resume(nowMs);
+    this.lastPacketAt = nowMs;
+    this.bytes += chunk.length;
+    this.rate.add(nowMs, chunk.length);
+    const end = chunk.length - (chunk.length % TS_PACKET_SIZE);
+    this.ignoredBytes += chunk.length - end;
+    for (let off = 0; off < end; off += TS_PACKET_SIZE) {
+      this.packets++;
+      if (chunk[off] !== TS_SYNC_BYTE) this.badSync(nowMs);
+      else if (this.synced) {
+        this.badRun = 0;
+        this.analyze(chunk, off, nowMs);
+      } else this.acquire(chunk, off, nowMs);
+    }
+  }
+
+  /** Time-based checks (PAT/PMT/PID/PCR repetition), per-PID bitrates, input state. Call every ~20-100 ms. */
+  tick(nowMs: number): void {
+    if (nowMs > this.clock) this.clock = nowMs;
+    if (this.hasSignal(nowMs)) this.checkTimers(nowMs);
+    this.rollPidRates(nowMs);
+    const to = this.stateAt(nowMs);
+    if (to !== this.state) {
+      const from = this.state;
+      this.state = to;
+      this.options.onStateChange?.(from, to, nowMs);
+    }
+  }
+
+  /** Packets lost below TS (RTP sequence gaps, counted by the ingest): makes the input `degraded`. */
+  reportTransportLoss(count: number, nowMs: number): void {
+    if (!(count > 0)) return;
+    this.transportLoss.count += count;
+    this.transportLoss.lastAt = nowMs;
+  }
+
+  /** Input state at `nowMs` (default: the latest time seen). */
+  inputState(nowMs = this.clock): InputState {
+    return this.stateAt(nowMs);
+  }
+
+  /** The last `n` cues (default all kept), oldest first. Treat them as read-only. */
+  recentCues(n = this.o.maxCues): Scte35Cue[] {
+    return n <= 0 ? [] : this.cues.slice(-n);
+  }
+
+  snapshot(nowMs = this.clock): TsAnalysisSnapshot {
+    this.rollPidRates(nowMs);
+    const tr = {} as Tr101290Snapshot;
+    for (const [k, v] of Object.entries(this.errors) as [Tr101290Check, ErrorCounter][]) tr[k] = { ...v };
+    return {
+      at: nowMs,
+      packets: this.packets,
+      bytes: this.bytes,
+      ignoredBytes: this.ignoredBytes,
+      bitrate1s: this.rate.bitsPerSecond(nowMs, 1000),
+      bitrate10s: this.rate.bitsPerSecond(nowMs, 10_000),
+      lastPacketAt: this.lastPacketAt < 0 ? null : this.lastPacketAt,
+      msSinceLastPacket: this.lastPacketAt < 0 ? null : Math.max(0, nowMs - this.lastPacketAt),
+      state: this.stateAt(nowMs),
+      synced: this.synced,
+      tr101290: tr,
+      transportLoss: { ...this.transportLoss },
+      transportStreamId: this.psi.transportStreamId,
+      pids: [...this.seenPids].sort((a, b) => a - b).map((pid) => this.pidSnapshot(pid)),
+      programs: this.programSnapshots(),
+      scte35: {
+        pids: this.rolePids.filter((p) => this.role[p] === ROLE_SCTE35).sort((a, b) => a - b),
+        cues: this.cueCount,
+        crcErrors: this.cueCrcErrors,
+        decodeErrors: this.cueDecodeErrors,
+        lastCueAt: this.lastCueAt,
+        callbackErrors: this.callbackErrors,
+      },
+    };
+  }
+
+  // ---- per packet -------------------------------------------------------------------------
+
+  private analyze(buf: Buffer, off: number, at: number): void {
+    const pid = tsPid(buf, off);
+    if (this.pidPackets[pid]++ === 0) this.seenPids.push(pid);
+    this.pidLastSeen[pid] = at;
+    if (pid === NULL_PID) return;
+    if (tsTransportError(buf, off)) {
+      this.raise('transportError', at);
+      this.lastCc[pid] = -1;
+      return;
+    }
+    const hasAf = tsHasAdaptationField(buf, off);
+    const disc = hasAf && tsDiscontinuity(buf, off);
+    // Adaptation-only packets do not advance the counter (ISO/IEC 13818-1 §2.4.3.3).
+    if (tsHasPayload(buf, off)) this.continuity(pid, tsContinuityCounter(buf, off), disc, at);
+    else if (disc) this.lastCc[pid] = -1;
+    if (hasAf) {
+      const pcr = tsPcr(buf, off);
+      if (pcr >= 0) this.onPcr(pid, pcr, disc, at);
+    }
+    const role = this.role[pid]!;
+    if (role === ROLE_NONE) return;
+    if (tsScrambling(buf, off) !== 0) {
+      // 1.3.a / 1.5.a: PAT and PMT packets must never be scrambled. Scrambled sections are unreadable anyway.
+      if (role === ROLE_PAT) this.raise('patError', at);
+      else if (role === ROLE_PMT) this.raise('pmtError', at);
+      return;
+    }
+    this.at = at;
+    this.assemblers[pid]?.push(buf, off);
+  }
+
+  /** 1.4 Continuity_count_error: lost packet, wrong order, or a packet sent more than twice. */
+  private continuity(pid: number, cc: number, disc: boolean, at: number): void {
+    const last = this.lastCc[pid]!;
+    this.lastCc[pid] = cc;
+    if (last < 0 || disc) {
+      this.dupSeen[pid] = 0;
+      return;
+    }
+    if (cc === last) {
+      if (this.dupSeen[pid]) this.ccError(pid, at);
+      this.dupSeen[pid] = 1;
+      return;
+    }
+    this.dupSeen[pid] = 0;
+    if (cc !== ((last + 1) & 0x0f)) this.ccError(pid, at);
+  }
+
+  private onPcr(pid: number, pcr: number, disc: boolean, at: number): void {
+    const prev = this.lastPcr[pid]!;
+    // 2.3b: PCR(i+1) - PCR(i) outside 0..100 ms without discontinuity_indicator (backwards wraps to huge).
+    if (prev >= 0 && !disc && (pcr - prev + PCR_MODULO) % PCR_MODULO > this.pcrJumpTicks) this.raise('pcrDiscontinuity', at);
+    this.lastPcr[pid] = pcr;
+    if (this.isPcrPid[pid]) {
+      // 2.3a, by arrival time: the gap includes network jitter, which is what a receiver sees.
+      if (at - Math.max(this.lastPcrAt[pid]!, this.pcrWatchFrom[pid]!) > this.o.pcrRepetitionMs) this.raise('pcrRepetitionError', at);
+      this.lastPcrAt[pid] = at;
+    }
+  }
+
+  private badSync(at: number): void {
+    this.raise('syncByteError', at); // 1.2: every sync byte other than 0x47
+    this.goodRun = 0;
+    if (this.synced && ++this.badRun >= this.o.syncLossAfter) {
+      this.synced = false;
+      this.raise('syncLoss', at); // 1.1: once per loss; acquiring again needs syncAcquireAfter good bytes
+      this.forgetContinuity();
+    }
+  }
+
+  private acquire(chunk: Buffer, off: number, at: number): void {
+    chunk.copy(this.pending, this.goodRun * TS_PACKET_SIZE, off, off + TS_PACKET_SIZE);
+    this.pendingAt[this.goodRun] = at;
+    if (++this.goodRun < this.o.syncAcquireAfter) return;
+    const n = this.goodRun;
+    this.synced = true;
+    this.badRun = 0;
+    this.goodRun = 0;
+    for (let i = 0; i < n; i++) this.analyze(this.pending, i * TS_PACKET_SIZE, this.pendingAt[i]!);
+  }
+
+  private ccError(pid: number, at: number): void {
+    this.pidCcErrors[pid]!++;
+    this.raise('ccError', at);
+  }
+
+  private raise(check: Tr101290Check, at: number): void {
+    const c = this.errors[check];
+    c.count++;
+    c.lastAt = at;
+    if (PRIORITY_1.has(check) && at > this.lastP1At) this.lastP1At = at;
+  }
+
+  private psiError(e: PsiError, at: number): void {
+    this.raise(e, at);
+  }
+
+  // ---- sections ---------------------------------------------------------------------------
+
+  private onScte35Section(section: Buffer, pid: number): void {
+    if (section[0] !== SCTE35_TABLE_ID) return;
+    const pcrPid = this.scte35PcrPid.get(pid);
+    const cue = buildCue(section, pid, this.at, pcrPid === undefined ? -1 : this.lastPcr[pcrPid]!);
+    this.cueCount++;
+    this.lastCueAt = cue.at;
+    if (!cue.crcValid) this.cueCrcErrors++;
+    if (cue.decodeError !== undefined) this.cueDecodeErrors++;
+    this.cues.push(cue);
+    if (this.cues.length > this.o.maxCues) this.cues.shift();
+    try {
+      this.options.onCue?.(cue);
+    } catch {
+      this.callbackErrors++; // the owner's bug must not stop the analysis of the feed
+    }
+  }
+
+  private makeAssembler(pid: number, role: number): SectionAssembler {
+    if (role === ROLE_PAT) return new SectionAssembler(pid, (s) => this.psi.onPatSection(s, this.at));
+    if (role === ROLE_PMT) return new SectionAssembler(pid, (s, p) => this.psi.onPmtSection(s, p, this.at));
+    return new SectionAssembler(pid, (s, p) => this.onScte35Section(s, p));
+  }
+
+  /** Recomputes which PIDs carry PSI/SCTE-35, which carry PCR and which PID_error watches. */
+  private relayout(at: number): void {
+    const roles = new Map<number, number>([[PAT_PID, ROLE_PAT]]);
+    const pcr = new Set<number>();
+    const watched = new Set<number>();
+    this.streams.clear();
+    this.scte35PcrPid.clear();
+    for (const p of this.psi.programs.values()) roles.set(p.pmtPid, ROLE_PMT);
+    for (const p of this.psi.programs.values()) {
+      if (!p.pmt) continue;
+      const pmt = p.pmt;
+      if (pmt.pcrPid !== NULL_PID) pcr.add(pmt.pcrPid);
+      for (const s of pmt.streams) {
+        const d = describeStream(s.streamType, s.descriptors, pmt.programInfo);
+        this.streams.set(s.pid, { pid: s.pid, streamType: s.streamType, ...d, descriptorsSummary: summarizeDescriptors(s.descriptors) });
+        if (d.kind === 'scte35') {
+          if (!roles.has(s.pid)) roles.set(s.pid, ROLE_SCTE35);
+          this.scte35PcrPid.set(s.pid, pmt.pcrPid);
+        }
+        if (this.pidErrorKinds.has(d.kind)) watched.add(s.pid);
+      }
+    }
+    for (const pid of this.o.scte35Pids) if (!roles.has(pid)) roles.set(pid, ROLE_SCTE35);
+
+    for (const pid of this.rolePids) {
+      if (roles.get(pid) === this.role[pid]) continue;
+      this.role[pid] = ROLE_NONE;
+      this.assemblers[pid] = undefined;
+    }
+    for (const [pid, role] of roles) {
+      if (this.role[pid] === role) continue;
+      this.role[pid] = role;
+      this.assemblers[pid] = this.makeAssembler(pid, role);
+    }
+    this.rolePids = [...roles.keys()];
+
+    for (const pid of this.pcrPids) if (!pcr.has(pid)) this.isPcrPid[pid] = 0;
+    for (const pid of pcr) {
+      if (this.isPcrPid[pid]) continue;
+      this.isPcrPid[pid] = 1;
+      this.lastPcrAt[pid] = Number.NEGATIVE_INFINITY;
+      this.pcrWatchFrom[pid] = at;
+    }
+    this.pcrPids = [...pcr];
+
+    const before = new Set(this.watchedPids);
+    for (const pid of watched) if (!before.has(pid)) this.pidWatchFrom[pid] = at;
+    this.watchedPids = [...watched];
+  }
+
+  // ---- time -------------------------------------------------------------------------------
+
+  private hasSignal(now: number): boolean {
+    return this.lastPacketAt >= 0 && now - this.lastPacketAt <= this.o.noSignalAfterMs;
+  }
+
+  private stateAt(now: number): InputState {
+    if (!this.hasSignal(now)) return 'no_signal';
+    const w = this.o.degradedWindowMs;
+    if (now - this.lastP1At <= w) return 'degraded';
+    if (this.transportLoss.lastAt !== null && now - this.transportLoss.lastAt <= w) return 'degraded';
+    return 'receiving';
+  }
+
+  private checkTimers(now: number): void {
+    this.psi.checkTimers(now);
+    for (const pid of this.watchedPids) {
+      // 1.6 PID_error: a PID the PMT references has not been seen for the user-specified period.
+      if (now - Math.max(this.pidLastSeen[pid]!, this.pidWatchFrom[pid]!) > this.o.pidTimeoutMs) {
+        this.raise('pidError', now);
+        this.pidWatchFrom[pid] = now;
+      }
+    }
+    for (const pid of this.pcrPids) {
+      if (now - Math.max(this.lastPcrAt[pid]!, this.pcrWatchFrom[pid]!) > this.o.pcrRepetitionMs) {
+        this.raise('pcrRepetitionError', now);
+        this.pcrWatchFrom[pid] = now;
+      }
+    }
+  }
+
+  /**
+   * First packet, or packets again after `no_signal`: repetition periods restart now, and
+   * continuity is not compared across the outage (the state already says the input was gone).
+   */
+  private resume(now: number): void {
+    if (this.lastPacketAt >= 0) this.forgetContinuity();
+    this.psi.rearm(now);
+    for (const pid of this.watchedPids) this.pidWatchFrom[pid] = now;
+    for (const pid of this.pcrPids) this.pcrWatchFrom[pid] = now;
+    if (this.rateMarkAt < 0) this.rateMarkAt = now;
+  }
+
+  private forgetContinuity(): void {
+    this.lastCc.fill(-1);
+    this.dupSeen.fill(0);
+    this.lastPcr.fill(-1);
+    for (const pid of this.rolePids) this.assemblers[pid]?.reset();
+  }
+
+  private rollPidRates(now: number): void {
+    if (this.rateMarkAt < 0 || now - this.rateMarkAt < 1000) return;
+    const k = (TS_PACKET_SIZE * 8 * 1000) / (now - this.rateMarkAt);
+    for (const pid of this.seenPids) {
+      this.pidRate[pid] = Math.round((this.pidPackets[pid]! - this.pidMark[pid]!) * k);
+      this.pidMark[pid] = this.pidPackets[pid]!;
+    }
+    this.rateMarkAt = now;
+  }
+
+  // ---- snapshot helpers -------------------------------------------------------------------
+
+  private pidSnapshot(pid: number): PidSnapshot {
+    const stream = this.streams.get(pid);
+    let type: PidType;
+    let name: string;
+    const known = wellKnownPid(pid);
+    if (known) ({ type, name } = known);
+    else if (this.role[pid] === ROLE_PMT) {
+      type = 'pmt';
+      const numbers = [...this.psi.programs.values()].filter((p) => p.pmtPid === pid).map((p) => p.number);
+      name = `PMT (program ${numbers.join(', ')})`;
+    } else if (stream) {
+      type = stream.kind;
+      name = stream.codec;
+    } else if (this.isPcrPid[pid]) {
+      type = 'pcr';
+      name = 'PCR';
+    } else {
+      type = 'unknown';
+      name = 'unreferenced';
+    }
+    return {
+      pid,
+      type,
+      name,
+      streamType: stream?.streamType ?? null,
+      codec: stream?.codec ?? null,
+      packets: this.pidPackets[pid]!,
+      ccErrors: this.pidCcErrors[pid]!,
+      bitrate: this.pidRate[pid]!,
+      lastSeenAt: this.pidLastSeen[pid]!,
+    };
+  }
+
+  private programSnapshots(): ProgramSnapshot[] {
+    return [...this.psi.programs.values()]
+      .sort((a, b) => a.number - b.number)
+      .map((p) => ({
+        number: p.number,
+        pmtPid: p.pmtPid,
+        pcrPid: p.pmt?.pcrPid ?? null,
+        pmtVersion: p.pmt?.version ?? null,
+        descriptorsSummary: p.pmt ? summarizeDescriptors(p.pmt.programInfo) : [],
+        streams: (p.pmt?.streams ?? []).map((s) => ({
+          pid: s.pid,
+          streamType: s.streamType,
+          ...describeStream(s.streamType, s.descriptors, p.pmt?.programInfo),
+          descriptorsSummary: summarizeDescriptors(s.descriptors),
+        })),
+      }));
+  }
+}
