@@ -76,6 +76,8 @@ export class ProcessEgress implements Egress {
       parser: options.parser,
       redact: outputRedactor(options.config),
       stallTimeoutMs: options.stallTimeoutMs ?? 10_000,
+      // srt-live-transmit's JSON statistics lines are ~800 characters.
+      maxLineLength: 4096,
       // Never "running" merely because we handed it bytes: either the tool says it is connected,
       // or it stayed alive 1.5 s (tools without a connection notion).
       ...(options.readiness === 'connected' ? { startupMs: 2 ** 31 - 1, readyOnProgress: 'parser' as const } : { startupMs: 1500, readyOnProgress: false }),
