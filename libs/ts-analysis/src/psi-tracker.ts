@@ -2,6 +2,8 @@
 // 1.3.a PAT_error_2 (table_id, repetition) and 1.5.a PMT_error_2 (repetition), plus
 // 2.2 CRC_error for PAT/PMT. Scrambling checks need the packet header, so the analyzer does them.
 import { type Pmt, parsePat, parsePmt, TABLE_ID_PAT, TABLE_ID_PMT } from '@mld/mpegts';
+import { describeStream, summarizeDescriptors } from './stream-types.js';
+import type { ProgramSnapshot } from './types.js';
 
 export interface ProgramState {
   number: number;
@@ -103,6 +105,24 @@ export class PsiTracker {
   rearm(now: number): void {
     this.patWatchFrom = now;
     for (const p of this.programs.values()) p.watchFrom = now;
+  }
+
+  programSnapshots(): ProgramSnapshot[] {
+    return [...this.programs.values()]
+      .sort((a, b) => a.number - b.number)
+      .map(({ number, pmtPid, pmt }) => ({
+        number,
+        pmtPid,
+        pcrPid: pmt?.pcrPid ?? null,
+        pmtVersion: pmt?.version ?? null,
+        descriptorsSummary: pmt ? summarizeDescriptors(pmt.programInfo) : [],
+        streams: (pmt?.streams ?? []).map((s) => ({
+          pid: s.pid,
+          streamType: s.streamType,
+          ...describeStream(s.streamType, s.descriptors, pmt?.programInfo),
+          descriptorsSummary: summarizeDescriptors(s.descriptors),
+        })),
+      }));
   }
 
   private patArrived(at: number): void {

@@ -5,7 +5,6 @@
 import {
   MAX_PID,
   NULL_PID,
-  PAT_PID,
   PTS_MODULO,
   PCR_CLOCK_HZ,
   SCTE35_TABLE_ID,
@@ -21,17 +20,17 @@ import {
   tsScrambling,
   tsTransportError,
 } from '@mld/mpegts';
-import { PsiTracker, type PsiError } from './psi-tracker.js';
+import { type PidLayout, pidIdentity, planLayout, ROLE_NONE, ROLE_PAT, ROLE_PMT, ROLE_SCTE35 } from './pid-layout.js';
+import { PsiTracker } from './psi-tracker.js';
 import { RateWindow } from './rate-window.js';
 import { buildCue, type Scte35Cue } from './scte35-cue.js';
-import { describeStream, type PidType, type StreamKind, summarizeDescriptors, wellKnownPid } from './stream-types.js';
+import type { StreamKind } from './stream-types.js';
 import {
   type ErrorCounter,
   type InputState,
+  newTr101290Counters,
   type PidSnapshot,
   PRIORITY_1_CHECKS,
-  type ProgramSnapshot,
-  type StreamSnapshot,
   type Tr101290Check,
   type Tr101290Snapshot,
   type TsAnalysisSnapshot,
@@ -40,10 +39,6 @@ import {
 
 const PID_COUNT = MAX_PID + 1;
 const PCR_MODULO = PTS_MODULO * 300;
-const ROLE_NONE = 0;
-const ROLE_PAT = 1;
-const ROLE_PMT = 2;
-const ROLE_SCTE35 = 3;
 
 type Settings = Required<Omit<TsAnalyzerOptions, 'onCue' | 'onStateChange'>>;
 
@@ -62,29 +57,13 @@ const DEFAULTS: Settings = {
   scte35Pids: [],
 };
 
-function counters(): Tr101290Snapshot {
-  const c = (): ErrorCounter => ({ count: 0, lastAt: null });
-  return {
-    syncLoss: c(),
-    syncByteError: c(),
-    patError: c(),
-    ccError: c(),
-    pmtError: c(),
-    pidError: c(),
-    transportError: c(),
-    crcError: c(),
-    pcrRepetitionError: c(),
-    pcrDiscontinuity: c(),
-  };
-}
-
 const PRIORITY_1: ReadonlySet<Tr101290Check> = new Set(PRIORITY_1_CHECKS);
 
 export class TsAnalyzer {
   private readonly o: Settings;
   private readonly pidErrorKinds: ReadonlySet<StreamKind>;
   private readonly pcrJumpTicks: number;
-  private readonly errors = counters();
+  private readonly errors = newTr101290Counters();
   private lastP1At = Number.NEGATIVE_INFINITY;
   private readonly transportLoss: ErrorCounter = { count: 0, lastAt: null };
   private state: InputState = 'no_signal';
@@ -121,9 +100,7 @@ export class TsAnalyzer {
   private readonly assemblers: (SectionAssembler | undefined)[] = new Array<SectionAssembler | undefined>(PID_COUNT);
   private rolePids: number[] = [];
   private readonly psi: PsiTracker;
-  private readonly streams = new Map<number, StreamSnapshot>();
-  /** PCR PID of the program each SCTE-35 PID belongs to (for cue pre-roll). */
-  private readonly scte35PcrPid = new Map<number, number>();
+  private layout: PidLayout;
   private pcrPids: number[] = [];
   private readonly isPcrPid = new Uint8Array(PID_COUNT);
   private readonly lastPcrAt = new Float64Array(PID_COUNT);
@@ -141,7 +118,9 @@ export class TsAnalyzer {
   constructor(private readonly options: TsAnalyzerOptions = {}) {
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
     this.o = { ...DEFAULTS, ...given } as Settings;
-    if (!(this.o.syncAcquireAfter >= 1 && this.o.syncLossAfter >= 1)) throw new RangeError('sync hysteresis counts must be at least 1');
+    for (const [k, v] of Object.entries(this.o)) {
+      if (typeof v === 'number' && !(Number.isFinite(v) && v >= (k === 'maxCues' ? 0 : 1))) throw new RangeError(`option ${k} must be a positive number`);
+    }
     this.pidErrorKinds = new Set(this.o.pidErrorKinds);
     this.pcrJumpTicks = (this.o.pcrDiscontinuityMs * PCR_CLOCK_HZ) / 1000;
     this.pending = Buffer.alloc(this.o.syncAcquireAfter * TS_PACKET_SIZE);
@@ -149,9 +128,10 @@ export class TsAnalyzer {
     this.psi = new PsiTracker(
       this.o.patIntervalMs,
       this.o.pmtIntervalMs,
-      (e, at) => this.psiError(e, at),
+      (e, at) => this.raise(e, at),
       (at) => this.relayout(at),
     );
+    this.layout = planLayout([], this.o.scte35Pids, this.pidErrorKinds);
     this.relayout(0);
   }
 
@@ -183,7 +163,7 @@ export class TsAnalyzer {
     if (to !== this.state) {
       const from = this.state;
       this.state = to;
-      this.options.onStateChange?.(from, to, nowMs);
+      this.callback(() => this.options.onStateChange?.(from, to, nowMs));
     }
   }
 
@@ -223,15 +203,15 @@ export class TsAnalyzer {
       transportLoss: { ...this.transportLoss },
       transportStreamId: this.psi.transportStreamId,
       pids: [...this.seenPids].sort((a, b) => a - b).map((pid) => this.pidSnapshot(pid)),
-      programs: this.programSnapshots(),
+      programs: this.psi.programSnapshots(),
       scte35: {
         pids: this.rolePids.filter((p) => this.role[p] === ROLE_SCTE35).sort((a, b) => a - b),
         cues: this.cueCount,
         crcErrors: this.cueCrcErrors,
         decodeErrors: this.cueDecodeErrors,
         lastCueAt: this.lastCueAt,
-        callbackErrors: this.callbackErrors,
       },
+      callbackErrors: this.callbackErrors,
     };
   }
 
@@ -330,15 +310,11 @@ export class TsAnalyzer {
     if (PRIORITY_1.has(check) && at > this.lastP1At) this.lastP1At = at;
   }
 
-  private psiError(e: PsiError, at: number): void {
-    this.raise(e, at);
-  }
-
   // ---- sections ---------------------------------------------------------------------------
 
   private onScte35Section(section: Buffer, pid: number): void {
     if (section[0] !== SCTE35_TABLE_ID) return;
-    const pcrPid = this.scte35PcrPid.get(pid);
+    const pcrPid = this.layout.scte35PcrPid.get(pid);
     const cue = buildCue(section, pid, this.at, pcrPid === undefined ? -1 : this.lastPcr[pcrPid]!);
     this.cueCount++;
     this.lastCueAt = cue.at;
@@ -346,8 +322,12 @@ export class TsAnalyzer {
     if (cue.decodeError !== undefined) this.cueDecodeErrors++;
     this.cues.push(cue);
     if (this.cues.length > this.o.maxCues) this.cues.shift();
+    this.callback(() => this.options.onCue?.(cue));
+  }
+
+  private callback(fn: () => void): void {
     try {
-      this.options.onCue?.(cue);
+      fn();
     } catch {
       this.callbackErrors++; // the owner's bug must not stop the analysis of the feed
     }
@@ -359,30 +339,11 @@ export class TsAnalyzer {
     return new SectionAssembler(pid, (s, p) => this.onScte35Section(s, p));
   }
 
-  /** Recomputes which PIDs carry PSI/SCTE-35, which carry PCR and which PID_error watches. */
+  /** Applies a new PID layout: section reassembly, PCR PIDs, PID_error watch list. */
   private relayout(at: number): void {
-    const roles = new Map<number, number>([[PAT_PID, ROLE_PAT]]);
-    const pcr = new Set<number>();
-    const watched = new Set<number>();
-    this.streams.clear();
-    this.scte35PcrPid.clear();
-    for (const p of this.psi.programs.values()) roles.set(p.pmtPid, ROLE_PMT);
-    for (const p of this.psi.programs.values()) {
-      if (!p.pmt) continue;
-      const pmt = p.pmt;
-      if (pmt.pcrPid !== NULL_PID) pcr.add(pmt.pcrPid);
-      for (const s of pmt.streams) {
-        const d = describeStream(s.streamType, s.descriptors, pmt.programInfo);
-        this.streams.set(s.pid, { pid: s.pid, streamType: s.streamType, ...d, descriptorsSummary: summarizeDescriptors(s.descriptors) });
-        if (d.kind === 'scte35') {
-          if (!roles.has(s.pid)) roles.set(s.pid, ROLE_SCTE35);
-          this.scte35PcrPid.set(s.pid, pmt.pcrPid);
-        }
-        if (this.pidErrorKinds.has(d.kind)) watched.add(s.pid);
-      }
-    }
-    for (const pid of this.o.scte35Pids) if (!roles.has(pid)) roles.set(pid, ROLE_SCTE35);
-
+    const layout = planLayout(this.psi.programs.values(), this.o.scte35Pids, this.pidErrorKinds);
+    const { roles, pcrPids: pcr, watchedPids: watched } = layout;
+    this.layout = layout;
     for (const pid of this.rolePids) {
       if (roles.get(pid) === this.role[pid]) continue;
       this.role[pid] = ROLE_NONE;
@@ -472,29 +433,10 @@ export class TsAnalyzer {
   // ---- snapshot helpers -------------------------------------------------------------------
 
   private pidSnapshot(pid: number): PidSnapshot {
-    const stream = this.streams.get(pid);
-    let type: PidType;
-    let name: string;
-    const known = wellKnownPid(pid);
-    if (known) ({ type, name } = known);
-    else if (this.role[pid] === ROLE_PMT) {
-      type = 'pmt';
-      const numbers = [...this.psi.programs.values()].filter((p) => p.pmtPid === pid).map((p) => p.number);
-      name = `PMT (program ${numbers.join(', ')})`;
-    } else if (stream) {
-      type = stream.kind;
-      name = stream.codec;
-    } else if (this.isPcrPid[pid]) {
-      type = 'pcr';
-      name = 'PCR';
-    } else {
-      type = 'unknown';
-      name = 'unreferenced';
-    }
+    const stream = this.layout.streams.get(pid);
     return {
       pid,
-      type,
-      name,
+      ...pidIdentity(pid, this.layout, this.psi.programs.values()),
       streamType: stream?.streamType ?? null,
       codec: stream?.codec ?? null,
       packets: this.pidPackets[pid]!,
@@ -502,23 +444,5 @@ export class TsAnalyzer {
       bitrate: this.pidRate[pid]!,
       lastSeenAt: this.pidLastSeen[pid]!,
     };
-  }
-
-  private programSnapshots(): ProgramSnapshot[] {
-    return [...this.psi.programs.values()]
-      .sort((a, b) => a.number - b.number)
-      .map((p) => ({
-        number: p.number,
-        pmtPid: p.pmtPid,
-        pcrPid: p.pmt?.pcrPid ?? null,
-        pmtVersion: p.pmt?.version ?? null,
-        descriptorsSummary: p.pmt ? summarizeDescriptors(p.pmt.programInfo) : [],
-        streams: (p.pmt?.streams ?? []).map((s) => ({
-          pid: s.pid,
-          streamType: s.streamType,
-          ...describeStream(s.streamType, s.descriptors, p.pmt?.programInfo),
-          descriptorsSummary: summarizeDescriptors(s.descriptors),
-        })),
-      }));
   }
 }

@@ -31,9 +31,9 @@ export interface TsAnalyzerOptions {
   maxCues?: number;
   /** PIDs to read SCTE-35 from whatever the PMT says (in addition to stream_type 0x86 PIDs). */
   scte35Pids?: readonly number[];
-  /** Every splice_info_section as it completes. Exceptions are caught and counted. */
+  /** Every splice_info_section as it completes. Exceptions are caught and counted (`callbackErrors`). */
   onCue?: (cue: Scte35Cue) => void;
-  /** Input state changes, evaluated on tick(). */
+  /** Input state changes, evaluated on tick(). Exceptions are caught and counted. */
   onStateChange?: (from: InputState, to: InputState, atMs: number) => void;
 }
 
@@ -61,6 +61,22 @@ export interface Tr101290Snapshot {
 export type Tr101290Check = keyof Tr101290Snapshot;
 
 export const PRIORITY_1_CHECKS: readonly Tr101290Check[] = ['syncLoss', 'syncByteError', 'patError', 'ccError', 'pmtError', 'pidError'];
+
+export function newTr101290Counters(): Tr101290Snapshot {
+  const c = (): ErrorCounter => ({ count: 0, lastAt: null });
+  return {
+    syncLoss: c(),
+    syncByteError: c(),
+    patError: c(),
+    ccError: c(),
+    pmtError: c(),
+    pidError: c(),
+    transportError: c(),
+    crcError: c(),
+    pcrRepetitionError: c(),
+    pcrDiscontinuity: c(),
+  };
+}
 
 export interface PidSnapshot {
   pid: number;
@@ -120,7 +136,7 @@ export interface TsAnalysisSnapshot {
     crcErrors: number;
     decodeErrors: number;
     lastCueAt: number | null;
-    /** onCue callbacks that threw (the analysis carried on). */
-    callbackErrors: number;
   };
+  /** onCue / onStateChange callbacks that threw (the analysis carried on). */
+  callbackErrors: number;
 }
