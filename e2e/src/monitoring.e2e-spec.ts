@@ -83,6 +83,30 @@ describe('live monitoring: Socket.IO, event log, Prometheus', () => {
       const dropAt = startedAt + (firstDropped / rate) * 1000;
       const sawLoss = await waitFor('RTP loss in a pushed status', () => statuses.find((s) => s.status.channel_id === channel.id && (s.status.runtime?.rtp.lost ?? 0) >= 30), 15_000, 50);
       assert.ok(sawLoss.at - dropAt <= 2000 + 500, `loss reported ${sawLoss.at - dropAt} ms after the drop`);
+      const sawCc = await waitFor('CC errors in a pushed status', () => statuses.find((s) => s.status.channel_id === channel.id && (s.status.runtime?.analysis?.tr101290.cc_error.count ?? 0) > 0), 15_000, 50);
+      assert.ok(sawCc.at - dropAt <= 2000 + 500, `CC errors reported ${sawCc.at - dropAt} ms after the drop`);
+      assert.ok(statuses.some((s) => s.status.channel_id === channel.id && s.status.runtime?.state === 'degraded'), 'input shown degraded after the loss');
+
+      // SCTE-35 cues, decoded, over the socket and REST.
+      const cueEvents = await waitFor('SCTE-35 cue events', () => {
+        const cues = events.filter((e) => e.type === 'channel.scte35_cue' && e.channel_id === channel.id);
+        return cues.length >= 3 ? cues : undefined;
+      }, 15_000, 100);
+      const sentIds = new Set(feed.cues.map((c) => c.eventId));
+      for (const e of cueEvents) {
+        const d = e.details as { crc_valid: boolean; pid: number; command_type: string; splice_insert?: { event_id: number }; segmentation?: Array<{ event_id: number; type_name: string }> };
+        assert.equal(d.crc_valid, true);
+        assert.equal(d.pid, 0x1f6);
+        const id = d.splice_insert?.event_id ?? d.segmentation?.[0]?.event_id;
+        assert.ok(id !== undefined && sentIds.has(id), `cue event id ${id} was sent`);
+      }
+      const rest = await api<{ source: string; cues: Array<{ command_type: string; splice_insert?: { out_of_network: boolean; break_duration_seconds?: number }; segmentation?: Array<{ type_name: string }> }> }>(mld.url, 'GET', `/api/channels/${channel.id}/scte35?limit=10`, viewerToken);
+      assert.equal(rest.body.source, 'live');
+      const kinds = new Set(rest.body.cues.map((c) => c.command_type));
+      assert.ok(kinds.has('splice_insert') && kinds.has('time_signal'), `cue kinds ${[...kinds].join(', ')}`);
+      const insert = rest.body.cues.find((c) => c.splice_insert)!;
+      assert.equal(typeof insert.splice_insert!.out_of_network, 'boolean');
+      assert.ok(rest.body.cues.some((c) => (c.segmentation ?? []).some((d) => d.type_name.length > 0)), 'segmentation descriptors named');
       const receiving = statuses.filter((s) => s.status.runtime?.state === 'receiving');
       assert.ok(receiving.length > 0 && receiving.at(-1)!.status.runtime!.bitrate_bps > 6_000_000, 'live input bitrate pushed');
       const cdn = statuses.at(-1)!.status.outputs.find((o) => o.id === srt.id)!;
@@ -112,6 +136,8 @@ describe('live monitoring: Socket.IO, event log, Prometheus', () => {
       const lost = new RegExp(`mld_channel_rtp_lost_total\\{channel_id="${channel.id}",channel="monitored"\\} (\\d+)`).exec(text);
       assert.ok(lost && Number(lost[1]) >= 30, 'RTP loss in /metrics');
       assert.match(text, new RegExp(`mld_output_restarts_total\\{[^}]*output_id="${srt.id}"[^}]*\\} [1-9]`));
+      assert.match(text, new RegExp(`mld_channel_cc_errors_total\\{channel_id="${channel.id}",channel="monitored"\\} [1-9]`));
+      assert.match(text, new RegExp(`mld_channel_scte35_cues_total\\{channel_id="${channel.id}",channel="monitored"\\} [1-9]`));
       assert.match(text, /mld_process_tree_rss_bytes\{command="service"\} \d+/);
       assert.doesNotMatch(text, /srt:\/\/|udp:\/\//, 'metrics must not carry destinations');
       assert.equal((await fetch(`${mld.url}/metrics`)).status, 401);

@@ -114,7 +114,8 @@ export interface HealthResponse {
 
 /** Live state of a channel's input (absent while the channel is not running). */
 export interface ChannelRuntime {
-  state: 'stopped' | 'starting' | 'no_signal' | 'receiving' | 'error';
+  /** `degraded`: receiving, but with TR 101 290 priority-1 errors or RTP loss in the last 10 s. */
+  state: 'stopped' | 'starting' | 'no_signal' | 'receiving' | 'degraded' | 'error';
   since: string;
   error: string | null;
   datagrams_in: number;
@@ -125,6 +126,8 @@ export interface ChannelRuntime {
   rtp: { lost: number; duplicates: number; reordered: number; late: number; resyncs: number; ssrc_changes: number; ssrc: number | null };
   last_packet_at: string | null;
   bitrate_bps: number;
+  /** The stream itself: TR 101 290, programs and PIDs, PCR, SCTE-35 counts. Null before the first analysis. */
+  analysis: StreamAnalysis | null;
 }
 
 /** Live state of an output's process or socket (absent while it is not meant to run). */
@@ -230,4 +233,75 @@ export interface ChannelStatus {
 export interface StatusSnapshot {
   at: string;
   channels: ChannelStatus[];
+}
+
+/** One decoded SCTE-35 splice_info_section, as seen on the channel's input (times in seconds). */
+export interface Scte35CueRecord {
+  /** Arrival time. */
+  at: string;
+  pid: number;
+  crc_valid: boolean;
+  pts_adjustment: number;
+  tier: number;
+  command_type: 'splice_null' | 'splice_insert' | 'time_signal' | 'bandwidth_reservation' | 'private_command' | 'splice_schedule' | 'unknown';
+  splice_insert?: {
+    event_id: number;
+    cancel: boolean;
+    out_of_network: boolean;
+    immediate: boolean;
+    splice_time_pts?: number;
+    splice_time_seconds?: number;
+    break_duration_seconds?: number;
+    auto_return?: boolean;
+    unique_program_id: number;
+    avail_num: number;
+    avails_expected: number;
+  };
+  time_signal?: { pts_time?: number; seconds?: number };
+  segmentation?: Array<{
+    event_id: number;
+    cancel: boolean;
+    type_id: number;
+    type_name: string;
+    upid_type: number;
+    upid_type_name: string;
+    upid: { hex: string; text?: string };
+    duration_seconds?: number;
+    segment_num: number;
+    segments_expected: number;
+  }>;
+  /** Seconds between the program clock at arrival and the splice time (negative: late). */
+  preroll_seconds?: number;
+  decode_error?: string;
+  /** The whole section, base64, for re-decoding with any tool. */
+  raw: string;
+}
+
+export interface ErrorCounterRecord {
+  count: number;
+  last_at: string | null;
+}
+
+/** Analysis of the stream itself (ETSI TR 101 290 priority 1 and more), on the channel's input. */
+export interface StreamAnalysis {
+  state: 'no_signal' | 'receiving' | 'degraded';
+  packets: number;
+  bitrate_1s_bps: number;
+  bitrate_10s_bps: number;
+  ms_since_last_packet: number | null;
+  tr101290: {
+    sync_loss: ErrorCounterRecord;
+    sync_byte_error: ErrorCounterRecord;
+    pat_error: ErrorCounterRecord;
+    cc_error: ErrorCounterRecord;
+    pmt_error: ErrorCounterRecord;
+    pid_error: ErrorCounterRecord;
+    transport_error: ErrorCounterRecord;
+    crc_error: ErrorCounterRecord;
+    pcr_repetition_error: ErrorCounterRecord;
+    pcr_discontinuity: ErrorCounterRecord;
+  };
+  programs: Array<{ number: number; pmt_pid: number; pcr_pid: number | null; streams: Array<{ pid: number; stream_type: number; codec: string; kind: string; language?: string }> }>;
+  pids: Array<{ pid: number; name: string; codec: string | null; packets: number; cc_errors: number; bitrate_bps: number }>;
+  scte35: { pids: number[]; cues: number; crc_errors: number; last_cue_at: string | null };
 }

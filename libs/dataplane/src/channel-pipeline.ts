@@ -1,3 +1,4 @@
+import { TsAnalyzer, type Scte35Cue } from '@mld/ts-analysis';
 import type { Egress } from './egress/egress.js';
 import { FanOut } from './fanout/fan-out.js';
 import { ChannelIngest } from './ingest/channel-ingest.js';
@@ -9,6 +10,7 @@ export interface PipelineDeps {
   createEgress: (config: OutputConfig, onStateChange: (snapshot: EgressSnapshot, reason: string | undefined) => void) => Egress;
   onIngestState?: (channelId: string, from: IngestState, to: IngestState, detail: string | null) => void;
   onEgressState?: (channelId: string, snapshot: EgressSnapshot, reason: string | undefined) => void;
+  onCue?: (channelId: string, cue: Scte35Cue) => void;
 }
 
 interface RunningOutput {
@@ -36,6 +38,9 @@ export class ChannelPipeline {
   private readonly ingest: ChannelIngest;
   private readonly outputs = new Map<string, RunningOutput>();
   private input: InputConfig;
+  private readonly analyzer: TsAnalyzer;
+  private analysisTimer: NodeJS.Timeout | undefined;
+  private reportedLoss = 0;
 
   constructor(
     readonly id: string,
@@ -43,14 +48,25 @@ export class ChannelPipeline {
     private readonly deps: PipelineDeps,
   ) {
     this.input = config.input;
-    this.ingest = new ChannelIngest(config.input, (ts) => this.fanOut.push(ts), deps.sources, Date, (from, to, detail) =>
-      deps.onIngestState?.(this.id, from, to, detail),
+    this.analyzer = new TsAnalyzer({ onCue: (cue) => deps.onCue?.(this.id, cue) });
+    this.ingest = new ChannelIngest(
+      config.input,
+      (ts) => {
+        // Outputs first: analysis reads the same buffer afterwards and never delays them.
+        this.fanOut.push(ts);
+        this.analyzer.push(ts, Date.now());
+      },
+      deps.sources,
+      Date,
+      (from, to, detail) => deps.onIngestState?.(this.id, from, to, detail),
+      (rejected) => this.analyzer.push(rejected, Date.now()),
     );
   }
 
   async start(config: ChannelConfig): Promise<void> {
     await this.applyOutputs(config.outputs);
     await this.ingest.start();
+    this.analysisTimer = setInterval(() => this.tickAnalysis(), 100);
   }
 
   async apply(config: ChannelConfig): Promise<void> {
@@ -62,6 +78,7 @@ export class ChannelPipeline {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.analysisTimer);
     await this.ingest.stop();
     await Promise.all([...this.outputs.keys()].map((id) => this.removeOutput(id)));
   }
@@ -72,12 +89,26 @@ export class ChannelPipeline {
     return output !== undefined;
   }
 
+  recentCues(n?: number): Scte35Cue[] {
+    return this.analyzer.recentCues(n);
+  }
+
   snapshot(): ChannelSnapshot {
     return {
       id: this.id,
       ingest: this.ingest.snapshot(),
+      analysis: this.analyzer.snapshot(Date.now()),
       outputs: [...this.outputs.values()].map((o) => ({ ...o.egress.snapshot(), name: o.name })),
     };
+  }
+
+  private tickAnalysis(): void {
+    const now = Date.now();
+    const lost = this.ingest.rtpLost();
+    // The analyzer wants new losses; the reorder buffer counts since the start.
+    if (lost > this.reportedLoss) this.analyzer.reportTransportLoss(lost - this.reportedLoss, now);
+    this.reportedLoss = lost;
+    this.analyzer.tick(now);
   }
 
   private async applyOutputs(desired: OutputConfig[]): Promise<void> {

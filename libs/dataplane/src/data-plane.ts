@@ -1,3 +1,4 @@
+import type { Scte35Cue } from '@mld/ts-analysis';
 import { ChannelPipeline, type PipelineDeps } from './channel-pipeline.js';
 import type { ChannelConfig, ChannelSnapshot } from './types.js';
 
@@ -35,6 +36,10 @@ export class DataPlane {
 
   retryOutput(channelId: string, outputId: string): boolean {
     return this.pipelines.get(channelId)?.retryOutput(outputId) ?? false;
+  }
+
+  recentCues(channelId: string, n?: number): Scte35Cue[] | undefined {
+    return this.pipelines.get(channelId)?.recentCues(n);
   }
 
   snapshot(channelId: string): ChannelSnapshot | undefined {

@@ -1,5 +1,6 @@
 import type { InputType, OutputOptions, OutputProtocol } from '@mld/contracts';
 import type { ProcessState } from '@mld/supervisor';
+import type { TsAnalysisSnapshot } from '@mld/ts-analysis';
 
 /** What the data plane needs to know about a channel's input. */
 export interface InputConfig {
@@ -104,5 +105,7 @@ export interface EgressSnapshot {
 export interface ChannelSnapshot {
   id: string;
   ingest: IngestSnapshot;
+  /** What the stream itself looks like (TR 101 290, PSI, PCR, SCTE-35), from the analysis of every chunk forwarded. */
+  analysis: TsAnalysisSnapshot;
   outputs: EgressSnapshot[];
 }

@@ -1,3 +1,4 @@
+import type { Scte35CueRecord } from '@mld/contracts';
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DomainEvents, type InputStateEvent, type OutputStateEvent } from '../events/domain-events.js';
 import { EventLogService } from './event-log.service.js';
@@ -41,6 +42,16 @@ export class EventRecorderService implements OnApplicationBootstrap, OnApplicati
       ),
       this.bus.subscribe('runtime.output_state', (e) => this.onOutputState(e)),
       this.bus.subscribe('runtime.input_state', (e) => this.onInputState(e)),
+      this.bus.subscribe('runtime.scte35_cue', ({ channelId, channelName, cue }) =>
+        void this.log.record({
+          type: 'channel.scte35_cue',
+          channelId,
+          channelName,
+          severity: cue.crc_valid ? 'info' : 'warning',
+          message: `SCTE-35 ${describeCue(cue)} on PID ${cue.pid}${cue.crc_valid ? '' : ' (CRC invalid)'}`,
+          details: cue as unknown as Record<string, unknown>,
+        }),
+      ),
     );
   }
 
@@ -86,4 +97,18 @@ export class EventRecorderService implements OnApplicationBootstrap, OnApplicati
       this.inputLost.delete(e.channelId);
     }
   }
+}
+
+function describeCue(cue: Scte35CueRecord): string {
+  if (cue.splice_insert) {
+    const s = cue.splice_insert;
+    const when = s.immediate ? 'immediate' : s.splice_time_seconds !== undefined ? `at ${s.splice_time_seconds.toFixed(3)} s` : '';
+    const duration = s.break_duration_seconds !== undefined ? `, break ${s.break_duration_seconds.toFixed(1)} s` : '';
+    return `splice_insert event ${s.event_id} ${s.cancel ? 'cancel' : s.out_of_network ? 'out of network' : 'back to network'} ${when}${duration}`.trim();
+  }
+  if (cue.command_type === 'time_signal') {
+    const seg = cue.segmentation?.map((d) => `${d.type_name}${d.duration_seconds !== undefined ? ` ${d.duration_seconds.toFixed(1)} s` : ''}`).join(', ');
+    return `time_signal${cue.time_signal?.seconds !== undefined ? ` at ${cue.time_signal.seconds.toFixed(3)} s` : ''}${seg ? `: ${seg}` : ''}`;
+  }
+  return cue.command_type;
 }

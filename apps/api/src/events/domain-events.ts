@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
+import type { Scte35CueRecord } from '@mld/contracts';
 
 /**
  * In-process bus for what happened in the domain. Services publish; the data plane and the
@@ -33,6 +34,7 @@ export interface InputStateEvent {
 export interface DomainEventMap {
   'runtime.output_state': OutputStateEvent;
   'runtime.input_state': InputStateEvent;
+  'runtime.scte35_cue': { channelId: string; channelName: string; cue: Scte35CueRecord };
   'channel.changed': { channelId: string; name: string; change: ConfigChange; actor: string };
   'channel.deleted': { channelId: string; name: string; change: 'deleted'; actor: string };
   'output.changed': { channelId: string; outputId: string; name: string; change: ConfigChange; actor: string };

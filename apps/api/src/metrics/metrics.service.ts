@@ -4,7 +4,7 @@ import { StatusService } from '../process/status.service.js';
 import { processTree } from './process-tree.js';
 
 const OUTPUT_STATES = ['stopped', 'starting', 'running', 'backoff', 'failed', 'stopping'] as const;
-const INPUT_STATES = ['stopped', 'starting', 'no_signal', 'receiving', 'error'] as const;
+const INPUT_STATES = ['stopped', 'starting', 'no_signal', 'receiving', 'degraded', 'error'] as const;
 
 /**
  * Prometheus metrics, computed at scrape time from the live status: nothing to keep in sync.
@@ -36,6 +36,19 @@ export class MetricsService {
     gauge('mld_channel_rtp_reordered_total', 'RTP packets put back in order', channelLabels, (g) => this.eachChannel((c, l) => g.set(l, c.runtime?.rtp.reordered ?? 0)));
     gauge('mld_channel_rtp_duplicates_total', 'RTP packets received twice', channelLabels, (g) => this.eachChannel((c, l) => g.set(l, c.runtime?.rtp.duplicates ?? 0)));
 
+    gauge('mld_channel_cc_errors_total', 'Continuity-counter errors on the input (TR 101 290 1.4)', channelLabels, (g) =>
+      this.eachChannel((c, l) => g.set(l, c.runtime?.analysis?.tr101290.cc_error.count ?? 0)),
+    );
+    gauge('mld_channel_tr101290_errors_total', 'TR 101 290 errors on the input, by check', [...channelLabels, 'check'], (g) =>
+      this.eachChannel((c, l) => {
+        const t = c.runtime?.analysis?.tr101290;
+        if (t) for (const [check, counter] of Object.entries(t)) g.set({ ...l, check }, counter.count);
+      }),
+    );
+    gauge('mld_channel_scte35_cues_total', 'SCTE-35 sections seen on the input', channelLabels, (g) => this.eachChannel((c, l) => g.set(l, c.runtime?.analysis?.scte35.cues ?? 0)));
+    gauge('mld_channel_scte35_crc_errors_total', 'SCTE-35 sections with a bad CRC', channelLabels, (g) =>
+      this.eachChannel((c, l) => g.set(l, c.runtime?.analysis?.scte35.crc_errors ?? 0)),
+    );
     gauge('mld_output_state', 'Output state (1 for the current one)', [...outputLabels, 'state'], (g) =>
       this.eachOutput((o, l) => OUTPUT_STATES.forEach((s) => g.set({ ...l, state: s }, (o.runtime?.state ?? 'stopped') === s ? 1 : 0))),
     );

@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { ChannelRuntime, OutputRuntime } from '@mld/contracts';
+import type { ChannelRuntime, OutputRuntime, Scte35CueRecord } from '@mld/contracts';
 import { createEgress, DataPlane, udpDatagramSourceFactory, type EgressSnapshot } from '@mld/dataplane';
 import { DataSource } from 'typeorm';
 import { ChannelEntity } from '../channels/channel.entity.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { toChannelConfig } from './pipeline-config.js';
-import { toChannelRuntime, toOutputRuntime } from './runtime.presenter.js';
+import { toChannelRuntime, toCueRecord, toOutputRuntime } from './runtime.presenter.js';
 
 /**
  * Keeps the data plane equal to the persisted desired state: at boot for every channel, then
@@ -38,6 +38,7 @@ export class PipelinesService implements OnApplicationBootstrap, BeforeApplicati
         this.events.publish('runtime.input_state', { channelId, channelName, from, to, detail });
       },
       onEgressState: (channelId, snapshot, reason) => this.onEgressState(channelId, snapshot, reason),
+      onCue: (channelId, cue) => this.events.publish('runtime.scte35_cue', { channelId, channelName: this.names.get(channelId) ?? channelId, cue: toCueRecord(cue) }),
     });
   }
 
@@ -78,7 +79,12 @@ export class PipelinesService implements OnApplicationBootstrap, BeforeApplicati
 
   channelRuntime(channelId: string): ChannelRuntime | null {
     const snapshot = this.dataPlane.snapshot(channelId);
-    return snapshot ? toChannelRuntime(snapshot.ingest) : null;
+    return snapshot ? toChannelRuntime(snapshot.ingest, snapshot.analysis) : null;
+  }
+
+  /** The last cues seen on the channel's input, newest first; undefined when it is not running. */
+  recentCues(channelId: string, limit: number): Scte35CueRecord[] | undefined {
+    return this.dataPlane.recentCues(channelId, limit)?.map(toCueRecord).reverse();
   }
 
   outputRuntime(channelId: string, outputId: string): OutputRuntime | null {

@@ -1,11 +1,58 @@
-import type { ChannelRuntime, OutputRuntime } from '@mld/contracts';
+import type { ChannelRuntime, ErrorCounterRecord, OutputRuntime, Scte35CueRecord, StreamAnalysis } from '@mld/contracts';
 import type { EgressSnapshot, IngestSnapshot } from '@mld/dataplane';
+import type { ErrorCounter, Scte35Cue, TsAnalysisSnapshot } from '@mld/ts-analysis';
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
-export function toChannelRuntime(s: IngestSnapshot): ChannelRuntime {
+/** camelCase → snake_case, deeply: the analysis library speaks TypeScript, the API speaks JSON. */
+function snake(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snake);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = snake(v);
+  return out;
+}
+
+export function toCueRecord(cue: Scte35Cue): Scte35CueRecord {
+  return { ...(snake(cue) as Omit<Scte35CueRecord, 'at'>), at: new Date(cue.at).toISOString() };
+}
+
+const counter = (c: ErrorCounter): ErrorCounterRecord => ({ count: c.count, last_at: iso(c.lastAt) });
+
+export function toStreamAnalysis(a: TsAnalysisSnapshot): StreamAnalysis {
+  const t = a.tr101290;
   return {
-    state: s.state,
+    state: a.state,
+    packets: a.packets,
+    bitrate_1s_bps: a.bitrate1s,
+    bitrate_10s_bps: a.bitrate10s,
+    ms_since_last_packet: a.msSinceLastPacket,
+    tr101290: {
+      sync_loss: counter(t.syncLoss),
+      sync_byte_error: counter(t.syncByteError),
+      pat_error: counter(t.patError),
+      cc_error: counter(t.ccError),
+      pmt_error: counter(t.pmtError),
+      pid_error: counter(t.pidError),
+      transport_error: counter(t.transportError),
+      crc_error: counter(t.crcError),
+      pcr_repetition_error: counter(t.pcrRepetitionError),
+      pcr_discontinuity: counter(t.pcrDiscontinuity),
+    },
+    programs: a.programs.map((p) => ({
+      number: p.number,
+      pmt_pid: p.pmtPid,
+      pcr_pid: p.pcrPid,
+      streams: p.streams.map((st) => ({ pid: st.pid, stream_type: st.streamType, codec: st.codec, kind: st.kind, ...(st.language ? { language: st.language } : {}) })),
+    })),
+    pids: a.pids.map((p) => ({ pid: p.pid, name: p.name, codec: p.codec, packets: p.packets, cc_errors: p.ccErrors, bitrate_bps: p.bitrate })),
+    scte35: { pids: a.scte35.pids, cues: a.scte35.cues, crc_errors: a.scte35.crcErrors, last_cue_at: iso(a.scte35.lastCueAt) },
+  };
+}
+
+export function toChannelRuntime(s: IngestSnapshot, analysis?: TsAnalysisSnapshot): ChannelRuntime {
+  return {
+    state: s.state === 'receiving' && analysis?.state === 'degraded' ? 'degraded' : s.state,
     since: new Date(s.since).toISOString(),
     error: s.error,
     datagrams_in: s.datagrams,
@@ -16,6 +63,7 @@ export function toChannelRuntime(s: IngestSnapshot): ChannelRuntime {
     rtp: { lost: s.rtp.lost, duplicates: s.rtp.duplicates, reordered: s.rtp.reordered, late: s.rtp.late, resyncs: s.rtp.resyncs, ssrc_changes: s.rtp.ssrcChanges, ssrc: s.rtp.ssrc },
     last_packet_at: iso(s.lastPacketAt),
     bitrate_bps: s.bitrateBps,
+    analysis: analysis ? toStreamAnalysis(analysis) : null,
   };
 }
 

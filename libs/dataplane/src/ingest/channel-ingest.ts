@@ -34,8 +34,13 @@ export class ChannelIngest {
     private readonly sources: DatagramSourceFactory,
     private readonly clock: IngestClock = Date,
     private readonly onStateChange: (from: IngestState, to: IngestState, detail: string | null) => void = () => undefined,
+    private readonly onRejectedTs?: (ts: Buffer) => void,
   ) {
-    this.depacketizer = new TsDepacketizer(input.type, onTs);
+    this.depacketizer = this.newDepacketizer(input);
+  }
+
+  private newDepacketizer(input: InputConfig): TsDepacketizer {
+    return new TsDepacketizer(input.type, this.onTs, this.onRejectedTs ? { onRejectedTs: this.onRejectedTs } : {});
   }
 
   get config(): InputConfig {
@@ -64,9 +69,14 @@ export class ChannelIngest {
     const wasRunning = this.running;
     await this.stop();
     this.input = input;
-    this.depacketizer = new TsDepacketizer(input.type, this.onTs);
+    this.depacketizer = this.newDepacketizer(input);
     this.lastPacketAt = null;
     if (wasRunning) await this.start();
+  }
+
+  /** RTP packets lost so far (cheap: no snapshot object). */
+  rtpLost(): number {
+    return this.depacketizer.reorder.stats.lost;
   }
 
   snapshot(): IngestSnapshot {

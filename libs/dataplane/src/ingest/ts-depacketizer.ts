@@ -22,12 +22,15 @@ export class TsDepacketizer {
   readonly reorder: RtpReorderBuffer;
   private readonly header: RtpHeader = emptyRtpHeader();
   private lastSsrc: number | null = null;
+  /** Payloads refused for damaged sync bytes, shown to analysis (never forwarded). */
+  private readonly onRejectedTs: ((ts: Buffer) => void) | undefined;
 
   constructor(
     private readonly type: InputType,
     private readonly emit: (ts: Buffer) => void,
-    options: { windowPackets?: number; maxDelayMs?: number } = {},
+    options: { windowPackets?: number; maxDelayMs?: number; onRejectedTs?: (ts: Buffer) => void } = {},
   ) {
+    this.onRejectedTs = options.onRejectedTs;
     this.reorder = new RtpReorderBuffer({
       windowPackets: options.windowPackets ?? 32,
       maxDelayMs: options.maxDelayMs ?? 40,
@@ -44,7 +47,11 @@ export class TsDepacketizer {
     this.counters.bytes += datagram.length;
     if (this.type === 'udp') {
       if (isWholeTs(datagram, 0, datagram.length)) this.forward(datagram);
-      else this.reject(looksLikeRtp(datagram) ? 'rtp_on_udp_input' : 'not_mpeg_ts');
+      else if (looksLikeRtp(datagram)) this.reject('rtp_on_udp_input');
+      else {
+        this.reject('not_mpeg_ts');
+        if (datagram.length > 0 && datagram.length % TS_PACKET_SIZE === 0) this.onRejectedTs?.(datagram);
+      }
       return;
     }
     const problem = readRtpHeader(datagram, this.header);
@@ -55,6 +62,7 @@ export class TsDepacketizer {
     const { payloadOffset, payloadLength, sequence, ssrc } = this.header;
     if (!isWholeTs(datagram, payloadOffset, payloadLength)) {
       this.reject('rtp_payload_not_mpeg_ts');
+      if (payloadLength > 0 && payloadLength % TS_PACKET_SIZE === 0) this.onRejectedTs?.(datagram.subarray(payloadOffset, payloadOffset + payloadLength));
       return;
     }
     this.lastSsrc = ssrc;

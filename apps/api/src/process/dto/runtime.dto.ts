@@ -12,7 +12,8 @@ export class RtpCountersDto {
 }
 
 export class ChannelRuntimeDto implements ChannelRuntime {
-  @ApiProperty({ enum: ['stopped', 'starting', 'no_signal', 'receiving', 'error'] }) state!: ChannelRuntime['state'];
+  @ApiProperty({ enum: ['stopped', 'starting', 'no_signal', 'receiving', 'degraded', 'error'], description: 'degraded: receiving with TR 101 290 priority-1 errors or RTP loss in the last 10 s' })
+  state!: ChannelRuntime['state'];
   @ApiProperty({ format: 'date-time' }) since!: string;
   @ApiProperty({ nullable: true, type: String, description: 'Why the input is not receiving (bind failure, wrong input type...)' }) error!: string | null;
   @ApiProperty() datagrams_in!: number;
@@ -23,6 +24,14 @@ export class ChannelRuntimeDto implements ChannelRuntime {
   @ApiProperty({ type: RtpCountersDto }) rtp!: RtpCountersDto;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) last_packet_at!: string | null;
   @ApiProperty() bitrate_bps!: number;
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'Stream analysis: state, packets, bitrate_1s_bps, bitrate_10s_bps, tr101290 {sync_loss, sync_byte_error, pat_error, cc_error, pmt_error, pid_error, transport_error, crc_error, pcr_repetition_error, pcr_discontinuity: {count, last_at}}, programs [{number, pmt_pid, pcr_pid, streams [{pid, stream_type, codec, kind}]}], pids [{pid, name, codec, packets, cc_errors, bitrate_bps}], scte35 {pids, cues, crc_errors, last_cue_at}',
+  })
+  analysis!: ChannelRuntime['analysis'];
 }
 
 export class OutputRuntimeDto implements OutputRuntime {
