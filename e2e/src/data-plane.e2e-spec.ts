@@ -103,6 +103,7 @@ describe('data plane with real peers (srt-live-transmit, UDP/RTP, nginx-rtmp)', 
       assert.deepEqual(codecs, ['audio:aac', 'video:h264'], 'RTMP output is FLV with H.264 video and AAC audio only');
       const rtmpRuntime = await mld.outputRuntime(channel.id, rtmpOut.id);
       assert.ok(rtmpRuntime && rtmpRuntime.bytes_out > 0);
+      assert.ok((rtmpRuntime.ffmpeg?.out_time_seconds ?? 0) > 5, `FFmpeg progress reported: ${JSON.stringify(rtmpRuntime.ffmpeg)}`);
 
       const runtime = (await mld.channel(channel.id)).runtime!;
       assert.equal(runtime.malformed, 0);
