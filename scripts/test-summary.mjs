@@ -11,7 +11,8 @@ if (existsSync(dir)) {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.xml')).sort()) {
     const xml = readFileSync(join(dir, file), 'utf8');
     // Count leaf test cases; node's JUnit reporter nests suites as testsuite elements.
-    const cases = xml.match(/<testcase\b[^>]*?(\/>|>[\s\S]*?<\/testcase>)/g) ?? [];
+    // Attribute values may contain ">" (test names like "0x1B -> H.264"): skip quoted strings.
+    const cases = xml.match(/<testcase\b(?:[^>"]|"[^"]*")*?(\/>|>[\s\S]*?<\/testcase>)/g) ?? [];
     let p = 0;
     let f = 0;
     let s = 0;
