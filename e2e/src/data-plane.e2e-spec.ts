@@ -233,6 +233,36 @@ describe('data plane with real peers (srt-live-transmit, UDP/RTP, nginx-rtmp)', 
     }
   });
 
+  it('serves a closed-loop HLS preview of a running channel on demand, without transcoding', async () => {
+    const inPort = await freeUdpPort();
+    const channel = await mld.createChannel({ name: 'preview', rtp_ip: '127.0.0.1', rtp_port: inPort });
+    const notRunning = await fetch(`${mld.url}/api/channels/${channel.id}/preview/index.m3u8`, { headers: { authorization: `Bearer ${mld.token}` } });
+    assert.equal(notRunning.status, 409);
+    await mld.post(`/api/channels/${channel.id}/start`);
+    const sender = await startTsSender({ ts: feed.ts, host: '127.0.0.1', port: inPort, mode: 'rtp', loop: true, durationMs: 15_000 });
+    try {
+      const auth = { authorization: `Bearer ${mld.token}` };
+      assert.equal((await fetch(`${mld.url}/api/channels/${channel.id}/preview/index.m3u8`)).status, 401);
+      const playlist = await waitFor('a playlist with segments', async () => {
+        const r = await fetch(`${mld.url}/api/channels/${channel.id}/preview/index.m3u8`, { headers: auth });
+        const text = r.status === 200 ? await r.text() : '';
+        return /seg\d{5}\.ts/.test(text) ? text : undefined;
+      }, 20_000, 500);
+      assert.match(playlist, /#EXTM3U/);
+      const segment = /(seg\d{5}\.ts)/.exec(playlist)![1]!;
+      const seg = await fetch(`${mld.url}/api/channels/${channel.id}/preview/${segment}`, { headers: auth });
+      assert.equal(seg.status, 200);
+      const bytes = Buffer.from(await seg.arrayBuffer());
+      assert.ok(bytes.length > 100_000 && bytes[0] === 0x47, 'a TS segment');
+      const report = tsReport(bytes);
+      assert.equal(report.ccErrors, 0);
+      assert.equal((await fetch(`${mld.url}/api/channels/${channel.id}/preview/..%2F..%2Fetc%2Fpasswd`, { headers: auth })).status, 404);
+    } finally {
+      await sender.stop();
+      await mld.post(`/api/channels/${channel.id}/stop`);
+    }
+  });
+
   it('stops every process with its channel, resumes within 10 s after a restart, and leaves no child after SIGKILL', async () => {
     const inPort = await freeUdpPort();
     const rx = await startSrtReceiver({ mode: 'listener', port: await freeUdpPort() });

@@ -41,6 +41,7 @@ export class ChannelPipeline {
   private readonly analyzer: TsAnalyzer;
   private analysisTimer: NodeJS.Timeout | undefined;
   private reportedLoss = 0;
+  private preview: Egress | undefined;
 
   constructor(
     readonly id: string,
@@ -77,8 +78,29 @@ export class ChannelPipeline {
     }
   }
 
+  /** Attaches a preview (or any extra, unlisted) sink: it gets the stream like an output but is not one. */
+  attachPreview(egress: Egress): void {
+    if (this.preview) return;
+    this.preview = egress;
+    egress.start();
+    this.fanOut.add(egress);
+  }
+
+  async detachPreview(): Promise<void> {
+    const preview = this.preview;
+    this.preview = undefined;
+    if (!preview) return;
+    this.fanOut.remove(preview.id);
+    await preview.stop();
+  }
+
+  get hasPreview(): boolean {
+    return this.preview !== undefined;
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.analysisTimer);
+    await this.detachPreview();
     await this.ingest.stop();
     await Promise.all([...this.outputs.keys()].map((id) => this.removeOutput(id)));
   }

@@ -1,3 +1,4 @@
+import type { Egress } from './egress/egress.js';
 import type { Scte35Cue } from '@mld/ts-analysis';
 import { ChannelPipeline, type PipelineDeps } from './channel-pipeline.js';
 import type { ChannelConfig, ChannelSnapshot } from './types.js';
@@ -32,6 +33,18 @@ export class DataPlane {
       this.pipelines.set(channelId, created);
       await created.start(config);
     });
+  }
+
+  /** Starts a preview sink on a running channel; false when the channel is not running. */
+  attachPreview(channelId: string, create: () => Egress): boolean {
+    const pipeline = this.pipelines.get(channelId);
+    if (!pipeline) return false;
+    if (!pipeline.hasPreview) pipeline.attachPreview(create());
+    return true;
+  }
+
+  async detachPreview(channelId: string): Promise<void> {
+    await this.pipelines.get(channelId)?.detachPreview();
   }
 
   retryOutput(channelId: string, outputId: string): boolean {

@@ -15,3 +15,4 @@ export * from './egress/srt-command.js';
 export * from './egress/ffmpeg-rtmp-command.js';
 export * from './egress/tool-parsers.js';
 export * from './egress/redactor.js';
+export * from './egress/preview-egress.js';

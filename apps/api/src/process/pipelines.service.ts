@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ChannelRuntime, OutputRuntime, Scte35CueRecord } from '@mld/contracts';
-import { createEgress, DataPlane, udpDatagramSourceFactory, type EgressSnapshot } from '@mld/dataplane';
+import { createEgress, createPreviewEgress, DataPlane, udpDatagramSourceFactory, type EgressSnapshot } from '@mld/dataplane';
 import { DataSource } from 'typeorm';
 import { ChannelEntity } from '../channels/channel.entity.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -17,6 +17,7 @@ import { toChannelRuntime, toCueRecord, toOutputRuntime } from './runtime.presen
 export class PipelinesService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Pipelines');
   private readonly dataPlane: DataPlane;
+  private readonly ffmpegPath: string;
   private readonly unsubscribe: Array<() => void> = [];
   /** Channel names for log lines and events (the data plane knows ids). */
   private readonly names = new Map<string, string>();
@@ -28,6 +29,7 @@ export class PipelinesService implements OnApplicationBootstrap, BeforeApplicati
     private readonly events: DomainEvents,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    this.ffmpegPath = config.ffmpegPath;
     this.dataPlane = new DataPlane({
       sources: udpDatagramSourceFactory,
       createEgress: (output, onStateChange) =>
@@ -90,6 +92,15 @@ export class PipelinesService implements OnApplicationBootstrap, BeforeApplicati
   outputRuntime(channelId: string, outputId: string): OutputRuntime | null {
     const output = this.dataPlane.snapshot(channelId)?.outputs.find((o) => o.id === outputId);
     return output ? toOutputRuntime(output) : null;
+  }
+
+  /** Starts the HLS preview of a running channel into `dir`; false when the channel is not running. */
+  attachPreview(channelId: string, dir: string): boolean {
+    return this.dataPlane.attachPreview(channelId, () => createPreviewEgress(channelId, dir, this.ffmpegPath));
+  }
+
+  detachPreview(channelId: string): Promise<void> {
+    return this.dataPlane.detachPreview(channelId);
   }
 
   retryOutput(channelId: string, outputId: string): boolean {
