@@ -174,7 +174,7 @@ describe('channels and outputs API (real PostgreSQL)', () => {
   it('documents the whole API in OpenAPI with auth and error schemas', async () => {
     const doc = await app.request<{ paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown }>>; components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> } }>('GET', '/api/openapi.json');
     assert.equal(doc.status, 200);
-    for (const path of ['/api/health', '/api/auth/login', '/api/channels', '/api/channels/{id}', '/api/channels/{id}/start', '/api/channels/{id}/stop', '/api/channels/{channelId}/outputs', '/api/channels/{channelId}/outputs/{outputId}', '/api/channels/{channelId}/outputs/start-all', '/api/channels/{channelId}/outputs/stop-all', '/api/channels/{channelId}/outputs/{outputId}/start', '/api/users', '/api/tokens', '/api/audit']) {
+    for (const path of ['/api/health', '/api/auth/login', '/api/channels', '/api/channels/{id}', '/api/channels/{id}/start', '/api/channels/{id}/stop', '/api/channels/{channelId}/outputs', '/api/channels/{channelId}/outputs/{outputId}', '/api/channels/{channelId}/outputs/start-all', '/api/channels/{channelId}/outputs/stop-all', '/api/channels/{channelId}/outputs/{outputId}/start', '/api/users', '/api/tokens', '/api/audit', '/api/status', '/api/channels/{id}/status', '/api/channels/{id}/scte35', '/api/events', '/api/channels/{channelId}/outputs/{outputId}/retry', '/api/channels/{id}/preview/{file}', '/metrics']) {
       assert.ok(doc.body.paths[path], `missing ${path}`);
     }
     assert.ok(doc.body.components.securitySchemes['bearer']);
