@@ -28,6 +28,11 @@ if (existsSync(dir)) {
   }
 }
 for (const line of suites) console.log(`  ${line}`);
+// A suite that failed before writing results (a compile error, a crash) must still show as a failure.
+if (process.argv.includes('--runner-failed') && failed === 0) {
+  console.log('  a test target failed before reporting results (see its output above)');
+  failed = 1;
+}
 if (passed + failed === 0) {
   console.log('0 passed, 1 failed');
   console.error('no test results found');

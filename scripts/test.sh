@@ -13,5 +13,5 @@ if [ $status -eq 0 ]; then
   # Not cached: tests talk to real processes and must really run.
   bash scripts/nx.sh run-many -t test --skip-nx-cache --output-style=static || status=1
 fi
-node scripts/test-summary.mjs || status=1
+if [ $status -eq 0 ]; then node scripts/test-summary.mjs || status=1; else node scripts/test-summary.mjs --runner-failed; status=1; fi
 exit $status
