@@ -52,7 +52,10 @@ describe('dashboard shell in a real browser', () => {
 
     await page.getByTestId('channel-link').first().click();
     await page.getByTestId('channel-detail').waitFor({ timeout: 10_000 });
-    assert.match(await page.getByTestId('output-url').first().innerText(), /yt-secret-key/, 'admin sees the key');
+    assert.match(await page.getByTestId('output-url').first().innerText(), /live2\/\*\*\*\*$/, 'keys are masked until shown');
+    await page.getByTestId('output-secret-toggle').first().click();
+    // Admin may reveal the key (the DOM follows on the next frame).
+    await page.waitForFunction(() => document.querySelector('[data-testid="output-url"]')?.textContent?.includes('yt-secret-key'), undefined, { timeout: 5_000 });
     await page.close();
   });
 

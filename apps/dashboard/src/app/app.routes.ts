@@ -17,6 +17,9 @@ export const routes: Routes = [
     children: [
       { path: '', pathMatch: 'full', redirectTo: 'channels' },
       { path: 'channels', loadChildren: () => import('./channels/channels.routes').then((m) => m.CHANNEL_ROUTES) },
+      { path: 'events', loadChildren: () => import('./events/events.routes').then((m) => m.EVENT_ROUTES) },
+      { path: 'admin', loadChildren: () => import('./admin/admin.routes').then((m) => m.ADMIN_ROUTES) },
+      { path: 'system', loadChildren: () => import('./system/system.routes').then((m) => m.SYSTEM_ROUTES) },
     ],
   },
   { path: '**', redirectTo: 'channels' },

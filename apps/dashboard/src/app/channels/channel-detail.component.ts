@@ -1,16 +1,28 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
-import { toObservable, toSignal } from '@angular/core/rxjs-interop';
-import { RouterLink } from '@angular/router';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { MatButton } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { Router, RouterLink } from '@angular/router';
 import type { ChannelWithOutputsResponse } from '@mld/contracts';
-import { switchMap } from 'rxjs';
-import { type LoadState, toLoadState } from '../core/api/load-state';
+import { type ApiProblem, describeHttpFailure } from '../core/api/api-error';
+import { channelHealth } from '../core/live/channel-health';
+import { mergeChannelStatus, unknownOutputIds } from '../core/live/live-model';
+import { LiveStateService } from '../core/live/live-state.service';
+import { NotifyService } from '../core/notify.service';
+import { SessionService } from '../core/session/session.service';
+import { ConfirmDialogComponent, type ConfirmData } from '../ui/confirm-dialog.component';
+import { HealthBadgeComponent } from '../ui/health-badge.component';
+import { ChannelEventsComponent } from './channel-events.component';
+import { ChannelFormDialogComponent, type ChannelFormData } from './channel-form-dialog.component';
 import { ChannelsApiService } from './channels-api.service';
-import { channelFields, formatOptions, sortOutputs } from './channel-view';
+import { inputEndpoint } from './channel-view';
+import { InputPanelComponent } from './input-panel.component';
+import { OutputsPanelComponent } from './outputs-panel.component';
+import { StreamAnalysisComponent } from './stream-analysis.component';
 
-/** Read-only for now; the editor and live status come with the full UI. */
+/** One channel: health, live input, outputs with their controls, SCTE-35 cues and recent events. */
 @Component({
   selector: 'app-channel-detail',
-  imports: [RouterLink],
+  imports: [RouterLink, MatButton, HealthBadgeComponent, InputPanelComponent, OutputsPanelComponent, ChannelEventsComponent, StreamAnalysisComponent],
   templateUrl: './channel-detail.component.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -19,23 +31,121 @@ export class ChannelDetailComponent {
   readonly id = input.required<string>();
 
   private readonly api = inject(ChannelsApiService);
+  private readonly live = inject(LiveStateService);
+  private readonly session = inject(SessionService);
+  private readonly dialog = inject(MatDialog);
+  private readonly notify = inject(NotifyService);
+  private readonly router = inject(Router);
 
-  protected readonly state = toSignal(toObservable(this.id).pipe(switchMap((id) => toLoadState(this.api.get(id)))), {
-    initialValue: { status: 'loading' } as LoadState<ChannelWithOutputsResponse>,
-  });
+  protected readonly loading = signal(true);
+  protected readonly problem = signal<ApiProblem | null>(null);
+  private readonly stored = signal<ChannelWithOutputsResponse | null>(null);
+  protected readonly busy = signal(false);
+
+  private readonly status = computed(() => this.live.channel(this.id())());
   protected readonly channel = computed(() => {
-    const s = this.state();
-    return s.status === 'loaded' ? s.value : null;
+    const c = this.stored();
+    return c && c.id === this.id() ? mergeChannelStatus(c, this.status()) : null;
   });
-  protected readonly fields = computed(() => {
+  protected readonly health = computed(() => {
     const c = this.channel();
-    return c ? channelFields(c) : [];
+    return c ? channelHealth(c) : null;
   });
-  protected readonly outputs = computed(() => sortOutputs(this.channel()?.outputs ?? []));
-  protected readonly anyMasked = computed(() => this.outputs().some((o) => o.secrets_masked));
-  protected readonly problem = computed(() => {
-    const s = this.state();
-    return s.status === 'error' ? s.problem : null;
-  });
-  protected readonly formatOptions = formatOptions;
+  protected readonly history = computed(() => this.live.history(this.id())());
+  protected readonly canControl = computed(() => this.session.can('channel.control'));
+  protected readonly canWrite = computed(() => this.session.can('channel.write'));
+  protected readonly inputEndpoint = inputEndpoint;
+
+  constructor() {
+    effect(() => {
+      const id = this.id();
+      untracked(() => {
+        this.stored.set(null);
+        this.load(id);
+      });
+    });
+    // Configuration changed elsewhere (or an output appeared in the live status): reload quietly.
+    let lastVersion = this.live.configVersion();
+    let lastUnknown = '';
+    effect(() => {
+      const version = this.live.configVersion();
+      const stored = untracked(() => this.stored());
+      const unknown = stored ? unknownOutputIds(stored, this.status()).join(',') : '';
+      if (version !== lastVersion || (unknown && unknown !== lastUnknown)) {
+        lastVersion = version;
+        lastUnknown = unknown;
+        untracked(() => this.load(this.id(), true));
+      }
+    });
+  }
+
+  protected reload(): void {
+    this.load(this.id(), true);
+  }
+
+  protected toggle(): void {
+    const c = this.channel();
+    if (!c) return;
+    const starting = c.desired_state !== 'running';
+    this.busy.set(true);
+    (starting ? this.api.start(c.id) : this.api.stop(c.id)).subscribe({
+      next: (updated) => {
+        this.stored.set(updated);
+        this.busy.set(false);
+      },
+      error: (failure: unknown) => {
+        this.busy.set(false);
+        this.notify.failure(`Could not ${starting ? 'start' : 'stop'} the channel`, failure);
+      },
+    });
+  }
+
+  protected edit(): void {
+    const c = this.channel();
+    if (!c) return;
+    this.dialog
+      .open<ChannelFormDialogComponent, ChannelFormData, ChannelWithOutputsResponse>(ChannelFormDialogComponent, { data: { channel: c }, width: '600px', maxWidth: '95vw' })
+      .afterClosed()
+      .subscribe((saved) => {
+        if (saved) {
+          this.stored.set(saved);
+          this.notify.info('Channel saved');
+        }
+      });
+  }
+
+  protected remove(): void {
+    const c = this.channel();
+    if (!c) return;
+    this.dialog
+      .open<ConfirmDialogComponent, ConfirmData, boolean>(ConfirmDialogComponent, {
+        data: { title: 'Delete channel?', message: `"${c.name}" and its ${c.outputs.length} outputs are stopped and deleted. This cannot be undone.`, confirm: 'Delete channel', danger: true },
+      })
+      .afterClosed()
+      .subscribe((ok) => {
+        if (!ok) return;
+        this.api.remove(c.id).subscribe({
+          next: () => {
+            this.notify.info(`Channel "${c.name}" deleted`);
+            void this.router.navigate(['/channels']);
+          },
+          error: (failure: unknown) => this.notify.failure('Could not delete the channel', failure),
+        });
+      });
+  }
+
+  private load(id: string, quiet = false): void {
+    if (!quiet) this.loading.set(true);
+    this.api.get(id).subscribe({
+      next: (channel) => {
+        this.stored.set(channel);
+        this.problem.set(null);
+        this.loading.set(false);
+      },
+      error: (failure: unknown) => {
+        this.problem.set(describeHttpFailure(failure));
+        this.loading.set(false);
+      },
+    });
+  }
 }

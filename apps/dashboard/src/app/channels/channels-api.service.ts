@@ -1,17 +1,86 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { ChannelResponse, ChannelWithOutputsResponse } from '@mld/contracts';
+import type { ChannelWithOutputsResponse, InputType, OutputOptions, OutputProtocol, OutputResponse } from '@mld/contracts';
 import type { Observable } from 'rxjs';
+
+/** Body of POST /api/channels and PATCH /api/channels/{id} (PATCH: only the fields given). */
+export interface ChannelRequest {
+  name?: string;
+  description?: string;
+  input_type?: InputType;
+  bind_ip?: string;
+  port?: number;
+  source_ip?: string | null;
+  interface_ip?: string | null;
+}
+
+export interface OutputBody {
+  protocol: OutputProtocol;
+  url: string;
+  options: OutputOptions;
+  name?: string;
+  enabled: boolean;
+}
 
 @Injectable({ providedIn: 'root' })
 export class ChannelsApiService {
   private readonly http = inject(HttpClient);
 
-  list(): Observable<ChannelResponse[]> {
-    return this.http.get<ChannelResponse[]>('/api/channels');
+  list(): Observable<ChannelWithOutputsResponse[]> {
+    return this.http.get<ChannelWithOutputsResponse[]>('/api/channels');
   }
 
   get(id: string): Observable<ChannelWithOutputsResponse> {
-    return this.http.get<ChannelWithOutputsResponse>(`/api/channels/${encodeURIComponent(id)}`);
+    return this.http.get<ChannelWithOutputsResponse>(channelPath(id));
   }
+
+  create(body: ChannelRequest): Observable<ChannelWithOutputsResponse> {
+    return this.http.post<ChannelWithOutputsResponse>('/api/channels', body);
+  }
+
+  update(id: string, body: ChannelRequest): Observable<ChannelWithOutputsResponse> {
+    return this.http.patch<ChannelWithOutputsResponse>(channelPath(id), body);
+  }
+
+  remove(id: string): Observable<void> {
+    return this.http.delete<void>(channelPath(id));
+  }
+
+  start(id: string): Observable<ChannelWithOutputsResponse> {
+    return this.http.post<ChannelWithOutputsResponse>(`${channelPath(id)}/start`, null);
+  }
+
+  stop(id: string): Observable<ChannelWithOutputsResponse> {
+    return this.http.post<ChannelWithOutputsResponse>(`${channelPath(id)}/stop`, null);
+  }
+
+  addOutput(channelId: string, body: OutputBody): Observable<OutputResponse> {
+    return this.http.post<OutputResponse>(`${channelPath(channelId)}/outputs`, body);
+  }
+
+  updateOutput(channelId: string, outputId: string, body: Partial<OutputBody>): Observable<OutputResponse> {
+    return this.http.patch<OutputResponse>(outputPath(channelId, outputId), body);
+  }
+
+  removeOutput(channelId: string, outputId: string): Observable<void> {
+    return this.http.delete<void>(outputPath(channelId, outputId));
+  }
+
+  /** start | stop | retry one output. */
+  controlOutput(channelId: string, outputId: string, action: 'start' | 'stop' | 'retry'): Observable<OutputResponse> {
+    return this.http.post<OutputResponse>(`${outputPath(channelId, outputId)}/${action}`, null);
+  }
+
+  /** Master start/stop of every output (the input keeps running). */
+  controlAllOutputs(channelId: string, action: 'start-all' | 'stop-all'): Observable<OutputResponse[]> {
+    return this.http.post<OutputResponse[]>(`${channelPath(channelId)}/outputs/${action}`, null);
+  }
+}
+
+function channelPath(id: string): string {
+  return `/api/channels/${encodeURIComponent(id)}`;
+}
+
+function outputPath(channelId: string, outputId: string): string {
+  return `${channelPath(channelId)}/outputs/${encodeURIComponent(outputId)}`;
 }

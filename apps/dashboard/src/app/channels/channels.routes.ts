@@ -8,10 +8,12 @@ export const CHANNEL_ROUTES: Routes = [
     loadComponent: () => import('./channel-list.component').then((m) => m.ChannelListComponent),
   },
   {
+    // A link to "new channel" opens the create dialog over the overview.
     path: 'new',
     title: 'New channel · MediaLive Distributor',
     canActivate: [permissionGuard('channel.write')],
-    loadComponent: () => import('./channel-new.component').then((m) => m.ChannelNewComponent),
+    data: { create: true },
+    loadComponent: () => import('./channel-list.component').then((m) => m.ChannelListComponent),
   },
   {
     path: ':id',

@@ -1,8 +1,10 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject } from '@angular/core';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { LiveStateService } from '../core/live/live-state.service';
 import { SessionService } from '../core/session/session.service';
+import { ThemeService } from '../core/theme/theme.service';
 
-/** The authenticated frame: top bar and the routed page. */
+/** The authenticated frame: top bar, the live connection's banner and the routed page. */
 @Component({
   selector: 'app-shell',
   imports: [RouterOutlet, RouterLink, RouterLinkActive],
@@ -12,9 +14,20 @@ import { SessionService } from '../core/session/session.service';
 export class ShellComponent {
   private readonly session = inject(SessionService);
   private readonly router = inject(Router);
+  protected readonly live = inject(LiveStateService);
+  protected readonly theme = inject(ThemeService);
   protected readonly user = this.session.user;
+  protected readonly canAdminUsers = computed(() => this.session.can('user.read'));
+  protected readonly canAdminTokens = computed(() => this.session.can('token.read'));
+  protected readonly themeLabel = computed(() => ({ system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' })[this.theme.choice()]);
+
+  constructor() {
+    this.live.start();
+    inject(DestroyRef).onDestroy(() => this.live.stop());
+  }
 
   protected logout(): void {
+    this.live.stop();
     this.session.end();
     void this.router.navigateByUrl('/login');
   }

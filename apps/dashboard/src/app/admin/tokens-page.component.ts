@@ -1,0 +1,132 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { MatButton } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import type { ApiTokenResponse, CreatedApiTokenResponse } from '@mld/contracts';
+import { describeHttpFailure } from '../core/api/api-error';
+import { formatLocalTime } from '../core/format/format';
+import { NotifyService } from '../core/notify.service';
+import { SessionService } from '../core/session/session.service';
+import { ConfirmDialogComponent, type ConfirmData } from '../ui/confirm-dialog.component';
+import { AdminApiService } from './admin-api.service';
+import { TokenDialogComponent } from './token-dialog.component';
+
+/** API tokens for automation (admin): create (secret shown once), list, revoke. */
+@Component({
+  selector: 'app-tokens-page',
+  imports: [MatButton],
+  template: `
+    <div class="page-header">
+      <h1>API tokens</h1>
+      <p class="muted small page-header__meta">For scripts and monitoring: send as <span class="mono">Authorization: Bearer mld_…</span></p>
+      <div class="page-header__actions">
+        @if (canWrite()) {
+          <button matButton="filled" type="button" (click)="create()" data-testid="new-token">New token</button>
+        }
+      </div>
+    </div>
+    @if (error(); as e) {
+      <p class="notice notice--error" role="alert" data-testid="tokens-error">{{ e }}</p>
+    }
+    @if (tokens().length === 0 && !error()) {
+      <p class="muted" data-testid="tokens-empty">No API tokens yet.</p>
+    } @else {
+      <div class="table-wrap">
+        <table class="table" data-testid="tokens-table">
+          <caption class="visually-hidden">API tokens</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Role</th>
+              <th scope="col">Prefix</th>
+              <th scope="col">Created</th>
+              <th scope="col">Last used</th>
+              <th scope="col">Expires</th>
+              <th scope="col">Status</th>
+              @if (canWrite()) {
+                <th scope="col"><span class="visually-hidden">Actions</span></th>
+              }
+            </tr>
+          </thead>
+          <tbody>
+            @for (t of tokens(); track t.id) {
+              @let status = statusOf(t);
+              <tr data-testid="token-row" [attr.data-token-name]="t.name" [attr.data-status]="status">
+                <th scope="row">{{ t.name }}</th>
+                <td><span class="role-pill" [attr.data-role]="t.role">{{ t.role }}</span></td>
+                <td class="mono">{{ t.prefix }}…</td>
+                <td class="num">{{ formatLocalTime(t.created_at) }}<div class="muted small">{{ t.created_by ?? '' }}</div></td>
+                <td class="num">{{ t.last_used_at ? formatLocalTime(t.last_used_at) : 'never' }}</td>
+                <td class="num">{{ t.expires_at ? formatLocalTime(t.expires_at) : 'never' }}</td>
+                <td><span class="state-pill" [attr.data-state]="status" data-testid="token-status">{{ status }}</span></td>
+                @if (canWrite()) {
+                  <td class="cell-actions">
+                    @if (status === 'active') {
+                      <button matButton type="button" class="danger-text" (click)="revoke(t)" [attr.aria-label]="'Revoke token ' + t.name" data-testid="token-revoke">Revoke</button>
+                    }
+                  </td>
+                }
+              </tr>
+            }
+          </tbody>
+        </table>
+      </div>
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class TokensPageComponent {
+  private readonly api = inject(AdminApiService);
+  private readonly dialog = inject(MatDialog);
+  private readonly notify = inject(NotifyService);
+  private readonly session = inject(SessionService);
+
+  protected readonly tokens = signal<ApiTokenResponse[]>([]);
+  protected readonly error = signal<string | null>(null);
+  protected readonly canWrite = computed(() => this.session.can('token.write'));
+  protected readonly formatLocalTime = formatLocalTime;
+
+  constructor() {
+    this.load();
+  }
+
+  protected statusOf(t: ApiTokenResponse): 'revoked' | 'expired' | 'active' {
+    if (t.revoked_at) return 'revoked';
+    if (t.expires_at && Date.parse(t.expires_at) <= Date.now()) return 'expired';
+    return 'active';
+  }
+
+  protected create(): void {
+    this.dialog
+      .open<TokenDialogComponent, void, CreatedApiTokenResponse>(TokenDialogComponent, { width: '520px', maxWidth: '95vw' })
+      .afterClosed()
+      .subscribe(() => this.load());
+  }
+
+  protected revoke(t: ApiTokenResponse): void {
+    this.dialog
+      .open<ConfirmDialogComponent, ConfirmData, boolean>(ConfirmDialogComponent, {
+        data: { title: 'Revoke token?', message: `"${t.name}" stops working at once. Whatever uses it needs a new token.`, confirm: 'Revoke', danger: true },
+      })
+      .afterClosed()
+      .subscribe((ok) => {
+        if (!ok) return;
+        this.api.revokeToken(t.id).subscribe({
+          next: () => {
+            this.notify.info(`Token "${t.name}" revoked`);
+            this.load();
+          },
+          error: (failure: unknown) => this.notify.failure(`Could not revoke "${t.name}"`, failure),
+        });
+      });
+  }
+
+  private load(): void {
+    this.api.tokens().subscribe({
+      next: (tokens) => {
+        this.tokens.set(tokens);
+        this.error.set(null);
+      },
+      error: (failure: unknown) => this.error.set(describeHttpFailure(failure).message),
+    });
+  }
+}

@@ -1,0 +1,160 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { MatButton } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { type Role, ROLES, type UserResponse } from '@mld/contracts';
+import { describeHttpFailure } from '../core/api/api-error';
+import { formatLocalTime } from '../core/format/format';
+import { NotifyService } from '../core/notify.service';
+import { SessionService } from '../core/session/session.service';
+import { ConfirmDialogComponent, type ConfirmData } from '../ui/confirm-dialog.component';
+import { AdminApiService } from './admin-api.service';
+import { UserDialogComponent, type UserDialogData } from './user-dialog.component';
+
+/** Users and their roles (admin): create, change role, reset password, delete. */
+@Component({
+  selector: 'app-users-page',
+  imports: [MatButton],
+  template: `
+    <div class="page-header">
+      <h1>Users</h1>
+      <div class="page-header__actions">
+        @if (canWrite()) {
+          <button matButton="filled" type="button" (click)="create()" data-testid="new-user">New user</button>
+        }
+      </div>
+    </div>
+    @if (error(); as e) {
+      <p class="notice notice--error" role="alert" data-testid="users-error">{{ e }}</p>
+    }
+    <div class="table-wrap">
+      <table class="table" data-testid="users-table">
+        <caption class="visually-hidden">Users and their roles</caption>
+        <thead>
+          <tr>
+            <th scope="col">Username</th>
+            <th scope="col">Role</th>
+            <th scope="col">Created</th>
+            <th scope="col">Updated</th>
+            @if (canWrite()) {
+              <th scope="col"><span class="visually-hidden">Actions</span></th>
+            }
+          </tr>
+        </thead>
+        <tbody>
+          @for (u of users(); track u.id) {
+            <tr data-testid="user-row" [attr.data-username]="u.username">
+              <th scope="row">{{ u.username }} @if (u.id === me()) {<span class="muted small">(you)</span>}</th>
+              <td>
+                @if (canWrite() && u.id !== me()) {
+                  <label>
+                    <span class="visually-hidden">Role of {{ u.username }}</span>
+                    <select class="input input--compact" [value]="u.role" (change)="changeRole(u, $event)" data-testid="user-role-select">
+                      @for (r of roles; track r) {
+                        <option [value]="r" [selected]="r === u.role">{{ r }}</option>
+                      }
+                    </select>
+                  </label>
+                } @else {
+                  <span class="role-pill" [attr.data-role]="u.role">{{ u.role }}</span>
+                }
+              </td>
+              <td class="num">{{ formatLocalTime(u.created_at) }}</td>
+              <td class="num">{{ formatLocalTime(u.updated_at) }}</td>
+              @if (canWrite()) {
+                <td class="cell-actions">
+                  <div class="button-row">
+                    <button matButton type="button" (click)="resetPassword(u)" [attr.aria-label]="'Reset password of ' + u.username" data-testid="user-reset-password">Reset password</button>
+                    @if (u.id !== me()) {
+                      <button matButton type="button" class="danger-text" (click)="remove(u)" [attr.aria-label]="'Delete user ' + u.username" data-testid="user-delete">Delete</button>
+                    }
+                  </div>
+                </td>
+              }
+            </tr>
+          }
+        </tbody>
+      </table>
+    </div>
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class UsersPageComponent {
+  private readonly api = inject(AdminApiService);
+  private readonly dialog = inject(MatDialog);
+  private readonly notify = inject(NotifyService);
+  private readonly session = inject(SessionService);
+
+  protected readonly roles = ROLES;
+  protected readonly users = signal<UserResponse[]>([]);
+  protected readonly error = signal<string | null>(null);
+  protected readonly canWrite = computed(() => this.session.can('user.write'));
+  protected readonly me = computed(() => this.session.user()?.id ?? null);
+  protected readonly formatLocalTime = formatLocalTime;
+
+  constructor() {
+    this.load();
+  }
+
+  protected create(): void {
+    this.dialog
+      .open<UserDialogComponent, UserDialogData, UserResponse>(UserDialogComponent, { data: { user: null }, width: '440px', maxWidth: '95vw' })
+      .afterClosed()
+      .subscribe((user) => {
+        if (!user) return;
+        this.notify.info(`User "${user.username}" created`);
+        this.load();
+      });
+  }
+
+  protected resetPassword(user: UserResponse): void {
+    this.dialog
+      .open<UserDialogComponent, UserDialogData, UserResponse>(UserDialogComponent, { data: { user }, width: '440px', maxWidth: '95vw' })
+      .afterClosed()
+      .subscribe((done) => {
+        if (done) this.notify.info(`Password of "${user.username}" reset`);
+      });
+  }
+
+  protected changeRole(user: UserResponse, event: Event): void {
+    const select = event.target as HTMLSelectElement;
+    const role = select.value as Role;
+    this.api.updateUser(user.id, { role }).subscribe({
+      next: (updated) => {
+        this.users.update((list) => list.map((u) => (u.id === updated.id ? updated : u)));
+        this.notify.info(`"${user.username}" is now ${updated.role}`);
+      },
+      error: (failure: unknown) => {
+        select.value = user.role;
+        this.notify.failure(`Could not change the role of "${user.username}"`, failure);
+      },
+    });
+  }
+
+  protected remove(user: UserResponse): void {
+    this.dialog
+      .open<ConfirmDialogComponent, ConfirmData, boolean>(ConfirmDialogComponent, {
+        data: { title: 'Delete user?', message: `"${user.username}" can no longer log in.`, confirm: 'Delete user', danger: true },
+      })
+      .afterClosed()
+      .subscribe((ok) => {
+        if (!ok) return;
+        this.api.deleteUser(user.id).subscribe({
+          next: () => {
+            this.notify.info(`User "${user.username}" deleted`);
+            this.load();
+          },
+          error: (failure: unknown) => this.notify.failure(`Could not delete "${user.username}"`, failure),
+        });
+      });
+  }
+
+  private load(): void {
+    this.api.users().subscribe({
+      next: (users) => {
+        this.users.set(users);
+        this.error.set(null);
+      },
+      error: (failure: unknown) => this.error.set(describeHttpFailure(failure).message),
+    });
+  }
+}

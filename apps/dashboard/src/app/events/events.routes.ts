@@ -1,0 +1,9 @@
+import type { Routes } from '@angular/router';
+
+export const EVENT_ROUTES: Routes = [
+  {
+    path: '',
+    title: 'Events · MediaLive Distributor',
+    loadComponent: () => import('./events-page.component').then((m) => m.EventsPageComponent),
+  },
+];

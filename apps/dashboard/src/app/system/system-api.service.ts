@@ -1,0 +1,18 @@
+import { HttpClient } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import type { HealthResponse } from '@mld/contracts';
+import { catchError, type Observable, of, throwError } from 'rxjs';
+
+@Injectable({ providedIn: 'root' })
+export class SystemApiService {
+  private readonly http = inject(HttpClient);
+
+  /** 503 still carries the health body (database down): show it rather than an error. */
+  health(): Observable<HealthResponse> {
+    return this.http.get<HealthResponse>('/api/health').pipe(
+      catchError((failure: { status?: number; error?: unknown }) =>
+        failure?.status === 503 && typeof failure.error === 'object' && failure.error !== null ? of(failure.error as HealthResponse) : throwError(() => failure),
+      ),
+    );
+  }
+}

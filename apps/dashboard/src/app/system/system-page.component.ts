@@ -1,0 +1,98 @@
+import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject, signal } from '@angular/core';
+import { MatButton } from '@angular/material/button';
+import type { HealthResponse } from '@mld/contracts';
+import { describeHttpFailure } from '../core/api/api-error';
+import { formatDuration } from '../core/format/format';
+import { summarizeOutputs } from '../core/live/channel-health';
+import { LiveStateService } from '../core/live/live-state.service';
+import { SystemApiService } from './system-api.service';
+
+const REFRESH_MS = 10_000;
+
+/** Service version, database health and what the live connection sees. Process CPU/RSS comes later. */
+@Component({
+  selector: 'app-system-page',
+  imports: [MatButton],
+  template: `
+    <div class="page-header">
+      <h1>System</h1>
+      <div class="page-header__actions">
+        <button matButton="outlined" type="button" (click)="load()" data-testid="system-refresh">Refresh</button>
+      </div>
+    </div>
+    @if (error(); as e) {
+      <p class="notice notice--error" role="alert" data-testid="system-error">{{ e }}</p>
+    }
+    <div class="cards">
+      <section class="card" aria-labelledby="svc-title" data-testid="system-service">
+        <h2 id="svc-title" class="card__title">Service</h2>
+        @if (health(); as h) {
+          <dl class="fields">
+            <div class="fields__row"><dt>Status</dt><dd><span class="state-pill" [attr.data-state]="h.status === 'ok' ? 'running' : 'failed'" data-testid="system-status">{{ h.status }}</span></dd></div>
+            <div class="fields__row"><dt>Version</dt><dd class="mono" data-testid="system-version">{{ h.version }}</dd></div>
+            <div class="fields__row"><dt>Uptime</dt><dd>{{ formatDuration(h.uptime_seconds) }}</dd></div>
+          </dl>
+        } @else {
+          <p class="muted" role="status">Loading…</p>
+        }
+      </section>
+      <section class="card" aria-labelledby="db-title" data-testid="system-database">
+        <h2 id="db-title" class="card__title">Database</h2>
+        @if (health(); as h) {
+          <dl class="fields">
+            <div class="fields__row"><dt>PostgreSQL</dt><dd><span class="state-pill" [attr.data-state]="h.database.status === 'up' ? 'running' : 'failed'" data-testid="system-db-status">{{ h.database.status }}</span></dd></div>
+            <div class="fields__row"><dt>Kind</dt><dd>{{ h.database.embedded ? 'embedded (in DATA_DIR)' : 'external (DATABASE_URL)' }}</dd></div>
+            <div class="fields__row"><dt>Latency</dt><dd>{{ h.database.latency_ms === null ? '—' : h.database.latency_ms + ' ms' }}</dd></div>
+            @if (h.database.error) {
+              <div class="fields__row"><dt>Error</dt><dd class="error-text">{{ h.database.error }}</dd></div>
+            }
+          </dl>
+        }
+      </section>
+      <section class="card" aria-labelledby="live-title" data-testid="system-live">
+        <h2 id="live-title" class="card__title">Live data</h2>
+        <dl class="fields">
+          <div class="fields__row"><dt>Dashboard connection</dt><dd data-testid="system-connection">{{ live.connection() }}</dd></div>
+          <div class="fields__row"><dt>Channels running</dt><dd>{{ totals().running }} of {{ totals().channels }}</dd></div>
+          <div class="fields__row"><dt>Outputs running</dt><dd>{{ totals().outputsRunning }} of {{ totals().outputsActive }} wanted</dd></div>
+        </dl>
+        <p class="muted small">Process-tree CPU and memory are exported as Prometheus metrics at <span class="mono">/metrics</span>.</p>
+      </section>
+    </div>
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class SystemPageComponent {
+  private readonly api = inject(SystemApiService);
+  protected readonly live = inject(LiveStateService);
+  protected readonly health = signal<HealthResponse | null>(null);
+  protected readonly error = signal<string | null>(null);
+  protected readonly formatDuration = formatDuration;
+  protected readonly totals = computed(() => {
+    const channels = this.live.channels();
+    let outputsRunning = 0;
+    let outputsActive = 0;
+    for (const c of channels) {
+      const s = summarizeOutputs(c.outputs);
+      outputsRunning += s.running;
+      outputsActive += s.active;
+    }
+    return { channels: channels.length, running: channels.filter((c) => c.desired_state === 'running').length, outputsRunning, outputsActive };
+  });
+
+  constructor() {
+    this.load();
+    const timer = setInterval(() => this.load(), REFRESH_MS);
+    inject(DestroyRef).onDestroy(() => clearInterval(timer));
+  }
+
+  protected load(): void {
+    this.api.health().subscribe({
+      next: (h) => {
+        this.health.set(h);
+        this.error.set(null);
+      },
+      error: (failure: unknown) => this.error.set(describeHttpFailure(failure).message),
+    });
+  }
+}
