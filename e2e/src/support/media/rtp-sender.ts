@@ -31,6 +31,8 @@ export interface TsSenderOptions {
   rtp?: { ssrc?: number; initialSequence?: number };
   /** Multicast / unicast TTL. */
   ttl?: number;
+  /** Local address to send from (and the multicast interface): the source a source-specific join expects. */
+  bindAddress?: string;
   /** Keep the byte records (default true); a long benchmark run can turn them off. */
   record?: boolean;
   /** Timer granularity; every tick sends all datagrams due since the start, so pacing never drifts. */
@@ -88,7 +90,7 @@ export async function startTsSender(opts: TsSenderOptions): Promise<TsSender> {
   const looper = opts.loop ? new TsLooper(feed, bitrate) : undefined;
   const record = opts.record ?? true;
   const packetizer = opts.mode === 'rtp' ? new RtpPacketizer({ ssrc: opts.rtp?.ssrc, initialSequence: opts.rtp?.initialSequence }) : undefined;
-  const socket = await openSocket(opts.ttl);
+  const socket = await openSocket(opts.ttl, opts.bindAddress);
 
   const generated: Buffer[] = [];
   const wire: Buffer[] = [];
@@ -228,11 +230,12 @@ export async function startTsSender(opts: TsSenderOptions): Promise<TsSender> {
   };
 }
 
-function openSocket(ttl: number | undefined): Promise<Socket> {
+function openSocket(ttl: number | undefined, bindAddress: string | undefined): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = createSocket('udp4');
     socket.once('error', reject);
-    socket.bind(0, () => {
+    socket.bind({ port: 0, ...(bindAddress ? { address: bindAddress } : {}) }, () => {
+      if (bindAddress) socket.setMulticastInterface(bindAddress);
       socket.off('error', reject);
       // Sending never throws into the test; errors are counted per datagram instead.
       socket.on('error', () => undefined);
