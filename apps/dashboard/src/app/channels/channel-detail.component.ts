@@ -17,12 +17,13 @@ import { ChannelsApiService } from './channels-api.service';
 import { inputEndpoint } from './channel-view';
 import { InputPanelComponent } from './input-panel.component';
 import { OutputsPanelComponent } from './outputs-panel.component';
+import { PreviewPanelComponent } from './preview-panel.component';
 import { StreamAnalysisComponent } from './stream-analysis.component';
 
-/** One channel: health, live input, outputs with their controls, SCTE-35 cues and recent events. */
+/** One channel: health, live input, outputs with their controls, preview, SCTE-35 cues and recent events. */
 @Component({
   selector: 'app-channel-detail',
-  imports: [RouterLink, MatButton, HealthBadgeComponent, InputPanelComponent, OutputsPanelComponent, ChannelEventsComponent, StreamAnalysisComponent],
+  imports: [RouterLink, MatButton, HealthBadgeComponent, InputPanelComponent, OutputsPanelComponent, ChannelEventsComponent, StreamAnalysisComponent, PreviewPanelComponent],
   templateUrl: './channel-detail.component.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -54,6 +55,7 @@ export class ChannelDetailComponent {
   protected readonly history = computed(() => this.live.history(this.id())());
   protected readonly canControl = computed(() => this.session.can('channel.control'));
   protected readonly canWrite = computed(() => this.session.can('channel.write'));
+  protected readonly canPreview = computed(() => this.session.can('channel.read'));
   protected readonly inputEndpoint = inputEndpoint;
 
   constructor() {

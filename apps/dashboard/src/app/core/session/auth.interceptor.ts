@@ -3,6 +3,7 @@ import { inject } from '@angular/core';
 import { Router } from '@angular/router';
 import { catchError, throwError } from 'rxjs';
 import { endsSession, isApiUrl, isLoginUrl } from './auth-policy';
+import { expireSession } from './expire-session';
 import { SessionService } from './session.service';
 
 /**
@@ -21,9 +22,7 @@ export const authInterceptor: HttpInterceptorFn = (request, next) => {
   return next(outgoing).pipe(
     catchError((error: unknown) => {
       if (error instanceof HttpErrorResponse && endsSession(error.status, request.url, origin)) {
-        session.end();
-        const returnUrl = router.url.startsWith('/login') ? undefined : router.url;
-        void router.navigate(['/login'], { queryParams: { expired: 1, returnUrl } });
+        expireSession(session, router);
       }
       return throwError(() => error);
     }),

@@ -1,0 +1,12 @@
+import type { Router } from '@angular/router';
+import type { SessionService } from './session.service';
+
+/**
+ * What a 401 from the API leads to wherever it came from (HttpClient, the preview player): the
+ * session ends and the login page says why, then brings the operator back to the same page.
+ */
+export function expireSession(session: SessionService, router: Router): void {
+  session.end();
+  const returnUrl = router.url.startsWith('/login') ? undefined : router.url;
+  void router.navigate(['/login'], { queryParams: { expired: 1, returnUrl } });
+}
