@@ -203,6 +203,14 @@ describe('dashboard: channels, outputs, live state and roles in a real browser',
     assert.match(await page.getByTestId('output-bitrate').first().innerText(), /[\d.]+ (M|k)bit\/s/);
     await page.screenshot({ path: join(SCREENSHOTS, 'channel-detail.png'), fullPage: true });
 
+    // The output's process is killed: the page shows it failing, then recovering, by itself.
+    const running = await api<{ outputs: Array<{ runtime: { pid: number | null } | null }> }>(service.url, 'GET', `/api/channels/${loopbackChannelId}`, token);
+    const pid = running.body.outputs[0]!.runtime!.pid!;
+    process.kill(pid, 'SIGKILL');
+    await waitForAttribute(page, '[data-testid="output-row"]', 'data-state', /^(backoff|starting)$/, 15_000);
+    await waitForAttribute(page, '[data-testid="output-row"]', 'data-state', /^running$/, 30_000);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="output-row"] [data-testid="output-restarts"]')?.textContent?.trim() ?? '0') >= 1, undefined, { timeout: 10_000 });
+
     await page.getByTestId('nav-channels').click();
     const row = page.locator(`[data-testid="channel-row"][data-channel-id="${loopbackChannelId}"]`);
     await row.waitFor();
