@@ -338,6 +338,24 @@ describe('dashboard: channels, outputs, live state and roles in a real browser',
     await page.close();
   });
 
+  it('lets a user change their own password, showing a wrong current password next to its field', async () => {
+    assert.equal((await api(service.url, 'POST', '/api/users', token, { username: 'changer', password: 'changer-password', role: 'viewer' })).status, 201);
+    const page = await newPage();
+    await logIn(page, 'changer', 'changer-password');
+    await page.getByTestId('change-password').click();
+    await page.getByTestId('password-current').fill('not-my-password');
+    await page.getByTestId('password-new').fill('changer-new-password');
+    await page.getByTestId('password-submit').click();
+    await page.getByTestId('field-error-current_password').waitFor({ timeout: 10_000 });
+    assert.match(await page.getByTestId('field-error-current_password').innerText(), /wrong/i);
+    await page.getByTestId('password-current').fill('changer-password');
+    await page.getByTestId('password-submit').click();
+    await page.waitForURL(/\/login/, { timeout: 10_000 });
+    assert.equal((await api(service.url, 'POST', '/api/auth/login', undefined, { username: 'changer', password: 'changer-password' })).status, 401);
+    await logIn(page, 'changer', 'changer-new-password');
+    await page.close();
+  });
+
   it('shows "Reconnecting…" while the live connection is down and recovers by itself', async () => {
     const page = await newPage();
     let outage = false;

@@ -1,5 +1,8 @@
 import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject } from '@angular/core';
+import { MatDialog } from '@angular/material/dialog';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { NotifyService } from '../core/notify.service';
+import { PasswordDialogComponent } from './password-dialog.component';
 import { LiveStateService } from '../core/live/live-state.service';
 import { SessionService } from '../core/session/session.service';
 import { ThemeService } from '../core/theme/theme.service';
@@ -24,6 +27,23 @@ export class ShellComponent {
   constructor() {
     this.live.start();
     inject(DestroyRef).onDestroy(() => this.live.stop());
+  }
+
+  private readonly dialog = inject(MatDialog);
+  private readonly notify = inject(NotifyService);
+  /** API tokens have no password; only logged-in users change theirs. */
+  protected readonly canChangePassword = computed(() => this.user() !== null);
+
+  protected changePassword(): void {
+    this.dialog
+      .open<PasswordDialogComponent, void, boolean>(PasswordDialogComponent, { width: '420px', maxWidth: '95vw' })
+      .afterClosed()
+      .subscribe((changed) => {
+        if (!changed) return;
+        // The API ended every session opened before the change, this one included.
+        this.logout();
+        this.notify.info('Password changed: log in with the new one');
+      });
   }
 
   protected logout(): void {
