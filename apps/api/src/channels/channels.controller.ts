@@ -50,7 +50,9 @@ export class ChannelsController {
   @ApiResponse({ status: 200, type: ChannelResponseDto })
   @ApiErrors(400, 404, 409)
   async update(@Param('id') id: string, @Body() body: UpdateChannelDto, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
-    return toChannelResponse(await this.channels.update(id, body, principal.name), principal.role, this.pipelines);
+    const channel = await this.channels.update(id, body, principal.name);
+    await this.pipelines.settled(channel.id);
+    return toChannelResponse(channel, principal.role, this.pipelines);
   }
 
   @Delete(':id')
@@ -61,6 +63,7 @@ export class ChannelsController {
   @ApiErrors(404)
   async remove(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     await this.channels.remove(id, principal.name);
+    await this.pipelines.settled(id);
   }
 
   @Post(':id/start')
@@ -70,7 +73,9 @@ export class ChannelsController {
   @ApiResponse({ status: 200, type: ChannelResponseDto })
   @ApiErrors(404)
   async start(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
-    return toChannelResponse(await this.channels.setDesiredState(id, 'running', principal.name), principal.role, this.pipelines);
+    const channel = await this.channels.setDesiredState(id, 'running', principal.name);
+    await this.pipelines.settled(channel.id);
+    return toChannelResponse(channel, principal.role, this.pipelines);
   }
 
   @Post(':id/stop')
@@ -80,6 +85,8 @@ export class ChannelsController {
   @ApiResponse({ status: 200, type: ChannelResponseDto })
   @ApiErrors(404)
   async stop(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
-    return toChannelResponse(await this.channels.setDesiredState(id, 'stopped', principal.name), principal.role, this.pipelines);
+    const channel = await this.channels.setDesiredState(id, 'stopped', principal.name);
+    await this.pipelines.settled(channel.id);
+    return toChannelResponse(channel, principal.role, this.pipelines);
   }
 }

@@ -37,7 +37,9 @@ export class OutputsController {
   @ApiResponse({ status: 201, type: OutputResponseDto })
   @ApiErrors(400, 409)
   async create(@Param('channelId') channelId: string, @Body() body: CreateOutputDto, @CurrentPrincipal() principal: Principal): Promise<OutputResponse> {
-    return toOutputResponse(await this.outputs.create(channelId, body, principal.name), principal.role, this.pipelines);
+    const output = await this.outputs.create(channelId, body, principal.name);
+    await this.pipelines.settled(output.channelId);
+    return toOutputResponse(output, principal.role, this.pipelines);
   }
 
   @Post('start-all')
@@ -46,7 +48,9 @@ export class OutputsController {
   @ApiOperation({ summary: 'Master start: want every enabled output of the channel running' })
   @ApiResponse({ status: 200, type: [OutputResponseDto] })
   async startAll(@Param('channelId') channelId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse[]> {
-    return (await this.outputs.setAllDesiredState(channelId, 'running', principal.name)).map((o) => toOutputResponse(o, principal.role, this.pipelines));
+    const outputs = await this.outputs.setAllDesiredState(channelId, 'running', principal.name);
+    await this.pipelines.settled(channelId);
+    return outputs.map((o) => toOutputResponse(o, principal.role, this.pipelines));
   }
 
   @Post('stop-all')
@@ -55,7 +59,9 @@ export class OutputsController {
   @ApiOperation({ summary: 'Master stop: stop every output of the channel (the input keeps running)' })
   @ApiResponse({ status: 200, type: [OutputResponseDto] })
   async stopAll(@Param('channelId') channelId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse[]> {
-    return (await this.outputs.setAllDesiredState(channelId, 'stopped', principal.name)).map((o) => toOutputResponse(o, principal.role, this.pipelines));
+    const outputs = await this.outputs.setAllDesiredState(channelId, 'stopped', principal.name);
+    await this.pipelines.settled(channelId);
+    return outputs.map((o) => toOutputResponse(o, principal.role, this.pipelines));
   }
 
   @Get(':outputId')
@@ -76,7 +82,9 @@ export class OutputsController {
     @Body() body: UpdateOutputDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<OutputResponse> {
-    return toOutputResponse(await this.outputs.update(channelId, outputId, body, principal.name), principal.role, this.pipelines);
+    const output = await this.outputs.update(channelId, outputId, body, principal.name);
+    await this.pipelines.settled(output.channelId);
+    return toOutputResponse(output, principal.role, this.pipelines);
   }
 
   @Delete(':outputId')
@@ -86,6 +94,7 @@ export class OutputsController {
   @ApiResponse({ status: 204 })
   async remove(@Param('channelId') channelId: string, @Param('outputId') outputId: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     await this.outputs.remove(channelId, outputId, principal.name);
+    await this.pipelines.settled(channelId);
   }
 
   @Post(':outputId/start')
@@ -95,7 +104,9 @@ export class OutputsController {
   @ApiResponse({ status: 200, type: OutputResponseDto })
   @ApiErrors(409)
   async start(@Param('channelId') channelId: string, @Param('outputId') outputId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse> {
-    return toOutputResponse(await this.outputs.setDesiredState(channelId, outputId, 'running', principal.name), principal.role, this.pipelines);
+    const output = await this.outputs.setDesiredState(channelId, outputId, 'running', principal.name);
+    await this.pipelines.settled(output.channelId);
+    return toOutputResponse(output, principal.role, this.pipelines);
   }
 
   @Post(':outputId/retry')
@@ -118,6 +129,8 @@ export class OutputsController {
   @ApiOperation({ summary: 'Stop this output only' })
   @ApiResponse({ status: 200, type: OutputResponseDto })
   async stop(@Param('channelId') channelId: string, @Param('outputId') outputId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse> {
-    return toOutputResponse(await this.outputs.setDesiredState(channelId, outputId, 'stopped', principal.name), principal.role, this.pipelines);
+    const output = await this.outputs.setDesiredState(channelId, outputId, 'stopped', principal.name);
+    await this.pipelines.settled(output.channelId);
+    return toOutputResponse(output, principal.role, this.pipelines);
   }
 }

@@ -23,6 +23,8 @@ export class PipelinesService implements OnApplicationBootstrap, BeforeApplicati
   private readonly names = new Map<string, string>();
   /** Last state seen per output, to report transitions with their origin. */
   private readonly outputStates = new Map<string, string>();
+  /** The last reconciliation started per channel (they are serialised by the data plane). */
+  private readonly pending = new Map<string, Promise<void>>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -46,15 +48,31 @@ export class PipelinesService implements OnApplicationBootstrap, BeforeApplicati
 
   async onApplicationBootstrap(): Promise<void> {
     for (const name of ['channel.changed', 'channel.deleted'] as const) {
-      this.unsubscribe.push(this.events.subscribe(name, ({ channelId }) => void this.reconcile(channelId)));
+      this.unsubscribe.push(this.events.subscribe(name, ({ channelId }) => this.schedule(channelId)));
     }
     for (const name of ['output.changed', 'output.deleted'] as const) {
-      this.unsubscribe.push(this.events.subscribe(name, ({ channelId }) => void this.reconcile(channelId)));
+      this.unsubscribe.push(this.events.subscribe(name, ({ channelId }) => this.schedule(channelId)));
     }
     // Resume what should be running; not awaited, so the API answers while pipelines start.
     const channels = await this.dataSource.getRepository(ChannelEntity).find({ where: { desiredState: 'running' }, select: { id: true } });
     if (channels.length > 0) this.logger.log(`resuming ${channels.length} channel(s) that should be running`);
-    for (const { id } of channels) void this.reconcile(id);
+    for (const { id } of channels) this.schedule(id);
+  }
+
+  /**
+   * Resolves once the latest change to the channel has reached the data plane, so an API answer
+   * to "start" already carries the live state it caused.
+   */
+  async settled(channelId: string): Promise<void> {
+    await this.pending.get(channelId);
+  }
+
+  private schedule(channelId: string): void {
+    const run = this.reconcile(channelId);
+    this.pending.set(channelId, run);
+    void run.finally(() => {
+      if (this.pending.get(channelId) === run) this.pending.delete(channelId);
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
