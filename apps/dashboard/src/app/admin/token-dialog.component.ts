@@ -6,8 +6,7 @@ import { MatError, MatFormField, MatHint, MatLabel } from '@angular/material/for
 import { MatInput } from '@angular/material/input';
 import { MatOption, MatSelect } from '@angular/material/select';
 import { type CreatedApiTokenResponse, type Role, ROLES } from '@mld/contracts';
-import { describeHttpFailure } from '../core/api/api-error';
-import { placeFieldErrors } from '../core/api/field-errors';
+import { ServerFormErrors } from '../core/api/server-form-errors';
 import { AdminApiService } from './admin-api.service';
 
 const FIELDS = ['name', 'role', 'expires_in_days'] as const;
@@ -81,20 +80,21 @@ export class TokenDialogComponent {
   protected readonly saving = signal(false);
   protected readonly created = signal<CreatedApiTokenResponse | null>(null);
   protected readonly copied = signal(false);
-  protected readonly errors = signal<Partial<Record<Field, string>>>({});
-  protected readonly formError = signal<string | null>(null);
 
   protected readonly form = inject(NonNullableFormBuilder).group({
     name: ['', Validators.required],
     role: ['viewer' as Role],
     expires_in_days: [''],
   });
+  private readonly serverErrors = new ServerFormErrors<Field>(this.form.controls, FIELDS);
+  protected readonly errors = this.serverErrors.byField;
+  protected readonly formError = this.serverErrors.formError;
 
   protected submit(): void {
     if (this.saving()) return;
     const v = this.form.getRawValue();
     if (!v.name.trim()) {
-      this.show({ name: 'Enter a name' });
+      this.serverErrors.show({ name: 'Enter a name' });
       return;
     }
     const days = v.expires_in_days.trim();
@@ -107,10 +107,7 @@ export class TokenDialogComponent {
       },
       error: (failure: unknown) => {
         this.saving.set(false);
-        const problem = describeHttpFailure(failure);
-        const placed = placeFieldErrors(problem.fieldErrors, FIELDS);
-        this.show(placed.byField);
-        this.formError.set(placed.unplaced.join('; ') || (Object.keys(placed.byField).length > 0 ? null : problem.message));
+        this.serverErrors.fromFailure(failure);
       },
     });
   }
@@ -140,11 +137,4 @@ export class TokenDialogComponent {
     }
   }
 
-  private show(errors: Partial<Record<Field, string>>): void {
-    this.errors.set(errors);
-    for (const [field, message] of Object.entries(errors) as [Field, string][]) {
-      this.form.controls[field].setErrors({ server: message });
-      this.form.controls[field].markAsTouched();
-    }
-  }
 }

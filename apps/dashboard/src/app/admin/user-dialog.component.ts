@@ -6,8 +6,7 @@ import { MatError, MatFormField, MatHint, MatLabel } from '@angular/material/for
 import { MatInput } from '@angular/material/input';
 import { MatOption, MatSelect } from '@angular/material/select';
 import { type Role, ROLES, type UserResponse } from '@mld/contracts';
-import { describeHttpFailure } from '../core/api/api-error';
-import { placeFieldErrors } from '../core/api/field-errors';
+import { ServerFormErrors } from '../core/api/server-form-errors';
 import { AdminApiService } from './admin-api.service';
 
 export interface UserDialogData {
@@ -79,14 +78,15 @@ export class UserDialogComponent {
   private readonly api = inject(AdminApiService);
   protected readonly roles = ROLES;
   protected readonly saving = signal(false);
-  protected readonly errors = signal<Partial<Record<Field, string>>>({});
-  protected readonly formError = signal<string | null>(null);
 
   protected readonly form = inject(NonNullableFormBuilder).group({
     username: ['', this.data.user ? [] : [Validators.required]],
     password: ['', Validators.required],
     role: ['viewer' as Role],
   });
+  private readonly serverErrors = new ServerFormErrors<Field>(this.form.controls, FIELDS);
+  protected readonly errors = this.serverErrors.byField;
+  protected readonly formError = this.serverErrors.formError;
 
   protected submit(): void {
     if (this.saving()) return;
@@ -95,7 +95,7 @@ export class UserDialogComponent {
     if (!this.data.user && !v.username.trim()) missing.username = 'Enter a username';
     if (!v.password) missing.password = 'Enter a password';
     if (Object.keys(missing).length > 0) {
-      this.show(missing);
+      this.serverErrors.show(missing);
       return;
     }
     this.saving.set(true);
@@ -104,19 +104,9 @@ export class UserDialogComponent {
       next: (user) => this.ref.close(user),
       error: (failure: unknown) => {
         this.saving.set(false);
-        const problem = describeHttpFailure(failure);
-        const placed = placeFieldErrors(problem.fieldErrors, FIELDS);
-        this.show(placed.byField);
-        this.formError.set(placed.unplaced.join('; ') || (Object.keys(placed.byField).length > 0 ? null : problem.message));
+        this.serverErrors.fromFailure(failure);
       },
     });
   }
 
-  private show(errors: Partial<Record<Field, string>>): void {
-    this.errors.set(errors);
-    for (const [field, message] of Object.entries(errors) as [Field, string][]) {
-      this.form.controls[field].setErrors({ server: message });
-      this.form.controls[field].markAsTouched();
-    }
-  }
 }

@@ -5,8 +5,7 @@ import { MatButton } from '@angular/material/button';
 import { MatDialogActions, MatDialogContent, MatDialogRef, MatDialogTitle } from '@angular/material/dialog';
 import { MatError, MatFormField, MatHint, MatLabel } from '@angular/material/form-field';
 import { MatInput } from '@angular/material/input';
-import { describeHttpFailure } from '../core/api/api-error';
-import { placeFieldErrors } from '../core/api/field-errors';
+import { ServerFormErrors } from '../core/api/server-form-errors';
 
 const FIELDS = ['current_password', 'new_password'] as const;
 type Field = (typeof FIELDS)[number];
@@ -51,12 +50,13 @@ export class PasswordDialogComponent {
   protected readonly ref = inject<MatDialogRef<PasswordDialogComponent, boolean>>(MatDialogRef);
   private readonly http = inject(HttpClient);
   protected readonly saving = signal(false);
-  protected readonly errors = signal<Partial<Record<Field, string>>>({});
-  protected readonly formError = signal<string | null>(null);
   protected readonly form = inject(NonNullableFormBuilder).group({
     current_password: ['', Validators.required],
     new_password: ['', Validators.required],
   });
+  private readonly serverErrors = new ServerFormErrors<Field>(this.form.controls, FIELDS);
+  protected readonly errors = this.serverErrors.byField;
+  protected readonly formError = this.serverErrors.formError;
 
   protected submit(): void {
     if (this.saving()) return;
@@ -64,25 +64,15 @@ export class PasswordDialogComponent {
     const missing: Partial<Record<Field, string>> = {};
     if (!v.current_password) missing.current_password = 'Enter your current password';
     if (!v.new_password) missing.new_password = 'Enter a new password';
-    if (Object.keys(missing).length > 0) return this.show(missing);
+    if (Object.keys(missing).length > 0) return this.serverErrors.show(missing);
     this.saving.set(true);
     this.http.post('/api/auth/password', v).subscribe({
       next: () => this.ref.close(true),
       error: (failure: unknown) => {
         this.saving.set(false);
-        const problem = describeHttpFailure(failure);
-        const placed = placeFieldErrors(problem.fieldErrors, FIELDS);
-        this.show(placed.byField);
-        this.formError.set(placed.unplaced.join('; ') || (Object.keys(placed.byField).length > 0 ? null : problem.message));
+        this.serverErrors.fromFailure(failure);
       },
     });
   }
 
-  private show(errors: Partial<Record<Field, string>>): void {
-    this.errors.set(errors);
-    for (const [field, message] of Object.entries(errors) as [Field, string][]) {
-      this.form.controls[field].setErrors({ server: message });
-      this.form.controls[field].markAsTouched();
-    }
-  }
 }
