@@ -377,7 +377,9 @@ describe('dashboard: channels, outputs, live state and roles in a real browser',
 
     outage = true;
     for (const ws of routes) await ws.close({ code: 1001, reason: 'test outage' });
-    await page.getByTestId('reconnect-banner').waitFor({ timeout: 10_000 });
+    // Usually seen at once; if the transport had not upgraded yet, Socket.IO notices only at its
+    // ping timeout (25 s + 20 s by default), so allow that much on a busy machine.
+    await page.getByTestId('reconnect-banner').waitFor({ timeout: 50_000 });
     assert.match(await page.getByTestId('reconnect-banner').innerText(), /Reconnecting…/);
 
     outage = false;
