@@ -6,11 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${1:-runtime}"
 
-node_ok=$(node -e 'const [a,b]=process.versions.node.split(".").map(Number); console.log(a>20||(a===20&&b>=19)?"yes":"no")')
-if [ "$node_ok" != "yes" ]; then
-  echo "Node.js >= 20.19 is required (found $(node -v))." >&2
-  exit 1
-fi
+source scripts/node-runtime.sh
 
 # command-to-check:debian-package
 runtime_tools=("ffmpeg:ffmpeg" "ffprobe:ffmpeg" "srt-live-transmit:srt-tools" "setpriv:util-linux")
@@ -38,7 +34,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "Installing npm dependencies (npm ci)"
+# node_modules/.node-version: the Node.js that installed node_modules; another one reinstalls
+# (install scripts and native addons ran under it).
+node_version=$(node -p process.versions.node)
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
+  || [ "$(cat node_modules/.node-version 2>/dev/null)" != "$node_version" ]; then
+  echo "Installing npm dependencies (npm ci) with Node.js $node_version"
   npm ci --no-audit --no-fund --loglevel=error
+  echo "$node_version" > node_modules/.node-version
 fi

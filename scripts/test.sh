@@ -3,7 +3,8 @@
 # (unit, integration against real PostgreSQL, end-to-end with real peers and a real browser).
 # Ends with one line "N passed, N failed" adding up all suites.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
+source scripts/node-runtime.sh
 bash scripts/ensure-deps.sh test || exit 1
 rm -rf test-artifacts/junit
 status=0

@@ -4,7 +4,9 @@
 # `npm start`), the runtime tree in PREFIX (built API + dashboard, workspace libs, production
 # dependencies only), a system user, the data directory, /etc/medialive-distributor/env (never
 # overwritten) and the unit, then enables and starts it. Run it again to upgrade.
-# Prerequisite: Node.js >= 20.19 with npm (Debian 13's nodejs package, or NodeSource on Debian 12).
+# Prerequisite: Node.js and npm of any version. The service runs on the Node.js that package.json's
+# engines names (24 LTS): the system's when it fits, otherwise the pinned official binary
+# (scripts/node-runtime.sh), which is then installed into PREFIX/node with the service.
 # Guide: docs/deploy-systemd.md
 set -euo pipefail
 umask 022
@@ -82,17 +84,25 @@ run() {
 step() { echo "==> $*"; }
 
 # --- prerequisites -----------------------------------------------------------------------------
-node_bin=$(command -v node || true)
-[ -n "$node_bin" ] || die "Node.js >= 20.19 is required (not found on PATH): install it first (see docs/deploy-systemd.md)"
-node_bin=$(readlink -f "$node_bin")
-node_ok=$("$node_bin" -e 'const [a,b]=process.versions.node.split(".").map(Number); console.log(a>20||(a===20&&b>=19)?"yes":"no")')
-[ "$node_ok" = yes ] || die "Node.js >= 20.19 is required (found $("$node_bin" -v))"
-command -v npm >/dev/null 2>&1 || die "npm is required alongside Node.js"
-if [ "$stage_only" = no ]; then
-  case "$node_bin" in
-    /home/* | /root/*) die "node is at $node_bin, inside a home directory that the unit's ProtectHome=yes hides: install Node.js system-wide (e.g. /usr/bin/node)" ;;
-  esac
+command -v npm >/dev/null 2>&1 || die "npm is required (with any Node.js): install it first (see docs/deploy-systemd.md)"
+# The project's Node.js first on PATH: the build and `npm ci` below run on what the service runs on.
+# shellcheck source=scripts/node-runtime.sh
+source "$repo/scripts/node-runtime.sh"
+node_bin=$(readlink -f "$(command -v node)")
+# The pinned binary lives in this checkout: it is copied into the runtime tree, and the unit runs that copy.
+bundled_node=no
+case "$node_bin" in "$repo"/tools/node-runtime/*) bundled_node=yes ;; esac
+if [ "$bundled_node" = yes ]; then
+  unit_node="$prefix/node/bin/node"
+else
+  unit_node=$node_bin
+  if [ "$stage_only" = no ]; then
+    case "$node_bin" in
+      /home/* | /root/*) die "node is at $node_bin, inside a home directory that the unit's ProtectHome=yes hides: install Node.js system-wide (e.g. /usr/bin/node)" ;;
+    esac
+  fi
 fi
+echo "Node.js $(node -v) ($node_bin$([ "$bundled_node" = yes ] && echo ", installed as $unit_node"))"
 
 if [ "$stage_only" = no ] && [ "$dry_run" = no ] && [ "$(id -u)" != 0 ]; then
   die "run as root (sudo), or use --stage-only / --dry-run"
@@ -146,13 +156,18 @@ for lib in libs/*/; do
   if [ -d "${lib}dist" ]; then run cp -a "${lib}dist" "$staging/$lib"; fi
 done
 if [ "$dry_run" = no ]; then find "$staging" -name .tsbuildinfo -delete; fi
+runtime_items=(package.json package-lock.json README.md .env.example dist libs node_modules)
+if [ "$bundled_node" = yes ]; then
+  run install -D -m 0755 "$node_bin" "$staging/node/bin/node"
+  runtime_items+=(node)
+fi
 # Production dependencies only; node_modules/@mld/* become links to ../../libs/*.
 echo "+ (cd $staging && npm ci --omit=dev --no-audit --no-fund --loglevel=error --prefer-offline)"
 if [ "$dry_run" = no ]; then
   (cd "$staging" && npm ci --omit=dev --no-audit --no-fund --loglevel=error --prefer-offline)
 fi
 # Swap in the new tree item by item; a running service is restarted right after.
-for item in package.json package-lock.json README.md .env.example dist libs node_modules; do
+for item in "${runtime_items[@]}"; do
   run rm -rf "${prefix:?}/$item"
   run mv "$staging/$item" "$prefix/$item"
 done
@@ -196,7 +211,7 @@ fi
 # --- unit --------------------------------------------------------------------------------------
 step "Unit $unit_dir/$unit_name"
 run mkdir -p "$unit_dir"
-echo "+ render systemd/$unit_name (prefix, data dir, env file, user, $node_bin) into $unit_dir/$unit_name"
+echo "+ render systemd/$unit_name (prefix, data dir, env file, user, $unit_node) into $unit_dir/$unit_name"
 if [ "$dry_run" = no ]; then
   tmp_unit=$(mktemp)
   # Defaults to markers first, markers to values second: a value can never be rewritten again.
@@ -209,7 +224,7 @@ if [ "$dry_run" = no ]; then
       -e "s|@@PREFIX@@|$prefix|g" \
       -e "s|@@ENV_FILE@@|$env_file|g" \
       -e "s|@@DATA_DIR@@|$data_dir|g" \
-      -e "s|@@NODE@@|$node_bin|g" \
+      -e "s|@@NODE@@|$unit_node|g" \
       -e "s|@@USER@@|$service_user|g" \
       "systemd/$unit_name" >"$tmp_unit"
   install -m 0644 "$tmp_unit" "$unit_dir/$unit_name"

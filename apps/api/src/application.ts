@@ -52,7 +52,7 @@ export async function startApplication(config: AppConfig): Promise<RunningApplic
   try {
     const version = readVersion();
     app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot({ config, runtime: { version, embeddedDatabase: db.embedded !== undefined }, databaseUrl: db.url }),
+      AppModule.forRoot({ config, runtime: { version, nodeVersion: process.versions.node, embeddedDatabase: db.embedded !== undefined }, databaseUrl: db.url }),
       { logger: appLogger, bodyParser: false, abortOnError: false },
     );
     app.useBodyParser('json', { limit: '256kb' });

@@ -108,6 +108,8 @@ export interface ErrorResponse {
 export interface HealthResponse {
   status: 'ok' | 'degraded';
   version: string;
+  /** The Node.js that runs the service, e.g. "24.22.3". */
+  node_version: string;
   uptime_seconds: number;
   database: { status: 'up' | 'down'; embedded: boolean; latency_ms: number | null; error?: string };
 }

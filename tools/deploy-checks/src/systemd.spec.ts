@@ -100,6 +100,17 @@ describe('install.sh --stage-only into a temporary prefix (built artefacts, no r
     assert.ok(!existsSync(join(prefix, '.staging')), 'staging directory left behind');
   });
 
+  it("the unit runs the project's Node.js: the system's when it fits engines, else the pinned binary copied into PREFIX/node", () => {
+    const node = unitNode(unitFile);
+    const bundled = process.execPath.startsWith(repoPath('tools/node-runtime'));
+    if (bundled) {
+      assert.equal(node, join(prefix, 'node/bin/node'));
+      assert.ok(existsSync(node), 'the pinned Node.js was not copied into the prefix');
+    } else {
+      assert.equal(node, realpathSync(process.execPath));
+    }
+  });
+
   it('writes the env file from .env.example with DATA_DIR and an absolute DASHBOARD_DIR, mode 0640', () => {
     const text = readFileSync(envFile, 'utf8');
     assert.equal(statSync(envFile).mode & 0o777, 0o640);
@@ -136,8 +147,8 @@ describe('install.sh --stage-only into a temporary prefix (built artefacts, no r
     }
     Object.assign(env, { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, NO_COLOR: '1' });
     delete env.DATABASE_URL;
-    // As the unit runs it: WorkingDirectory=prefix, so DASHBOARD_DIR's relative default resolves there.
-    const child = spawn(process.execPath, ['--enable-source-maps', join(prefix, 'dist/apps/api/main.js')], { cwd: prefix, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // As the unit runs it: its ExecStart's Node.js, WorkingDirectory=prefix (so DASHBOARD_DIR's relative default resolves there).
+    const child = spawn(unitNode(unitFile), ['--enable-source-maps', join(prefix, 'dist/apps/api/main.js')], { cwd: prefix, env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let output = '';
     const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
@@ -160,7 +171,9 @@ describe('install.sh --stage-only into a temporary prefix (built artefacts, no r
     });
     const health = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(10_000) });
     assert.equal(health.status, 200);
-    assert.equal(((await health.json()) as { status: string }).status, 'ok');
+    const body = (await health.json()) as { status: string; node_version: string };
+    assert.equal(body.status, 'ok');
+    assert.equal(body.node_version, process.versions.node, 'the staged service runs on another Node.js than the tests');
     const page = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(10_000) });
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<html/i);
@@ -169,6 +182,13 @@ describe('install.sh --stage-only into a temporary prefix (built artefacts, no r
     assert.equal(code, 0, `exit after SIGTERM: ${code}\n${output}`);
   });
 });
+
+/** The node binary the rendered unit's ExecStart runs. */
+function unitNode(unitFile: string): string {
+  const line = readFileSync(unitFile, 'utf8').split('\n').find((l) => l.startsWith('ExecStart='));
+  assert.ok(line, 'no ExecStart in the rendered unit');
+  return line.slice('ExecStart='.length).split(' ')[0]!;
+}
 
 /** PIDs of processes whose command line mentions the text (the embedded PostgreSQL of a test). */
 function processesMentioning(text: string): number[] {

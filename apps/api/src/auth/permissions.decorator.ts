@@ -1,11 +1,15 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Permission } from '@mld/contracts';
 
 export const PUBLIC_ROUTE = 'mld:public';
 export const REQUIRED_PERMISSIONS = 'mld:permissions';
 
-/** Open to anyone, no token needed. */
-export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+/** Marks a public operation in the OpenAPI document; setupOpenApi turns it into `security: []`. */
+export const OPENAPI_PUBLIC_EXTENSION = 'x-mld-public';
+
+/** Open to anyone, no token needed (and documented so: the operation's `security` is empty). */
+export const Public = () => applyDecorators(SetMetadata(PUBLIC_ROUTE, true), ApiExtension(OPENAPI_PUBLIC_EXTENSION, true));
 
 /**
  * The permissions a route needs. A route with neither this nor @Public() is refused:

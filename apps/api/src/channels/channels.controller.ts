@@ -38,6 +38,7 @@ export class ChannelsController {
 
   @Get(':id')
   @RequirePermission('channel.read')
+  @ApiOperation({ summary: 'One channel with its input settings' })
   @ApiResponse({ status: 200, type: ChannelResponseDto })
   @ApiErrors(404)
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {

@@ -3,7 +3,7 @@ import { ApiResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from './error-response.dto.js';
 
 const DESCRIPTIONS: Record<number, string> = {
-  400: 'Invalid input: the body names each field and why',
+  400: 'Invalid input (a body that is not valid JSON, a bad field): the body names each field and why',
   401: 'Missing, invalid or expired access token',
   403: 'Your role lacks the permission this route needs',
   404: 'Unknown id',

@@ -1,6 +1,8 @@
 /** Facts about this running instance that are not configuration. */
 export interface RuntimeInfo {
   version: string;
+  /** process.versions.node of the running service. */
+  nodeVersion: string;
   embeddedDatabase: boolean;
 }
 

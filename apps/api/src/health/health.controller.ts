@@ -5,6 +5,7 @@ import type { HealthResponse } from '@mld/contracts';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/permissions.decorator.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 import { RUNTIME_INFO, type RuntimeInfo } from '../config/runtime-info.js';
 
 class DatabaseHealthDto {
@@ -17,6 +18,7 @@ class DatabaseHealthDto {
 class HealthResponseDto implements HealthResponse {
   @ApiProperty({ enum: ['ok', 'degraded'] }) status!: 'ok' | 'degraded';
   @ApiProperty() version!: string;
+  @ApiProperty({ description: 'The Node.js that runs the service', example: '24.22.3' }) node_version!: string;
   @ApiProperty() uptime_seconds!: number;
   @ApiProperty({ type: DatabaseHealthDto }) database!: DatabaseHealthDto;
 }
@@ -34,6 +36,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Liveness and database status (no auth); 503 when the database is unreachable' })
   @ApiResponse({ status: 200, type: HealthResponseDto })
   @ApiResponse({ status: 503, type: HealthResponseDto })
+  @ApiErrors(400)
   async health(@Res({ passthrough: true }) response: Response): Promise<HealthResponse> {
     const started = performance.now();
     let database: HealthResponse['database'];
@@ -45,6 +48,6 @@ export class HealthController {
     }
     const status = database.status === 'up' ? 'ok' : 'degraded';
     if (status !== 'ok') response.status(503);
-    return { status, version: this.runtime.version, uptime_seconds: Math.round(process.uptime()), database };
+    return { status, version: this.runtime.version, node_version: this.runtime.nodeVersion, uptime_seconds: Math.round(process.uptime()), database };
   }
 }

@@ -66,6 +66,7 @@ export class OutputsController {
 
   @Get(':outputId')
   @RequirePermission('output.read')
+  @ApiOperation({ summary: 'One output of a channel (secrets masked for roles that may not see them)' })
   @ApiResponse({ status: 200, type: OutputResponseDto })
   async get(@Param('channelId') channelId: string, @Param('outputId') outputId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse> {
     return toOutputResponse(await this.outputs.get(channelId, outputId), principal.role, this.pipelines);

@@ -34,6 +34,7 @@ export class UsersController {
 
   @Get(':id')
   @RequirePermission('user.read')
+  @ApiOperation({ summary: 'One user (admin)' })
   @ApiResponse({ status: 200, type: UserResponseDto })
   @ApiErrors(404)
   async get(@Param('id') id: string): Promise<UserResponse> {

@@ -30,6 +30,7 @@ const REFRESH_MS = 10_000;
           <dl class="fields">
             <div class="fields__row"><dt>Status</dt><dd><span class="state-pill" [attr.data-state]="h.status === 'ok' ? 'running' : 'failed'" data-testid="system-status">{{ h.status }}</span></dd></div>
             <div class="fields__row"><dt>Version</dt><dd class="mono" data-testid="system-version">{{ h.version }}</dd></div>
+            <div class="fields__row"><dt>Node.js</dt><dd class="mono" data-testid="system-node-version">{{ h.node_version }}</dd></div>
             <div class="fields__row"><dt>Uptime</dt><dd>{{ formatDuration(h.uptime_seconds) }}</dd></div>
           </dl>
         } @else {
