@@ -1,3 +1,4 @@
+export * from './continuity.js';
 export * from './crc32-mpeg2.js';
 export * from './pes.js';
 export * from './psi.js';

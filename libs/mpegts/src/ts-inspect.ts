@@ -1,5 +1,6 @@
 // Streaming checker for tests and live analysis: what is in the stream, whether packets
 // went missing, and every SCTE-35 section that made it through.
+import { CC_DUPLICATE, CC_REPEATED, ContinuityTracker, isContinuityError } from './continuity.js';
 import { crc32mpeg2 } from './crc32-mpeg2.js';
 import { type Pat, type Pmt, parsePat, parsePmt, STREAM_TYPE, TABLE_ID_PAT, TABLE_ID_PMT } from './psi.js';
 import { decodeSpliceInfoSection } from './scte35-decoder.js';
@@ -10,9 +11,7 @@ import {
   MAX_PID,
   NULL_PID,
   PAT_PID,
-  tsContinuityCounter,
   tsDiscontinuity,
-  tsHasPayload,
   tsPcr,
   tsPid,
   tsScrambling,
@@ -82,8 +81,7 @@ function newPidStats(pid: number): PidStats {
 export class TsInspector {
   private readonly aligner = new TsPacketAligner((buf, off) => this.pushPacket(buf, off));
   private readonly stats: (PidStats | undefined)[] = new Array<PidStats | undefined>(MAX_PID + 1);
-  private readonly lastCc = new Int8Array(MAX_PID + 1).fill(-1);
-  private readonly dupSeen = new Uint8Array(MAX_PID + 1);
+  private readonly continuity = new ContinuityTracker();
   private readonly assemblers = new Map<number, SectionAssembler>();
   private readonly scte35 = new Set<number>();
   private readonly pmts = new Map<number, Pmt>();
@@ -121,7 +119,7 @@ export class TsInspector {
     if (pid === NULL_PID) return;
     if (tsTransportError(buf, off)) {
       st.transportErrors++;
-      this.lastCc[pid] = -1;
+      this.continuity.forget(pid);
       return;
     }
     if (tsScrambling(buf, off) !== 0) st.scrambled++;
@@ -159,27 +157,9 @@ export class TsInspector {
   private checkContinuity(buf: Buffer, off: number, pid: number, st: PidStats): void {
     const discontinuity = tsDiscontinuity(buf, off);
     if (discontinuity) st.discontinuityIndicators++;
-    // Adaptation-only packets do not advance the counter (§2.4.3.3).
-    if (!tsHasPayload(buf, off)) {
-      if (discontinuity) this.lastCc[pid] = -1;
-      return;
-    }
-    const cc = tsContinuityCounter(buf, off);
-    const last = this.lastCc[pid]!;
-    this.lastCc[pid] = cc;
-    if (last < 0 || discontinuity) {
-      this.dupSeen[pid] = 0;
-      return;
-    }
-    if (cc === last) {
-      st.duplicates++;
-      // One repeat is legal; a second repeat of the same counter is not.
-      if (this.dupSeen[pid]) st.ccErrors++;
-      this.dupSeen[pid] = 1;
-      return;
-    }
-    this.dupSeen[pid] = 0;
-    if (cc !== ((last + 1) & 0x0f)) st.ccErrors++;
+    const result = this.continuity.observe(buf, off, pid, discontinuity);
+    if (result === CC_DUPLICATE || result === CC_REPEATED) st.duplicates++;
+    if (isContinuityError(result)) st.ccErrors++;
   }
 
   private isPcrPid(pid: number): boolean {

@@ -3,23 +3,25 @@
 // buffers and never writes them. Per packet it does a handful of typed-array reads and writes
 // and no allocation; objects are only made per PSI/SCTE-35 section and in snapshot().
 import {
+  ContinuityTracker,
+  isContinuityError,
   MAX_PID,
   NULL_PID,
-  PTS_MODULO,
-  PCR_CLOCK_HZ,
   SCTE35_TABLE_ID,
   SectionAssembler,
   TS_PACKET_SIZE,
   TS_SYNC_BYTE,
-  tsContinuityCounter,
   tsDiscontinuity,
   tsHasAdaptationField,
-  tsHasPayload,
   tsPcr,
   tsPid,
   tsScrambling,
   tsTransportError,
 } from '@mld/mpegts';
+import { CueLog } from './cue-log.js';
+import { PcrMonitor } from './pcr-monitor.js';
+import { PidCounters } from './pid-counters.js';
+import { PidErrorWatch } from './pid-error-watch.js';
 import { type PidLayout, pidIdentity, planLayout, ROLE_NONE, ROLE_PAT, ROLE_PMT, ROLE_SCTE35 } from './pid-layout.js';
 import { PsiTracker } from './psi-tracker.js';
 import { RateWindow } from './rate-window.js';
@@ -38,7 +40,6 @@ import {
 } from './types.js';
 
 const PID_COUNT = MAX_PID + 1;
-const PCR_MODULO = PTS_MODULO * 300;
 
 type Settings = Required<Omit<TsAnalyzerOptions, 'onCue' | 'onStateChange'>>;
 
@@ -59,10 +60,14 @@ const DEFAULTS: Settings = {
 
 const PRIORITY_1: ReadonlySet<Tr101290Check> = new Set(PRIORITY_1_CHECKS);
 
+/**
+ * One channel's analysis, composed of cohesive parts: sync acquisition and the per-packet path
+ * live here; continuity (ContinuityTracker), PCR checks (PcrMonitor), PID_error (PidErrorWatch),
+ * PAT/PMT (PsiTracker), per-PID counters (PidCounters) and the cue log (CueLog) are their own units.
+ */
 export class TsAnalyzer {
   private readonly o: Settings;
   private readonly pidErrorKinds: ReadonlySet<StreamKind>;
-  private readonly pcrJumpTicks: number;
   private readonly errors = newTr101290Counters();
   private lastP1At = Number.NEGATIVE_INFINITY;
   private readonly transportLoss: ErrorCounter = { count: 0, lastAt: null };
@@ -85,34 +90,18 @@ export class TsAnalyzer {
   private readonly pending: Buffer;
   private readonly pendingAt: Float64Array;
 
-  private readonly pidPackets = new Float64Array(PID_COUNT);
-  private readonly pidCcErrors = new Float64Array(PID_COUNT);
-  private readonly pidLastSeen = new Float64Array(PID_COUNT);
-  private readonly pidMark = new Float64Array(PID_COUNT);
-  private readonly pidRate = new Float64Array(PID_COUNT);
-  private readonly seenPids: number[] = [];
-  private rateMarkAt = -1;
-  private readonly lastCc = new Int8Array(PID_COUNT).fill(-1);
-  private readonly dupSeen = new Uint8Array(PID_COUNT);
-  private readonly lastPcr = new Float64Array(PID_COUNT).fill(-1);
+  private readonly pids = new PidCounters();
+  private readonly continuity = new ContinuityTracker();
+  private readonly pcr: PcrMonitor;
+  private readonly pidWatch: PidErrorWatch;
 
   private readonly role = new Uint8Array(PID_COUNT);
   private readonly assemblers: (SectionAssembler | undefined)[] = new Array<SectionAssembler | undefined>(PID_COUNT);
   private rolePids: number[] = [];
   private readonly psi: PsiTracker;
   private layout: PidLayout;
-  private pcrPids: number[] = [];
-  private readonly isPcrPid = new Uint8Array(PID_COUNT);
-  private readonly lastPcrAt = new Float64Array(PID_COUNT);
-  private readonly pcrWatchFrom = new Float64Array(PID_COUNT);
-  private watchedPids: number[] = [];
-  private readonly pidWatchFrom = new Float64Array(PID_COUNT);
 
-  private readonly cues: Scte35Cue[] = [];
-  private cueCount = 0;
-  private cueCrcErrors = 0;
-  private cueDecodeErrors = 0;
-  private lastCueAt: number | null = null;
+  private readonly cues: CueLog;
   private callbackErrors = 0;
 
   constructor(private readonly options: TsAnalyzerOptions = {}) {
@@ -122,13 +111,16 @@ export class TsAnalyzer {
       if (typeof v === 'number' && !(Number.isFinite(v) && v >= (k === 'maxCues' ? 0 : 1))) throw new RangeError(`option ${k} must be a positive number`);
     }
     this.pidErrorKinds = new Set(this.o.pidErrorKinds);
-    this.pcrJumpTicks = (this.o.pcrDiscontinuityMs * PCR_CLOCK_HZ) / 1000;
+    const raise = (check: Tr101290Check, at: number): void => this.raise(check, at);
+    this.pcr = new PcrMonitor(this.o.pcrRepetitionMs, this.o.pcrDiscontinuityMs, raise);
+    this.pidWatch = new PidErrorWatch(this.o.pidTimeoutMs, this.pids.lastSeen, raise);
+    this.cues = new CueLog(this.o.maxCues);
     this.pending = Buffer.alloc(this.o.syncAcquireAfter * TS_PACKET_SIZE);
     this.pendingAt = new Float64Array(this.o.syncAcquireAfter);
     this.psi = new PsiTracker(
       this.o.patIntervalMs,
       this.o.pmtIntervalMs,
-      (e, at) => this.raise(e, at),
+      raise,
       (at) => this.relayout(at),
     );
     this.layout = planLayout([], this.o.scte35Pids, this.pidErrorKinds);
@@ -158,7 +150,7 @@ export class TsAnalyzer {
   tick(nowMs: number): void {
     if (nowMs > this.clock) this.clock = nowMs;
     if (this.hasSignal(nowMs)) this.checkTimers(nowMs);
-    this.rollPidRates(nowMs);
+    this.pids.rollRates(nowMs);
     const to = this.stateAt(nowMs);
     if (to !== this.state) {
       const from = this.state;
@@ -181,12 +173,13 @@ export class TsAnalyzer {
 
   /** The last `n` cues (default all kept), oldest first. Treat them as read-only. */
   recentCues(n = this.o.maxCues): Scte35Cue[] {
-    return n <= 0 ? [] : this.cues.slice(-n);
+    return this.cues.recent(n);
   }
 
   snapshot(nowMs = this.clock): TsAnalysisSnapshot {
-    this.rollPidRates(nowMs);
+    this.pids.rollRates(nowMs);
     const tr = {} as Tr101290Snapshot;
+    const cues = this.cues.counters();
     for (const [k, v] of Object.entries(this.errors) as [Tr101290Check, ErrorCounter][]) tr[k] = { ...v };
     return {
       at: nowMs,
@@ -202,14 +195,14 @@ export class TsAnalyzer {
       tr101290: tr,
       transportLoss: { ...this.transportLoss },
       transportStreamId: this.psi.transportStreamId,
-      pids: [...this.seenPids].sort((a, b) => a - b).map((pid) => this.pidSnapshot(pid)),
+      pids: this.pids.seenPids().map((pid) => this.pidSnapshot(pid)),
       programs: this.psi.programSnapshots(),
       scte35: {
         pids: this.rolePids.filter((p) => this.role[p] === ROLE_SCTE35).sort((a, b) => a - b),
-        cues: this.cueCount,
-        crcErrors: this.cueCrcErrors,
-        decodeErrors: this.cueDecodeErrors,
-        lastCueAt: this.lastCueAt,
+        cues: cues.cues,
+        crcErrors: cues.crcErrors,
+        decodeErrors: cues.decodeErrors,
+        lastCueAt: cues.lastCueAt,
       },
       callbackErrors: this.callbackErrors,
     };
@@ -219,22 +212,20 @@ export class TsAnalyzer {
 
   private analyze(buf: Buffer, off: number, at: number): void {
     const pid = tsPid(buf, off);
-    if (this.pidPackets[pid]++ === 0) this.seenPids.push(pid);
-    this.pidLastSeen[pid] = at;
+    this.pids.count(pid, at);
     if (pid === NULL_PID) return;
     if (tsTransportError(buf, off)) {
       this.raise('transportError', at);
-      this.lastCc[pid] = -1;
+      this.continuity.forget(pid);
       return;
     }
     const hasAf = tsHasAdaptationField(buf, off);
     const disc = hasAf && tsDiscontinuity(buf, off);
-    // Adaptation-only packets do not advance the counter (ISO/IEC 13818-1 §2.4.3.3).
-    if (tsHasPayload(buf, off)) this.continuity(pid, tsContinuityCounter(buf, off), disc, at);
-    else if (disc) this.lastCc[pid] = -1;
+    // 1.4 Continuity_count_error: lost packet, wrong order, or a packet sent more than twice.
+    if (isContinuityError(this.continuity.observe(buf, off, pid, disc))) this.ccError(pid, at);
     if (hasAf) {
       const pcr = tsPcr(buf, off);
-      if (pcr >= 0) this.onPcr(pid, pcr, disc, at);
+      if (pcr >= 0) this.pcr.onPcr(pid, pcr, disc, at);
     }
     const role = this.role[pid]!;
     if (role === ROLE_NONE) return;
@@ -246,35 +237,6 @@ export class TsAnalyzer {
     }
     this.at = at;
     this.assemblers[pid]?.push(buf, off);
-  }
-
-  /** 1.4 Continuity_count_error: lost packet, wrong order, or a packet sent more than twice. */
-  private continuity(pid: number, cc: number, disc: boolean, at: number): void {
-    const last = this.lastCc[pid]!;
-    this.lastCc[pid] = cc;
-    if (last < 0 || disc) {
-      this.dupSeen[pid] = 0;
-      return;
-    }
-    if (cc === last) {
-      if (this.dupSeen[pid]) this.ccError(pid, at);
-      this.dupSeen[pid] = 1;
-      return;
-    }
-    this.dupSeen[pid] = 0;
-    if (cc !== ((last + 1) & 0x0f)) this.ccError(pid, at);
-  }
-
-  private onPcr(pid: number, pcr: number, disc: boolean, at: number): void {
-    const prev = this.lastPcr[pid]!;
-    // 2.3b: PCR(i+1) - PCR(i) outside 0..100 ms without discontinuity_indicator (backwards wraps to huge).
-    if (prev >= 0 && !disc && (pcr - prev + PCR_MODULO) % PCR_MODULO > this.pcrJumpTicks) this.raise('pcrDiscontinuity', at);
-    this.lastPcr[pid] = pcr;
-    if (this.isPcrPid[pid]) {
-      // 2.3a, by arrival time: the gap includes network jitter, which is what a receiver sees.
-      if (at - Math.max(this.lastPcrAt[pid]!, this.pcrWatchFrom[pid]!) > this.o.pcrRepetitionMs) this.raise('pcrRepetitionError', at);
-      this.lastPcrAt[pid] = at;
-    }
   }
 
   private badSync(at: number): void {
@@ -299,7 +261,7 @@ export class TsAnalyzer {
   }
 
   private ccError(pid: number, at: number): void {
-    this.pidCcErrors[pid]!++;
+    this.pids.ccErrors[pid]!++;
     this.raise('ccError', at);
   }
 
@@ -315,13 +277,8 @@ export class TsAnalyzer {
   private onScte35Section(section: Buffer, pid: number): void {
     if (section[0] !== SCTE35_TABLE_ID) return;
     const pcrPid = this.layout.scte35PcrPid.get(pid);
-    const cue = buildCue(section, pid, this.at, pcrPid === undefined ? -1 : this.lastPcr[pcrPid]!);
-    this.cueCount++;
-    this.lastCueAt = cue.at;
-    if (!cue.crcValid) this.cueCrcErrors++;
-    if (cue.decodeError !== undefined) this.cueDecodeErrors++;
-    this.cues.push(cue);
-    if (this.cues.length > this.o.maxCues) this.cues.shift();
+    const cue = buildCue(section, pid, this.at, pcrPid === undefined ? -1 : this.pcr.lastPcr(pcrPid));
+    this.cues.add(cue);
     this.callback(() => this.options.onCue?.(cue));
   }
 
@@ -342,7 +299,7 @@ export class TsAnalyzer {
   /** Applies a new PID layout: section reassembly, PCR PIDs, PID_error watch list. */
   private relayout(at: number): void {
     const layout = planLayout(this.psi.programs.values(), this.o.scte35Pids, this.pidErrorKinds);
-    const { roles, pcrPids: pcr, watchedPids: watched } = layout;
+    const { roles } = layout;
     this.layout = layout;
     for (const pid of this.rolePids) {
       if (roles.get(pid) === this.role[pid]) continue;
@@ -355,19 +312,8 @@ export class TsAnalyzer {
       this.assemblers[pid] = this.makeAssembler(pid, role);
     }
     this.rolePids = [...roles.keys()];
-
-    for (const pid of this.pcrPids) if (!pcr.has(pid)) this.isPcrPid[pid] = 0;
-    for (const pid of pcr) {
-      if (this.isPcrPid[pid]) continue;
-      this.isPcrPid[pid] = 1;
-      this.lastPcrAt[pid] = Number.NEGATIVE_INFINITY;
-      this.pcrWatchFrom[pid] = at;
-    }
-    this.pcrPids = [...pcr];
-
-    const before = new Set(this.watchedPids);
-    for (const pid of watched) if (!before.has(pid)) this.pidWatchFrom[pid] = at;
-    this.watchedPids = [...watched];
+    this.pcr.setPcrPids(layout.pcrPids, at);
+    this.pidWatch.watch(layout.watchedPids, at);
   }
 
   // ---- time -------------------------------------------------------------------------------
@@ -386,19 +332,8 @@ export class TsAnalyzer {
 
   private checkTimers(now: number): void {
     this.psi.checkTimers(now);
-    for (const pid of this.watchedPids) {
-      // 1.6 PID_error: a PID the PMT references has not been seen for the user-specified period.
-      if (now - Math.max(this.pidLastSeen[pid]!, this.pidWatchFrom[pid]!) > this.o.pidTimeoutMs) {
-        this.raise('pidError', now);
-        this.pidWatchFrom[pid] = now;
-      }
-    }
-    for (const pid of this.pcrPids) {
-      if (now - Math.max(this.lastPcrAt[pid]!, this.pcrWatchFrom[pid]!) > this.o.pcrRepetitionMs) {
-        this.raise('pcrRepetitionError', now);
-        this.pcrWatchFrom[pid] = now;
-      }
-    }
+    this.pidWatch.checkTimers(now);
+    this.pcr.checkTimers(now);
   }
 
   /**
@@ -408,26 +343,15 @@ export class TsAnalyzer {
   private resume(now: number): void {
     if (this.lastPacketAt >= 0) this.forgetContinuity();
     this.psi.rearm(now);
-    for (const pid of this.watchedPids) this.pidWatchFrom[pid] = now;
-    for (const pid of this.pcrPids) this.pcrWatchFrom[pid] = now;
-    if (this.rateMarkAt < 0) this.rateMarkAt = now;
+    this.pidWatch.rearm(now);
+    this.pcr.rearm(now);
+    this.pids.startRates(now);
   }
 
   private forgetContinuity(): void {
-    this.lastCc.fill(-1);
-    this.dupSeen.fill(0);
-    this.lastPcr.fill(-1);
+    this.continuity.forgetAll();
+    this.pcr.forget();
     for (const pid of this.rolePids) this.assemblers[pid]?.reset();
-  }
-
-  private rollPidRates(now: number): void {
-    if (this.rateMarkAt < 0 || now - this.rateMarkAt < 1000) return;
-    const k = (TS_PACKET_SIZE * 8 * 1000) / (now - this.rateMarkAt);
-    for (const pid of this.seenPids) {
-      this.pidRate[pid] = Math.round((this.pidPackets[pid]! - this.pidMark[pid]!) * k);
-      this.pidMark[pid] = this.pidPackets[pid]!;
-    }
-    this.rateMarkAt = now;
   }
 
   // ---- snapshot helpers -------------------------------------------------------------------
@@ -439,10 +363,10 @@ export class TsAnalyzer {
       ...pidIdentity(pid, this.layout, this.psi.programs.values()),
       streamType: stream?.streamType ?? null,
       codec: stream?.codec ?? null,
-      packets: this.pidPackets[pid]!,
-      ccErrors: this.pidCcErrors[pid]!,
-      bitrate: this.pidRate[pid]!,
-      lastSeenAt: this.pidLastSeen[pid]!,
+      packets: this.pids.packets[pid]!,
+      ccErrors: this.pids.ccErrors[pid]!,
+      bitrate: this.pids.bitrate(pid),
+      lastSeenAt: this.pids.lastSeen[pid]!,
     };
   }
 }
