@@ -1,12 +1,11 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { MatButton } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import type { ApiTokenResponse, CreatedApiTokenResponse } from '@mld/contracts';
-import { describeHttpFailure } from '../core/api/api-error';
+import { listResource } from '../core/api/list-resource';
 import { formatLocalTime } from '../core/format/format';
-import { NotifyService } from '../core/notify.service';
 import { SessionService } from '../core/session/session.service';
-import { ConfirmDialogComponent, type ConfirmData } from '../ui/confirm-dialog.component';
+import { ConfirmedActionService } from '../ui/confirmed-action.service';
 import { AdminApiService } from './admin-api.service';
 import { TokenDialogComponent } from './token-dialog.component';
 
@@ -77,17 +76,14 @@ import { TokenDialogComponent } from './token-dialog.component';
 export class TokensPageComponent {
   private readonly api = inject(AdminApiService);
   private readonly dialog = inject(MatDialog);
-  private readonly notify = inject(NotifyService);
+  private readonly confirmed = inject(ConfirmedActionService);
   private readonly session = inject(SessionService);
 
-  protected readonly tokens = signal<ApiTokenResponse[]>([]);
-  protected readonly error = signal<string | null>(null);
+  private readonly list = listResource(() => this.api.tokens());
+  protected readonly tokens = this.list.items;
+  protected readonly error = this.list.error;
   protected readonly canWrite = computed(() => this.session.can('token.write'));
   protected readonly formatLocalTime = formatLocalTime;
-
-  constructor() {
-    this.load();
-  }
 
   protected statusOf(t: ApiTokenResponse): 'revoked' | 'expired' | 'active' {
     if (t.revoked_at) return 'revoked';
@@ -99,34 +95,16 @@ export class TokensPageComponent {
     this.dialog
       .open<TokenDialogComponent, void, CreatedApiTokenResponse>(TokenDialogComponent, { width: '520px', maxWidth: '95vw' })
       .afterClosed()
-      .subscribe(() => this.load());
+      .subscribe(() => this.list.reload());
   }
 
   protected revoke(t: ApiTokenResponse): void {
-    this.dialog
-      .open<ConfirmDialogComponent, ConfirmData, boolean>(ConfirmDialogComponent, {
-        data: { title: 'Revoke token?', message: `"${t.name}" stops working at once. Whatever uses it needs a new token.`, confirm: 'Revoke', danger: true },
-      })
-      .afterClosed()
-      .subscribe((ok) => {
-        if (!ok) return;
-        this.api.revokeToken(t.id).subscribe({
-          next: () => {
-            this.notify.info(`Token "${t.name}" revoked`);
-            this.load();
-          },
-          error: (failure: unknown) => this.notify.failure(`Could not revoke "${t.name}"`, failure),
-        });
-      });
-  }
-
-  private load(): void {
-    this.api.tokens().subscribe({
-      next: (tokens) => {
-        this.tokens.set(tokens);
-        this.error.set(null);
-      },
-      error: (failure: unknown) => this.error.set(describeHttpFailure(failure).message),
+    this.confirmed.ask({
+      confirm: { title: 'Revoke token?', message: `"${t.name}" stops working at once. Whatever uses it needs a new token.`, confirm: 'Revoke', danger: true },
+      run: () => this.api.revokeToken(t.id),
+      done: `Token "${t.name}" revoked`,
+      failed: `Could not revoke "${t.name}"`,
+      then: () => this.list.reload(),
     });
   }
 }

@@ -1,12 +1,12 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { MatButton } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { type Role, ROLES, type UserResponse } from '@mld/contracts';
-import { describeHttpFailure } from '../core/api/api-error';
+import { listResource } from '../core/api/list-resource';
 import { formatLocalTime } from '../core/format/format';
 import { NotifyService } from '../core/notify.service';
 import { SessionService } from '../core/session/session.service';
-import { ConfirmDialogComponent, type ConfirmData } from '../ui/confirm-dialog.component';
+import { ConfirmedActionService } from '../ui/confirmed-action.service';
 import { AdminApiService } from './admin-api.service';
 import { UserDialogComponent, type UserDialogData } from './user-dialog.component';
 
@@ -82,18 +82,16 @@ export class UsersPageComponent {
   private readonly api = inject(AdminApiService);
   private readonly dialog = inject(MatDialog);
   private readonly notify = inject(NotifyService);
+  private readonly confirmed = inject(ConfirmedActionService);
   private readonly session = inject(SessionService);
 
+  private readonly list = listResource(() => this.api.users());
   protected readonly roles = ROLES;
-  protected readonly users = signal<UserResponse[]>([]);
-  protected readonly error = signal<string | null>(null);
+  protected readonly users = this.list.items;
+  protected readonly error = this.list.error;
   protected readonly canWrite = computed(() => this.session.can('user.write'));
   protected readonly me = computed(() => this.session.user()?.id ?? null);
   protected readonly formatLocalTime = formatLocalTime;
-
-  constructor() {
-    this.load();
-  }
 
   protected create(): void {
     this.dialog
@@ -102,7 +100,7 @@ export class UsersPageComponent {
       .subscribe((user) => {
         if (!user) return;
         this.notify.info(`User "${user.username}" created`);
-        this.load();
+        this.list.reload();
       });
   }
 
@@ -131,30 +129,12 @@ export class UsersPageComponent {
   }
 
   protected remove(user: UserResponse): void {
-    this.dialog
-      .open<ConfirmDialogComponent, ConfirmData, boolean>(ConfirmDialogComponent, {
-        data: { title: 'Delete user?', message: `"${user.username}" can no longer log in.`, confirm: 'Delete user', danger: true },
-      })
-      .afterClosed()
-      .subscribe((ok) => {
-        if (!ok) return;
-        this.api.deleteUser(user.id).subscribe({
-          next: () => {
-            this.notify.info(`User "${user.username}" deleted`);
-            this.load();
-          },
-          error: (failure: unknown) => this.notify.failure(`Could not delete "${user.username}"`, failure),
-        });
-      });
-  }
-
-  private load(): void {
-    this.api.users().subscribe({
-      next: (users) => {
-        this.users.set(users);
-        this.error.set(null);
-      },
-      error: (failure: unknown) => this.error.set(describeHttpFailure(failure).message),
+    this.confirmed.ask({
+      confirm: { title: 'Delete user?', message: `"${user.username}" can no longer log in.`, confirm: 'Delete user', danger: true },
+      run: () => this.api.deleteUser(user.id),
+      done: `User "${user.username}" deleted`,
+      failed: `Could not delete "${user.username}"`,
+      then: () => this.list.reload(),
     });
   }
 }

@@ -9,7 +9,7 @@ import { mergeChannelStatus, unknownOutputIds } from '../core/live/live-model';
 import { LiveStateService } from '../core/live/live-state.service';
 import { NotifyService } from '../core/notify.service';
 import { SessionService } from '../core/session/session.service';
-import { ConfirmDialogComponent, type ConfirmData } from '../ui/confirm-dialog.component';
+import { ConfirmedActionService } from '../ui/confirmed-action.service';
 import { HealthBadgeComponent } from '../ui/health-badge.component';
 import { ChannelEventsComponent } from './channel-events.component';
 import { ChannelFormDialogComponent, type ChannelFormData } from './channel-form-dialog.component';
@@ -36,6 +36,7 @@ export class ChannelDetailComponent {
   private readonly session = inject(SessionService);
   private readonly dialog = inject(MatDialog);
   private readonly notify = inject(NotifyService);
+  private readonly confirmed = inject(ConfirmedActionService);
   private readonly router = inject(Router);
 
   protected readonly loading = signal(true);
@@ -119,21 +120,13 @@ export class ChannelDetailComponent {
   protected remove(): void {
     const c = this.channel();
     if (!c) return;
-    this.dialog
-      .open<ConfirmDialogComponent, ConfirmData, boolean>(ConfirmDialogComponent, {
-        data: { title: 'Delete channel?', message: `"${c.name}" and its ${c.outputs.length} outputs are stopped and deleted. This cannot be undone.`, confirm: 'Delete channel', danger: true },
-      })
-      .afterClosed()
-      .subscribe((ok) => {
-        if (!ok) return;
-        this.api.remove(c.id).subscribe({
-          next: () => {
-            this.notify.info(`Channel "${c.name}" deleted`);
-            void this.router.navigate(['/channels']);
-          },
-          error: (failure: unknown) => this.notify.failure('Could not delete the channel', failure),
-        });
-      });
+    this.confirmed.ask({
+      confirm: { title: 'Delete channel?', message: `"${c.name}" and its ${c.outputs.length} outputs are stopped and deleted. This cannot be undone.`, confirm: 'Delete channel', danger: true },
+      run: () => this.api.remove(c.id),
+      done: `Channel "${c.name}" deleted`,
+      failed: 'Could not delete the channel',
+      then: () => void this.router.navigate(['/channels']),
+    });
   }
 
   private load(id: string, quiet = false): void {
