@@ -1,12 +1,15 @@
+import { type Clock, systemClock, type TimerHandle } from '@mld/supervisor';
 import { TsAnalyzer, type Scte35Cue } from '@mld/ts-analysis';
 import type { Egress } from './egress/egress.js';
 import { FanOut } from './fanout/fan-out.js';
-import { ChannelIngest } from './ingest/channel-ingest.js';
-import type { DatagramSourceFactory } from './ingest/datagram-source.js';
+import type { Source, SourceFactory, SourceSink } from './ingest/source.js';
 import type { ChannelConfig, ChannelSnapshot, EgressSnapshot, IngestState, InputConfig, OutputConfig } from './types.js';
 
 export interface PipelineDeps {
-  sources: DatagramSourceFactory;
+  /** Makes the channel's input (RTP/UDP sockets in production; anything implementing Source in tests). */
+  createSource: SourceFactory;
+  /** Time for the analysis ticks and timestamps; the system clock unless a test passes a fake one. */
+  clock?: Clock;
   createEgress: (config: OutputConfig, onStateChange: (snapshot: EgressSnapshot, reason: string | undefined) => void) => Egress;
   onIngestState?: (channelId: string, from: IngestState, to: IngestState, detail: string | null) => void;
   onEgressState?: (channelId: string, snapshot: EgressSnapshot, reason: string | undefined) => void;
@@ -35,11 +38,14 @@ function sameInput(a: InputConfig, b: InputConfig): boolean {
  */
 export class ChannelPipeline {
   private readonly fanOut = new FanOut();
-  private readonly ingest: ChannelIngest;
+  private readonly clock: Clock;
+  private readonly sink: SourceSink;
+  private source: Source;
+  private running = false;
   private readonly outputs = new Map<string, RunningOutput>();
   private input: InputConfig;
   private readonly analyzer: TsAnalyzer;
-  private analysisTimer: NodeJS.Timeout | undefined;
+  private analysisTimer: TimerHandle | undefined;
   private reportedLoss = 0;
   private preview: Egress | undefined;
 
@@ -48,33 +54,37 @@ export class ChannelPipeline {
     config: ChannelConfig,
     private readonly deps: PipelineDeps,
   ) {
+    this.clock = deps.clock ?? systemClock;
     this.input = config.input;
     this.analyzer = new TsAnalyzer({ onCue: (cue) => deps.onCue?.(this.id, cue) });
-    this.ingest = new ChannelIngest(
-      config.input,
-      (ts) => {
+    this.sink = {
+      ts: (chunk) => {
         // Outputs first: analysis reads the same buffer afterwards and never delays them.
-        this.fanOut.push(ts);
-        this.analyzer.push(ts, Date.now());
+        this.fanOut.push(chunk);
+        this.analyzer.push(chunk, this.clock.now());
       },
-      deps.sources,
-      Date,
-      (from, to, detail) => deps.onIngestState?.(this.id, from, to, detail),
-      (rejected) => this.analyzer.push(rejected, Date.now()),
-    );
+      rejected: (chunk) => this.analyzer.push(chunk, this.clock.now()),
+      stateChanged: (from, to, detail) => deps.onIngestState?.(this.id, from, to, detail),
+    };
+    this.source = deps.createSource(config.input, this.sink);
   }
 
   async start(config: ChannelConfig): Promise<void> {
+    this.running = true;
     await this.applyOutputs(config.outputs);
-    await this.ingest.start();
-    this.analysisTimer = setInterval(() => this.tickAnalysis(), 100);
+    await this.source.start();
+    this.analysisTimer = this.clock.setInterval(() => this.tickAnalysis(), 100);
   }
 
   async apply(config: ChannelConfig): Promise<void> {
     await this.applyOutputs(config.outputs);
     if (!sameInput(this.input, config.input)) {
+      // A new input is a new source: its counters start again; the outputs keep running.
       this.input = config.input;
-      await this.ingest.reconfigure(config.input);
+      await this.source.stop();
+      this.source = this.deps.createSource(config.input, this.sink);
+      this.reportedLoss = 0;
+      if (this.running) await this.source.start();
     }
   }
 
@@ -99,9 +109,11 @@ export class ChannelPipeline {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.analysisTimer);
+    this.running = false;
+    if (this.analysisTimer !== undefined) this.clock.clearInterval(this.analysisTimer);
+    this.analysisTimer = undefined;
     await this.detachPreview();
-    await this.ingest.stop();
+    await this.source.stop();
     await Promise.all([...this.outputs.keys()].map((id) => this.removeOutput(id)));
   }
 
@@ -118,16 +130,16 @@ export class ChannelPipeline {
   snapshot(): ChannelSnapshot {
     return {
       id: this.id,
-      ingest: this.ingest.snapshot(),
-      analysis: this.analyzer.snapshot(Date.now()),
+      ingest: this.source.snapshot(),
+      analysis: this.analyzer.snapshot(this.clock.now()),
       outputs: [...this.outputs.values()].map((o) => ({ ...o.egress.snapshot(), name: o.name })),
     };
   }
 
   private tickAnalysis(): void {
-    const now = Date.now();
-    const lost = this.ingest.rtpLost();
-    // The analyzer wants new losses; the reorder buffer counts since the start.
+    const now = this.clock.now();
+    const lost = this.source.lostPackets();
+    // The analyzer wants new losses; the source counts since its start.
     if (lost > this.reportedLoss) this.analyzer.reportTransportLoss(lost - this.reportedLoss, now);
     this.reportedLoss = lost;
     this.analyzer.tick(now);

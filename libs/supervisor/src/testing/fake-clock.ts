@@ -4,6 +4,8 @@ interface FakeTimer {
   at: number;
   seq: number;
   callback: () => void;
+  /** Set for intervals: fired again this much later. */
+  every?: number;
 }
 
 /**
@@ -30,6 +32,17 @@ export class FakeClock implements Clock {
   }
 
   clearTimeout(handle: TimerHandle): void {
+    this.timers.delete(handle as number);
+  }
+
+  setInterval(callback: () => void, ms: number): TimerHandle {
+    this.seq += 1;
+    const every = Math.max(1, ms);
+    this.timers.set(this.seq, { at: this.current + every, seq: this.seq, callback, every });
+    return this.seq;
+  }
+
+  clearInterval(handle: TimerHandle): void {
     this.timers.delete(handle as number);
   }
 
@@ -60,6 +73,8 @@ export class FakeClock implements Clock {
   private fire([id, timer]: [number, FakeTimer]): void {
     this.timers.delete(id);
     this.current = Math.max(this.current, timer.at);
+    // An interval keeps its id, so clearInterval() from inside its own callback still works.
+    if (timer.every !== undefined) this.timers.set(id, { ...timer, at: timer.at + timer.every, seq: ++this.seq });
     timer.callback();
   }
 

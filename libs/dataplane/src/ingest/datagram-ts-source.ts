@@ -1,81 +1,73 @@
+import { type Clock, systemClock, type TimerHandle } from '@mld/supervisor';
 import { RateMeter } from '../rate-meter.js';
 import type { IngestSnapshot, IngestState, InputConfig } from '../types.js';
 import type { DatagramSource, DatagramSourceFactory } from './datagram-source.js';
+import type { Source, SourceFactory, SourceSink } from './source.js';
 import { TsDepacketizer } from './ts-depacketizer.js';
 
-export interface IngestClock {
-  now(): number;
-}
-
-const NO_SIGNAL_AFTER_MS = 2000;
-const RETRY_BIND_MS = 5000;
+/** No datagram for this long: `receiving` becomes `no_signal`. */
+export const NO_SIGNAL_AFTER_MS = 2000;
+/** A socket that could not be opened (port taken, address missing) is tried again this often. */
+export const RETRY_BIND_MS = 5000;
 const TICK_MS = 20;
 
+export interface DatagramTsSourceOptions {
+  input: InputConfig;
+  sink: SourceSink;
+  /** The socket (a UDP socket in production, anything in tests). */
+  datagrams: DatagramSourceFactory;
+  clock?: Clock;
+}
+
 /**
- * One channel's input: a datagram source (UDP socket) feeding the depacketizer, the TS bytes
- * going to `onTs`. Other input kinds (SRT, RTMP, file, main/backup failover) can implement the
- * same shape: start/stop/snapshot and an `onTs` callback; egress never sees the difference.
+ * An RTP or raw-UDP MPEG-TS input: datagrams from a socket through the depacketizer (RTP header
+ * stripped, reordered within a small window, loss counted) to the sink, with the input's state
+ * machine: starting → no_signal ⇄ receiving, error (retried) when the socket cannot be opened.
  */
-export class ChannelIngest {
-  private source: DatagramSource | undefined;
-  private depacketizer: TsDepacketizer;
+export class DatagramTsSource implements Source {
+  private readonly input: InputConfig;
+  private readonly sink: SourceSink;
+  private readonly datagrams: DatagramSourceFactory;
+  private readonly clock: Clock;
+  private socket: DatagramSource | undefined;
+  private readonly depacketizer: TsDepacketizer;
   private state: IngestState = 'stopped';
-  private since = Date.now();
+  private since: number;
   private error: string | null = null;
   private lastPacketAt: number | null = null;
   private readonly meter = new RateMeter(1000);
-  private ticker: NodeJS.Timeout | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private ticker: TimerHandle | undefined;
+  private retryTimer: TimerHandle | undefined;
   private running = false;
 
-  constructor(
-    private input: InputConfig,
-    private readonly onTs: (ts: Buffer) => void,
-    private readonly sources: DatagramSourceFactory,
-    private readonly clock: IngestClock = Date,
-    private readonly onStateChange: (from: IngestState, to: IngestState, detail: string | null) => void = () => undefined,
-    private readonly onRejectedTs?: (ts: Buffer) => void,
-  ) {
-    this.depacketizer = this.newDepacketizer(input);
-  }
-
-  private newDepacketizer(input: InputConfig): TsDepacketizer {
-    return new TsDepacketizer(input.type, this.onTs, this.onRejectedTs ? { onRejectedTs: this.onRejectedTs } : {});
-  }
-
-  get config(): InputConfig {
-    return this.input;
+  constructor(options: DatagramTsSourceOptions) {
+    this.input = options.input;
+    this.sink = options.sink;
+    this.datagrams = options.datagrams;
+    this.clock = options.clock ?? systemClock;
+    this.since = this.clock.now();
+    this.depacketizer = new TsDepacketizer(this.input.type, (ts) => this.sink.ts(ts), { onRejectedTs: (bytes) => this.sink.rejected(bytes) });
   }
 
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.ticker = setInterval(() => this.tick(), TICK_MS);
+    this.ticker = this.clock.setInterval(() => this.tick(), TICK_MS);
     await this.open();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    clearInterval(this.ticker);
-    clearTimeout(this.retryTimer);
+    if (this.ticker !== undefined) this.clock.clearInterval(this.ticker);
+    if (this.retryTimer !== undefined) this.clock.clearTimeout(this.retryTimer);
     this.ticker = undefined;
-    await this.source?.stop();
-    this.source = undefined;
+    this.retryTimer = undefined;
+    await this.socket?.stop();
+    this.socket = undefined;
     this.setState('stopped', null);
   }
 
-  /** New input settings: the socket is reopened; counters restart with the new input. */
-  async reconfigure(input: InputConfig): Promise<void> {
-    const wasRunning = this.running;
-    await this.stop();
-    this.input = input;
-    this.depacketizer = this.newDepacketizer(input);
-    this.lastPacketAt = null;
-    if (wasRunning) await this.start();
-  }
-
-  /** RTP packets lost so far (cheap: no snapshot object). */
-  rtpLost(): number {
+  lostPackets(): number {
     return this.depacketizer.reorder.stats.lost;
   }
 
@@ -98,11 +90,12 @@ export class ChannelIngest {
   }
 
   private async open(): Promise<void> {
+    this.retryTimer = undefined;
     this.setState('starting', null);
-    const source = this.sources(this.input);
-    this.source = source;
+    const socket = this.datagrams(this.input);
+    this.socket = socket;
     try {
-      await source.start(
+      await socket.start(
         (datagram) => {
           const now = this.clock.now();
           this.lastPacketAt = now;
@@ -112,17 +105,17 @@ export class ChannelIngest {
           this.error = message;
         },
       );
-      if (!this.running || this.source !== source) return;
+      if (!this.running || this.socket !== socket) return;
       this.error = null;
       this.setState('no_signal', null);
     } catch (error) {
-      if (this.source === source) this.source = undefined;
-      await source.stop().catch(() => undefined);
+      if (this.socket === socket) this.socket = undefined;
+      await socket.stop().catch(() => undefined);
       if (!this.running) return;
       // Someone else may free the port or the address may come up: try again, slowly.
       this.error = `${(error as Error).message} (retrying every ${RETRY_BIND_MS / 1000} s)`;
       this.setState('error', this.error);
-      this.retryTimer = setTimeout(() => void this.open(), RETRY_BIND_MS);
+      this.retryTimer = this.clock.setTimeout(() => void this.open(), RETRY_BIND_MS);
     }
   }
 
@@ -141,6 +134,11 @@ export class ChannelIngest {
     const from = this.state;
     this.state = to;
     this.since = this.clock.now();
-    this.onStateChange(from, to, detail);
+    this.sink.stateChanged(from, to, detail);
   }
+}
+
+/** RTP/UDP inputs on real UDP sockets (or the given datagram sources, in tests). */
+export function datagramTsSourceFactory(datagrams: DatagramSourceFactory, clock: Clock = systemClock): SourceFactory {
+  return (input, sink) => new DatagramTsSource({ input, sink, datagrams, clock });
 }

@@ -1,0 +1,30 @@
+import type { IngestSnapshot, IngestState, InputConfig } from '../types.js';
+
+/**
+ * Where a source hands what it receives. One sink per channel: the pipeline forwards `ts` to
+ * every output and analyses it; egress never knows which kind of source it came from.
+ */
+export interface SourceSink {
+  /** Whole 188-byte TS packets, in order, ready for the outputs. The buffer may be reused after the call. */
+  ts(chunk: Buffer): void;
+  /** Bytes the source received but did not forward (malformed): analysed, so errors are visible. */
+  rejected(chunk: Buffer): void;
+  /** The source's state changed (`detail` says why, for the event log). */
+  stateChanged(from: IngestState, to: IngestState, detail: string | null): void;
+}
+
+/**
+ * One channel input, whatever its transport: RTP/UDP today; SRT, RTMP, file, WHIP and main/backup
+ * selection (a Source made of two Sources) fit the same shape. ADR 0005.
+ */
+export interface Source {
+  start(): Promise<void>;
+  /** Stops receiving and releases every resource (socket, child process, timer). */
+  stop(): Promise<void>;
+  snapshot(): IngestSnapshot;
+  /** Packets the transport lost since start (RTP sequence gaps); 0 for transports without a notion of it. */
+  lostPackets(): number;
+}
+
+/** Makes the source for a channel's input; the pipeline owns it from then on. */
+export type SourceFactory = (input: InputConfig, sink: SourceSink) => Source;
