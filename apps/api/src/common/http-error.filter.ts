@@ -48,6 +48,7 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   }
   const bodyParserError = error as { type?: string; status?: number; message?: string };
   if (bodyParserError?.type === 'entity.parse.failed') return body(400, 'VALIDATION_FAILED', `request body is not valid JSON: ${bodyParserError.message}`);
+  if (bodyParserError?.type === 'entity.too.deep') return body(400, 'VALIDATION_FAILED', bodyParserError.message ?? 'request body nests too deeply');
   if (bodyParserError?.type === 'entity.too.large') return body(413, 'PAYLOAD_TOO_LARGE', 'request body is too large');
   return body(500, 'INTERNAL', 'internal error');
 }
