@@ -145,6 +145,7 @@ describe('audit integrity and input hygiene (real PostgreSQL)', () => {
     for (const [path, token] of [['/api/channels', admin], ['/api/no-such-route', undefined], ['/api/auth/login', undefined]] as const) {
       const result = await app.request<ErrorResponse>('POST', path, { token, rawBody: deep });
       assert.equal(result.status, 400, `${path}: ${result.status} ${JSON.stringify(result.body)}`);
+      assert.ok(fieldsOf(result.body).includes('body'), JSON.stringify(result.body));
       const arrays = await app.request<ErrorResponse>('POST', path, { token, rawBody: `${'['.repeat(5000)}${']'.repeat(5000)}` });
       assert.equal(arrays.status, 400, `${path} (arrays): ${arrays.status}`);
     }
