@@ -1,13 +1,14 @@
 import 'reflect-metadata';
-import { Logger, type LogLevel } from '@nestjs/common';
+import { BadRequestException, Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import type { NextFunction, Request, Response } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
 import { toErrorResponse } from './common/http-error.filter.js';
+import { findBodyProblem, jsonNestsDeeperThan, MAX_JSON_DEPTH, tooDeepError } from './common/json-body-guard.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { AppLogger } from './config/app-logger.js';
@@ -55,7 +56,13 @@ export async function startApplication(config: AppConfig): Promise<RunningApplic
       AppModule.forRoot({ config, runtime: { version, nodeVersion: process.versions.node, embeddedDatabase: db.embedded !== undefined }, databaseUrl: db.url }),
       { logger: appLogger, bodyParser: false, abortOnError: false },
     );
-    app.useBodyParser('json', { limit: '256kb' });
+    // Depth is checked on the raw bytes, before JSON.parse or any validator can recurse into it;
+    // then text PostgreSQL cannot store and prototype keys are refused for every route at once.
+    app.use(json({ limit: '256kb', verify: (_request, _response, bytes) => { if (jsonNestsDeeperThan(bytes, MAX_JSON_DEPTH)) throw tooDeepError(); } }));
+    app.use((request: Request, _response: Response, next: NextFunction) => {
+      const problem = findBodyProblem(request.body);
+      next(problem ? new BadRequestException({ message: problem.message, errors: [problem] }) : undefined);
+    });
     app.setGlobalPrefix('api', { exclude: ['metrics'] });
     app.useWebSocketAdapter(new IoAdapter(app));
     app.useGlobalPipes(createValidationPipe());

@@ -29,9 +29,19 @@ export class AuditRecordEntity {
   @Column({ type: 'varchar', length: 100 })
   action!: string;
 
+  /** The HTTP status it ended with; 102 while the request is being handled (or when it never finished). */
   @Column({ name: 'status_code', type: 'integer' })
   statusCode!: number;
 
+  /** Redacted and bounded request body; never kept for anonymous callers. */
   @Column({ type: 'jsonb', nullable: true })
-  details!: Record<string, unknown> | null;
+  details!: unknown;
+
+  /** True when details were cut to fit the bounds (keys, depth, size). */
+  @Column({ name: 'details_truncated', type: 'boolean', default: false })
+  detailsTruncated!: boolean;
+
+  /** A failed login's username as typed: what was tried, never who acted (actor stays anonymous). */
+  @Column({ name: 'attempted_username', type: 'varchar', length: 64, nullable: true })
+  attemptedUsername!: string | null;
 }

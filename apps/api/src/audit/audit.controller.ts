@@ -30,8 +30,16 @@ export class AuditRecordDto {
   @ApiProperty() method!: string;
   @ApiProperty() path!: string;
   @ApiProperty() action!: string;
-  @ApiProperty() status_code!: number;
-  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'Request body with secrets redacted' }) details!: Record<string, unknown> | null;
+  @ApiProperty({ description: 'HTTP status the request ended with; 102 while it is being handled (or if its outcome could not be written)' }) status_code!: number;
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    description: 'Request body with secrets redacted and bounded in depth, keys and size ("…" marks cuts); null for anonymous callers, whose bodies are never kept',
+  })
+  details!: unknown;
+  @ApiProperty({ description: 'true when details were cut to fit the bounds' }) details_truncated!: boolean;
+  @ApiProperty({ nullable: true, type: String, description: 'A login attempt: the username as typed (escaped), which is not the actor' }) attempted_username!: string | null;
 }
 
 @ApiTags('audit')
@@ -58,6 +66,8 @@ export class AuditController {
       action: r.action,
       status_code: r.statusCode,
       details: r.details,
+      details_truncated: r.detailsTruncated,
+      attempted_username: r.attemptedUsername,
     }));
   }
 }

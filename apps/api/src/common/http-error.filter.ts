@@ -36,6 +36,8 @@ export function toErrorResponse(error: unknown): ErrorResponse {
       else if (typeof r.message === 'string') message = r.message;
       problems = r.errors;
     }
+    // Nest wraps body-parser errors (ours from the depth check included) and keeps them as cause.
+    if ((error.cause as { type?: string } | undefined)?.type === 'entity.too.deep') problems = [{ field: 'body', message }];
     if (status === 413) message = 'request body is too large';
     if (status === 400 && /JSON|Unexpected token|Expected property/i.test(message)) message = `request body is not valid JSON: ${message}`;
     return body(status, codeFor(status), message, problems);
@@ -48,6 +50,10 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   }
   const bodyParserError = error as { type?: string; status?: number; message?: string };
   if (bodyParserError?.type === 'entity.parse.failed') return body(400, 'VALIDATION_FAILED', `request body is not valid JSON: ${bodyParserError.message}`);
+  if (bodyParserError?.type === 'entity.too.deep') {
+    const message = bodyParserError.message ?? 'request body nests too deeply';
+    return body(400, 'VALIDATION_FAILED', message, [{ field: 'body', message }]);
+  }
   if (bodyParserError?.type === 'entity.too.large') return body(413, 'PAYLOAD_TOO_LARGE', 'request body is too large');
   return body(500, 'INTERNAL', 'internal error');
 }

@@ -1,10 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length, MaxLength } from 'class-validator';
+import { SafeText } from '../../common/safe-text.js';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin' })
   @IsString()
   @Length(1, 64)
+  @SafeText()
   username!: string;
 
   @ApiProperty({ example: 'correct horse battery staple', format: 'password' })

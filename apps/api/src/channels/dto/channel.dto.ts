@@ -2,22 +2,25 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { DESIRED_STATES, INPUT_TYPES, type DesiredState, type InputType } from '@mld/contracts';
 import { IsIn, IsInt, IsIP, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { OptionalNotNull } from '../../common/optional-not-null.js';
+import { SafeText } from '../../common/safe-text.js';
 import { OutputResponseDto } from '../../outputs/dto/output.dto.js';
 import { ChannelRuntimeDto } from '../../process/dto/runtime.dto.js';
 
-const NAME_RULE = /^[^\u0000-\u001f\u007f]*\S[^\u0000-\u001f\u007f]*$/;
+const NOT_BLANK = /\S/;
 
 export class CreateChannelDto {
   @ApiProperty({ example: 'news-main', maxLength: 100 })
   @IsString()
   @Length(1, 100)
-  @Matches(NAME_RULE, { message: 'name must not be blank or contain control characters' })
+  @Matches(NOT_BLANK, { message: 'name must not be blank' })
+  @SafeText()
   name!: string;
 
   @ApiPropertyOptional({ maxLength: 1000 })
   @OptionalNotNull()
   @IsString()
   @MaxLength(1000)
+  @SafeText()
   description?: string;
 
   @ApiPropertyOptional({ enum: INPUT_TYPES, default: 'rtp', description: 'rtp: RTP/MP2T as MediaLive sends it; udp: raw MPEG-TS over UDP' })

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { DESIRED_STATES, OUTPUT_PROTOCOLS, type DesiredState, type OutputOptions, type OutputProtocol, type OutputResponse } from '@mld/contracts';
 import { IsBoolean, IsIn, IsObject, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { OptionalNotNull } from '../../common/optional-not-null.js';
+import { SafeText } from '../../common/safe-text.js';
 import { OutputRuntimeDto } from '../../process/dto/runtime.dto.js';
 
 const OPTIONS_DESCRIPTION = [
@@ -23,13 +24,15 @@ export class CreateOutputDto {
   })
   @IsString()
   @MaxLength(2048)
+  @SafeText()
   url!: string;
 
   @ApiPropertyOptional({ example: 'CDN primary', maxLength: 100, description: 'Unique within the channel; derived from the URL when omitted' })
   @OptionalNotNull()
   @IsString()
   @Length(1, 100)
-  @Matches(/^[^\u0000-\u001f\u007f]*\S[^\u0000-\u001f\u007f]*$/, { message: 'name must not be blank or contain control characters' })
+  @Matches(/\S/, { message: 'name must not be blank' })
+  @SafeText()
   name?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] }, example: { latency: 200 }, description: OPTIONS_DESCRIPTION })

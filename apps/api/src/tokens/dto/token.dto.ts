@@ -1,11 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ROLES, type ApiTokenResponse, type CreatedApiTokenResponse, type Role } from '@mld/contracts';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { SafeText } from '../../common/safe-text.js';
 
 export class CreateTokenDto {
   @ApiProperty({ example: 'ci-pipeline', maxLength: 100 })
   @IsString()
   @Length(1, 100)
+  @SafeText()
   name!: string;
 
   @ApiProperty({ enum: ROLES })

@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ROLES, type Role, type UserResponse } from '@mld/contracts';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { SafeText } from '../../common/safe-text.js';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'alice', pattern: '^[a-zA-Z0-9._-]{3,64}$' })
   @IsString()
+  @SafeText()
   @Matches(/^[a-zA-Z0-9._-]{3,64}$/, { message: 'username must be 3-64 characters of letters, digits, ".", "_" or "-"' })
   username!: string;
 
