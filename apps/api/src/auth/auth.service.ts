@@ -13,6 +13,8 @@ import type { Principal } from './principal.js';
 interface AccessTokenPayload {
   sub: string;
   role: string;
+  /** The user's session_version at login; a password change bumps it (iat has only 1 s precision). */
+  sv?: number;
   iat: number;
   exp: number;
 }
@@ -40,7 +42,7 @@ export class AuthService {
     // Verify against a dummy hash for unknown users so timing does not reveal which usernames exist.
     const ok = user ? await this.hasher.verify(user.passwordHash, password) : (await this.users.verifyDummy(password), false);
     if (!user || !ok) throw new DomainError('UNAUTHENTICATED', 'wrong username or password');
-    const access_token = await this.jwt.signAsync({ sub: user.id, role: user.role }, { expiresIn: this.config.jwtTtlSeconds });
+    const access_token = await this.jwt.signAsync({ sub: user.id, role: user.role, sv: user.sessionVersion }, { expiresIn: this.config.jwtTtlSeconds });
     return { access_token, token_type: 'Bearer', expires_in: this.config.jwtTtlSeconds, user: toUserResponse(user) };
   }
 
@@ -63,8 +65,9 @@ export class AuthService {
     }
     const user = await this.users.findById(payload.sub);
     if (!user) throw new DomainError('UNAUTHENTICATED', 'the user of this access token no longer exists');
-    // A password change ends every session opened before it.
-    if (payload.iat * 1000 < Math.floor(user.passwordChangedAt.getTime() / 1000) * 1000) {
+    // A password change ends every session opened before it, even within the same second:
+    // a counter, not a timestamp. Tokens from before the counter existed carry none and end too.
+    if (payload.sv !== user.sessionVersion) {
       throw new DomainError('UNAUTHENTICATED', 'password changed since this login; log in again');
     }
     return { type: 'user', id: user.id, name: user.username, role: user.role };
