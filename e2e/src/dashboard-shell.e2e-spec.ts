@@ -98,4 +98,27 @@ describe('dashboard shell in a real browser', () => {
     await page.getByTestId('login-expired').waitFor({ timeout: 10_000 });
     await page.close();
   });
+
+  it('signs out an open dashboard within seconds when its session is ended elsewhere, saying why', async () => {
+    const admin = await login(service.url, 'admin', ADMIN_PASSWORD);
+    const user = await api<{ id: string }>(service.url, 'POST', '/api/users', admin, { username: 'ended', password: 'ended-password', role: 'operator' });
+    const page = await browser.newPage();
+    await page.goto(`${service.url}/login`);
+    await page.getByTestId('login-username').fill('ended');
+    await page.getByTestId('login-password').fill('ended-password');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('channel-row').first().waitFor({ timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="live-indicator"]')?.getAttribute('data-connection') === 'connected', undefined, { timeout: 15_000 });
+    // An admin resets the password: every session of that user ends, the open tab included.
+    const started = Date.now();
+    assert.equal((await api(service.url, 'PATCH', `/api/users/${user.body.id}`, admin, { password: 'reset-by-admin' })).status, 200);
+    await page.waitForURL(/\/login\?expired=1/, { timeout: 5_000 });
+    await page.getByTestId('login-ended-reason').waitFor({ timeout: 5_000 });
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed < 5_000, `signed out after ${elapsed} ms`);
+    assert.match(await page.getByTestId('login-expired').innerText(), /your session ended: sign in again/i);
+    assert.match(await page.getByTestId('login-ended-reason').innerText(), /password changed/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'login-session-ended.png'), fullPage: true });
+    await page.close();
+  });
 });

@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import type { LoginResponse } from '@mld/contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DomainError } from '../common/domain-error.js';
+import { DomainEvents } from '../events/domain-events.js';
 import { TokensService } from '../tokens/tokens.service.js';
 import { toUserResponse } from '../users/user.presenter.js';
 import { UsersService } from '../users/users.service.js';
@@ -31,6 +32,7 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly tokens: TokensService,
     private readonly hasher: PasswordHasher,
+    private readonly events: DomainEvents,
   ) {
     this.limiter = new LoginRateLimiter(config.loginRateLimitPerMinute);
   }
@@ -80,5 +82,14 @@ export class AuthService {
       throw DomainError.validation([{ field: 'current_password', message: 'current_password is wrong' }]);
     }
     await this.users.setPassword(user.id, newPassword);
+    this.events.publish('auth.access_changed', { principal: 'user', id: user.id, change: 'password' });
+  }
+
+  /** When a login JWT stops being valid by itself (epoch ms); null for API tokens and garbage. */
+  expiryOf(credential: string): number | null {
+    if (credential.startsWith(API_TOKEN_PREFIX)) return null;
+    const payload: unknown = this.jwt.decode(credential);
+    const exp = (payload as { exp?: unknown } | null)?.exp;
+    return typeof exp === 'number' ? exp * 1000 : null;
   }
 }

@@ -1,15 +1,29 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
-import { SOCKET_PATH, type ClientToServerEvents, type EventRecord, type ServerToClientEvents, type SubscriptionAck, type SubscriptionRequest } from '@mld/contracts';
+import { hasPermission, SOCKET_PATH, type ClientToServerEvents, type EventRecord, type ServerToClientEvents, type SubscriptionAck, type SubscriptionRequest } from '@mld/contracts';
 import type { Server, Socket } from 'socket.io';
 import { AuthService } from '../auth/auth.service.js';
 import type { Principal } from '../auth/principal.js';
 import { isUuid } from '../common/uuid.js';
 import { EventLogService } from '../event-log/event-log.service.js';
+import { DomainEvents, type AccessChangedEvent } from '../events/domain-events.js';
 import { StatusService } from '../process/status.service.js';
 
-type TypedServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
-type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
+interface SocketData {
+  principal: Principal;
+  /** The JWT or API token of the handshake, re-checked for as long as the socket lives. */
+  credential: string;
+  expiryTimer?: NodeJS.Timeout;
+}
+type TypedServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/**
+ * How often every open socket's credential is checked again. Revocation, password changes, role
+ * changes and deletions are also pushed on the domain bus and checked at once; this catches the rest
+ * (API token expiry, changes made by another node or straight in the database).
+ */
+export const SESSION_RECHECK_MS = 3000;
 
 const ALL = 'all';
 const room = (channelId: string) => `channel:${channelId}`;
@@ -18,6 +32,7 @@ const room = (channelId: string) => `channel:${channelId}`;
  * One gateway for live state. It authenticates in the handshake (same JWT/API tokens as REST),
  * sends a snapshot, then pushes each channel's status at most once a second and every event
  * as it is logged. Only status and events travel here: no URLs, so nothing secret to mask.
+ * Access is not settled once at the handshake: see SESSION_RECHECK_MS and `recheck`.
  */
 @WebSocketGateway({ path: SOCKET_PATH, cors: { origin: false }, serveClient: false })
 export class StatusGateway implements OnGatewayInit, OnGatewayConnection, OnApplicationShutdown {
@@ -25,11 +40,14 @@ export class StatusGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
   private readonly logger = new Logger('StatusGateway');
   private ticker: NodeJS.Timeout | undefined;
   private offEvents: (() => void) | undefined;
+  private offAccess: (() => void) | undefined;
+  private rechecker: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly auth: AuthService,
     private readonly status: StatusService,
     private readonly eventLog: EventLogService,
+    private readonly domainEvents: DomainEvents,
   ) {}
 
   afterInit(server: TypedServer): void {
@@ -40,15 +58,23 @@ export class StatusGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
         .authenticate(typeof token === 'string' ? `Bearer ${token}` : undefined)
         .then((principal) => {
           socket.data.principal = principal;
+          socket.data.credential = token as string;
           next();
         })
         .catch((error: Error) => next(new Error(error.message)));
     });
     this.offEvents = this.eventLog.onEvent((event) => this.pushEvent(event));
     this.ticker = setInterval(() => this.pushStatus(), 1000);
+    this.offAccess = this.domainEvents.subscribe('auth.access_changed', (event) => this.onAccessChanged(event));
+    this.rechecker = setInterval(() => void this.recheckAll(), SESSION_RECHECK_MS);
   }
 
   async handleConnection(socket: TypedSocket): Promise<void> {
+    if (!hasPermission(socket.data.principal.role, 'channel.read')) return this.endSession(socket, `role "${socket.data.principal.role}" may not read live state`);
+    // A login JWT ends by itself: close the socket at that moment, not at the next periodic check.
+    const expiresAt = this.auth.expiryOf(socket.data.credential);
+    if (expiresAt !== null) socket.data.expiryTimer = setTimeout(() => void this.recheck(socket), Math.max(0, expiresAt - Date.now()) + 50);
+    socket.on('disconnect', () => clearTimeout(socket.data.expiryTimer));
     await socket.join(ALL);
     socket.emit('snapshot', this.status.snapshot());
     socket.on('subscribe', (request, ack) => this.onSubscription(socket, request, ack, true));
@@ -57,7 +83,45 @@ export class StatusGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
 
   onApplicationShutdown(): void {
     clearInterval(this.ticker);
+    clearInterval(this.rechecker);
     this.offEvents?.();
+    this.offAccess?.();
+  }
+
+  private onAccessChanged(event: AccessChangedEvent): void {
+    if (!this.server) return;
+    for (const socket of this.server.sockets.sockets.values()) {
+      const principal = socket.data.principal;
+      if (principal && principal.type === event.principal && principal.id === event.id) void this.recheck(socket);
+    }
+  }
+
+  private async recheckAll(): Promise<void> {
+    if (!this.server) return;
+    for (const socket of [...this.server.sockets.sockets.values()]) await this.recheck(socket);
+  }
+
+  /** Authenticates the socket's credential again: ends the session, or follows a new role. */
+  private async recheck(socket: TypedSocket): Promise<void> {
+    if (!socket.connected || !socket.data.credential) return;
+    let principal: Principal;
+    try {
+      principal = await this.auth.authenticate(`Bearer ${socket.data.credential}`);
+    } catch (error) {
+      return this.endSession(socket, (error as Error).message);
+    }
+    if (principal.role === socket.data.principal.role) return;
+    socket.data.principal = principal;
+    if (!hasPermission(principal.role, 'channel.read')) return this.endSession(socket, `role "${principal.role}" may not read live state`);
+    socket.emit('session.changed', { role: principal.role });
+  }
+
+  private endSession(socket: TypedSocket, reason: string): void {
+    if (!socket.connected) return;
+    clearTimeout(socket.data.expiryTimer);
+    this.logger.log(`closing a live connection of ${socket.data.principal?.name ?? 'unknown'}: ${reason}`);
+    socket.emit('session.ended', { message: 'your session ended: sign in again', reason });
+    socket.disconnect(true);
   }
 
   private onSubscription(socket: TypedSocket, request: SubscriptionRequest, ack: ((r: SubscriptionAck) => void) | undefined, join: boolean): void {
