@@ -39,11 +39,12 @@ export class AuthService {
 
   async login(username: string, password: string, clientIp: string): Promise<LoginResponse> {
     const wait = this.limiter.attempt(clientIp, username);
-    if (wait > 0) throw new DomainError('RATE_LIMITED', `too many login attempts; try again in ${wait} s`);
+    if (wait > 0) throw DomainError.rateLimited(`too many failed logins; try again in ${wait} s`, wait);
     const user = await this.users.findByUsername(username);
     // Verify against a dummy hash for unknown users so timing does not reveal which usernames exist.
     const ok = user ? await this.hasher.verify(user.passwordHash, password) : (await this.users.verifyDummy(password), false);
     if (!user || !ok) throw new DomainError('UNAUTHENTICATED', 'wrong username or password');
+    this.limiter.succeeded(clientIp, username);
     const access_token = await this.jwt.signAsync({ sub: user.id, role: user.role, sv: user.sessionVersion }, { expiresIn: this.config.jwtTtlSeconds });
     return { access_token, token_type: 'Bearer', expires_in: this.config.jwtTtlSeconds, user: toUserResponse(user) };
   }
