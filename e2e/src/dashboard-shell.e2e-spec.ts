@@ -14,6 +14,7 @@ describe('dashboard shell in a real browser', () => {
   let service: ServiceProcess;
   let browser: Browser;
   let closeBrowser: () => Promise<void>;
+  let cspViolations: () => string[] = () => [];
 
   before(async () => {
     service = await startService({ DATA_DIR: dataDir, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD });
@@ -21,7 +22,7 @@ describe('dashboard shell in a real browser', () => {
     const channel = await api<{ id: string }>(service.url, 'POST', '/api/channels', token, { name: 'Studio A', rtp_ip: '0.0.0.0', rtp_port: 5000 });
     await api(service.url, 'POST', `/api/channels/${channel.body.id}/outputs`, token, { protocol: 'rtmp', url: 'rtmp://a.rtmp.youtube.com/live2/yt-secret-key' });
     await api(service.url, 'POST', '/api/users', token, { username: 'watcher', password: 'watcher-password', role: 'viewer' });
-    ({ browser, close: closeBrowser } = await launchBrowser());
+    ({ browser, close: closeBrowser, cspViolations } = await launchBrowser());
   });
 
   after(async () => {
@@ -120,5 +121,20 @@ describe('dashboard shell in a real browser', () => {
     assert.match(await page.getByTestId('login-ended-reason').innerText(), /password changed/);
     await page.screenshot({ path: join(SCREENSHOTS, 'login-session-ended.png'), fullPage: true });
     await page.close();
+  });
+
+  it('serves a working Swagger UI at /api/docs under its Content-Security-Policy', async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(`${service.url}/api/docs`);
+    assert.match(response?.headers()['content-security-policy'] ?? '', /frame-ancestors 'none'/);
+    await page.locator('.swagger-ui .info .title').waitFor({ timeout: 15_000 });
+    assert.match(await page.locator('.swagger-ui .info .title').innerText(), /MediaLive Distributor/);
+    await page.locator('.opblock').first().waitFor({ timeout: 10_000 });
+    await page.close();
+  });
+
+  // Last: every page above ran under the service's Content-Security-Policy.
+  it('reported no Content-Security-Policy violation on any page', () => {
+    assert.deepEqual(cspViolations(), []);
   });
 });

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
 import { toErrorResponse } from './common/http-error.filter.js';
+import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { AppLogger } from './config/app-logger.js';
@@ -55,6 +56,8 @@ export async function startApplication(config: AppConfig): Promise<RunningApplic
       AppModule.forRoot({ config, runtime: { version, nodeVersion: process.versions.node, embeddedDatabase: db.embedded !== undefined }, databaseUrl: db.url }),
       { logger: appLogger, bodyParser: false, abortOnError: false },
     );
+    // First, so every response (API, docs, dashboard files, body-parser errors) carries them.
+    app.use(securityHeaders());
     app.useBodyParser('json', { limit: '256kb' });
     app.setGlobalPrefix('api', { exclude: ['metrics'] });
     app.useWebSocketAdapter(new IoAdapter(app));

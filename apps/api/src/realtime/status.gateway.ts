@@ -6,6 +6,7 @@ import { AuthService } from '../auth/auth.service.js';
 import type { Principal } from '../auth/principal.js';
 import { isUuid } from '../common/uuid.js';
 import { EventLogService } from '../event-log/event-log.service.js';
+import { SOCKET_SECURITY_HEADERS } from '../common/security-headers.js';
 import { DomainEvents, type AccessChangedEvent } from '../events/domain-events.js';
 import { StatusService } from '../process/status.service.js';
 
@@ -51,6 +52,8 @@ export class StatusGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
   ) {}
 
   afterInit(server: TypedServer): void {
+    // Long-polling answers come from Engine.IO, not Express: give them the same security headers.
+    server.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, SOCKET_SECURITY_HEADERS));
     // Authenticate before the connection is accepted: an unauthenticated socket never joins a room.
     server.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown })?.token ?? bearer(socket.handshake.headers.authorization);
