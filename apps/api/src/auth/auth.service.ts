@@ -69,7 +69,8 @@ export class AuthService {
     const user = await this.users.findById(payload.sub);
     if (!user) throw new DomainError('UNAUTHENTICATED', 'the user of this access token no longer exists');
     // A password change ends every session opened before it, even within the same second:
-    // a counter, not a timestamp. Tokens from before the counter existed carry none and end too.
+    // a counter, not a timestamp. Tokens from before the counter existed carry none: they end too.
+    if (payload.sv === undefined) throw new DomainError('UNAUTHENTICATED', 'access token from an older version of the service; log in again');
     if (payload.sv !== user.sessionVersion) {
       throw new DomainError('UNAUTHENTICATED', 'password changed since this login; log in again');
     }
