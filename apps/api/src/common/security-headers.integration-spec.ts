@@ -45,6 +45,7 @@ describe('security headers on every response (real app)', () => {
     { what: 'Swagger UI', path: '/api/docs', status: 200 },
     { what: 'Swagger UI script', path: '/api/docs/swagger-ui-init.js', status: 200 },
     { what: 'OpenAPI document', path: '/api/openapi.json', status: 200 },
+    { what: 'metrics without a token', path: '/metrics', status: 401 },
   ];
   for (const c of cases) {
     it(`${c.what}: ${c.method ?? 'GET'} ${c.path}`, async () => {

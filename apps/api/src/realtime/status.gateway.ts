@@ -6,6 +6,7 @@ import { AuthService } from '../auth/auth.service.js';
 import type { Principal } from '../auth/principal.js';
 import { isUuid } from '../common/uuid.js';
 import { EventLogService } from '../event-log/event-log.service.js';
+import { DomainError } from '../common/domain-error.js';
 import { SOCKET_SECURITY_HEADERS } from '../common/security-headers.js';
 import { DomainEvents, type AccessChangedEvent } from '../events/domain-events.js';
 import { StatusService } from '../process/status.service.js';
@@ -43,6 +44,7 @@ export class StatusGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
   private offEvents: (() => void) | undefined;
   private offAccess: (() => void) | undefined;
   private rechecker: NodeJS.Timeout | undefined;
+  private sweeping = false;
 
   constructor(
     private readonly auth: AuthService,
@@ -76,7 +78,8 @@ export class StatusGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
     if (!hasPermission(socket.data.principal.role, 'channel.read')) return this.endSession(socket, `role "${socket.data.principal.role}" may not read live state`);
     // A login JWT ends by itself: close the socket at that moment, not at the next periodic check.
     const expiresAt = this.auth.expiryOf(socket.data.credential);
-    if (expiresAt !== null) socket.data.expiryTimer = setTimeout(() => void this.recheck(socket), Math.max(0, expiresAt - Date.now()) + 50);
+    // (Clamped: setTimeout fires at once beyond 2^31 ms; the periodic check covers longer lives anyway.)
+    if (expiresAt !== null) socket.data.expiryTimer = setTimeout(() => void this.recheck(socket), Math.min(Math.max(0, expiresAt - Date.now()) + 50, 2 ** 31 - 1));
     socket.on('disconnect', () => clearTimeout(socket.data.expiryTimer));
     await socket.join(ALL);
     socket.emit('snapshot', this.status.snapshot());
@@ -100,8 +103,14 @@ export class StatusGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
   }
 
   private async recheckAll(): Promise<void> {
-    if (!this.server) return;
-    for (const socket of [...this.server.sockets.sockets.values()]) await this.recheck(socket);
+    // One sweep at a time: with many sockets or a slow database a sweep may outlast the interval.
+    if (!this.server || this.sweeping) return;
+    this.sweeping = true;
+    try {
+      for (const socket of [...this.server.sockets.sockets.values()]) await this.recheck(socket);
+    } finally {
+      this.sweeping = false;
+    }
   }
 
   /** Authenticates the socket's credential again: ends the session, or follows a new role. */
@@ -111,7 +120,10 @@ export class StatusGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
     try {
       principal = await this.auth.authenticate(`Bearer ${socket.data.credential}`);
     } catch (error) {
-      return this.endSession(socket, (error as Error).message);
+      // Only a refused credential ends the session; a database hiccup is no reason to sign anyone out.
+      if (error instanceof DomainError && error.code === 'UNAUTHENTICATED') return this.endSession(socket, error.message);
+      this.logger.warn(`could not re-check a live connection (kept open, next try in ${SESSION_RECHECK_MS} ms): ${(error as Error).message}`);
+      return;
     }
     if (principal.role === socket.data.principal.role) return;
     socket.data.principal = principal;
