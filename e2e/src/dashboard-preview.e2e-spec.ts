@@ -33,6 +33,7 @@ describe('dashboard: closed-loop preview plays the channel’s input in a real b
   let service: ServiceProcess;
   let browser: Browser;
   let closeBrowser: () => Promise<void>;
+  let cspViolations: () => string[] = () => [];
   let token: string;
   let channelId = '';
   let inPort: number;
@@ -69,7 +70,7 @@ describe('dashboard: closed-loop preview plays the channel’s input in a real b
     const created = await api<{ id: string }>(service.url, 'POST', '/api/channels', token, { name: 'Preview loopback', bind_ip: '127.0.0.1', port: inPort });
     assert.equal(created.status, 201);
     channelId = created.body.id;
-    ({ browser, close: closeBrowser } = await launchBrowser());
+    ({ browser, close: closeBrowser, cspViolations } = await launchBrowser());
   });
 
   after(async () => {
@@ -186,5 +187,10 @@ describe('dashboard: closed-loop preview plays the channel’s input in a real b
       await page.close();
       await sender.stop();
     }
+  });
+
+  // Last: every page above ran under the service's Content-Security-Policy.
+  it('reported no Content-Security-Policy violation on any page', () => {
+    assert.deepEqual(cspViolations(), []);
   });
 });

@@ -14,6 +14,7 @@ describe('dashboard shell in a real browser', () => {
   let service: ServiceProcess;
   let browser: Browser;
   let closeBrowser: () => Promise<void>;
+  let cspViolations: () => string[] = () => [];
 
   before(async () => {
     service = await startService({ DATA_DIR: dataDir, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD });
@@ -21,7 +22,7 @@ describe('dashboard shell in a real browser', () => {
     const channel = await api<{ id: string }>(service.url, 'POST', '/api/channels', token, { name: 'Studio A', rtp_ip: '0.0.0.0', rtp_port: 5000 });
     await api(service.url, 'POST', `/api/channels/${channel.body.id}/outputs`, token, { protocol: 'rtmp', url: 'rtmp://a.rtmp.youtube.com/live2/yt-secret-key' });
     await api(service.url, 'POST', '/api/users', token, { username: 'watcher', password: 'watcher-password', role: 'viewer' });
-    ({ browser, close: closeBrowser } = await launchBrowser());
+    ({ browser, close: closeBrowser, cspViolations } = await launchBrowser());
   });
 
   after(async () => {
@@ -97,5 +98,43 @@ describe('dashboard shell in a real browser', () => {
     await page.waitForURL(/\/login\?expired=1/, { timeout: 15_000 });
     await page.getByTestId('login-expired').waitFor({ timeout: 10_000 });
     await page.close();
+  });
+
+  it('signs out an open dashboard within seconds when its session is ended elsewhere, saying why', async () => {
+    const admin = await login(service.url, 'admin', ADMIN_PASSWORD);
+    const user = await api<{ id: string }>(service.url, 'POST', '/api/users', admin, { username: 'ended', password: 'ended-password', role: 'operator' });
+    const page = await browser.newPage();
+    await page.goto(`${service.url}/login`);
+    await page.getByTestId('login-username').fill('ended');
+    await page.getByTestId('login-password').fill('ended-password');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('channel-row').first().waitFor({ timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="live-indicator"]')?.getAttribute('data-connection') === 'connected', undefined, { timeout: 15_000 });
+    // An admin resets the password: every session of that user ends, the open tab included.
+    const started = Date.now();
+    assert.equal((await api(service.url, 'PATCH', `/api/users/${user.body.id}`, admin, { password: 'reset-by-admin' })).status, 200);
+    await page.waitForURL(/\/login\?expired=1/, { timeout: 5_000 });
+    await page.getByTestId('login-ended-reason').waitFor({ timeout: 5_000 });
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed < 5_000, `signed out after ${elapsed} ms`);
+    assert.match(await page.getByTestId('login-expired').innerText(), /your session ended: sign in again/i);
+    assert.match(await page.getByTestId('login-ended-reason').innerText(), /password changed/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'login-session-ended.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('serves a working Swagger UI at /api/docs under its Content-Security-Policy', async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(`${service.url}/api/docs`);
+    assert.match(response?.headers()['content-security-policy'] ?? '', /frame-ancestors 'none'/);
+    await page.locator('.swagger-ui .info .title').waitFor({ timeout: 15_000 });
+    assert.match(await page.locator('.swagger-ui .info .title').innerText(), /MediaLive Distributor/);
+    await page.locator('.opblock').first().waitFor({ timeout: 10_000 });
+    await page.close();
+  });
+
+  // Last: every page above ran under the service's Content-Security-Policy.
+  it('reported no Content-Security-Policy violation on any page', () => {
+    assert.deepEqual(cspViolations(), []);
   });
 });

@@ -21,6 +21,7 @@ describe('dashboard: channels, outputs, live state and roles in a real browser',
   let service: ServiceProcess;
   let browser: Browser;
   let closeBrowser: () => Promise<void>;
+  let cspViolations: () => string[] = () => [];
   let token: string;
   let receiver: SrtReceiver;
   let sender: TsSender | undefined;
@@ -88,7 +89,7 @@ describe('dashboard: channels, outputs, live state and roles in a real browser',
     const internet = await api<{ id: string }>(service.url, 'POST', '/api/channels', token, { name: 'Internet (never started)', bind_ip: '127.0.0.1', port: await freeUdpPort() });
     assert.equal(internet.status, 201);
     internetChannelId = internet.body.id;
-    ({ browser, close: closeBrowser } = await launchBrowser());
+    ({ browser, close: closeBrowser, cspViolations } = await launchBrowser());
   });
 
   after(async () => {
@@ -408,5 +409,10 @@ describe('dashboard: channels, outputs, live state and roles in a real browser',
     await page.waitForURL(/\/login\?expired=1/, { timeout: 20_000 });
     await page.getByTestId('login-expired').waitFor({ timeout: 10_000 });
     await page.close();
+  });
+
+  // Last: every page above ran under the service's Content-Security-Policy.
+  it('reported no Content-Security-Policy violation on any page', () => {
+    assert.deepEqual(cspViolations(), []);
   });
 });

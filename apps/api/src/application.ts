@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
 import { toErrorResponse } from './common/http-error.filter.js';
 import { findBodyProblem, jsonNestsDeeperThan, MAX_JSON_DEPTH, tooDeepError } from './common/json-body-guard.js';
+import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { AppLogger } from './config/app-logger.js';
@@ -56,6 +57,8 @@ export async function startApplication(config: AppConfig): Promise<RunningApplic
       AppModule.forRoot({ config, runtime: { version, nodeVersion: process.versions.node, embeddedDatabase: db.embedded !== undefined }, databaseUrl: db.url }),
       { logger: appLogger, bodyParser: false, abortOnError: false },
     );
+    // First, so every response (API, docs, dashboard files, body-parser errors) carries them.
+    app.use(securityHeaders());
     // Depth is checked on the raw bytes, before JSON.parse or any validator can recurse into it;
     // then text PostgreSQL cannot store and prototype keys are refused for every route at once.
     app.use(json({ limit: '256kb', verify: (_request, _response, bytes) => { if (jsonNestsDeeperThan(bytes, MAX_JSON_DEPTH)) throw tooDeepError(); } }));

@@ -1,4 +1,5 @@
 import type { ChannelStatus, EventRecord, StatusSnapshot } from './api-types.js';
+import type { Role } from './roles.js';
 
 /**
  * The Socket.IO contract (path /socket.io). Connect with `io(url, { auth: { token } })`, the
@@ -9,12 +10,26 @@ import type { ChannelStatus, EventRecord, StatusSnapshot } from './api-types.js'
  * - `event`: each event-log entry as it is written (state changes, failures, recoveries, input
  *   loss, SCTE-35 cues, configuration changes).
  * `subscribe` / `unsubscribe` with `{ channel_id }` (a UUID, or "all") narrow what arrives.
+ *
+ * The server re-checks the credential every few seconds and at once when a token is revoked or a
+ * user is changed or deleted: when access ends it sends `session.ended` and disconnects; when the
+ * role changes it sends `session.changed` and what the socket receives follows the new role.
  */
 export interface ServerToClientEvents {
   snapshot: (payload: StatusSnapshot) => void;
   'channel.status': (payload: ChannelStatus) => void;
   event: (payload: EventRecord) => void;
   error: (payload: { message: string }) => void;
+  'session.ended': (payload: SessionEnded) => void;
+  'session.changed': (payload: { role: Role }) => void;
+}
+
+/** Why the server closed a live connection: its credential no longer grants access. */
+export interface SessionEnded {
+  /** For people: "your session ended: sign in again (<why>)". */
+  message: string;
+  /** What the credential check said, e.g. "API token is unknown, revoked or expired". */
+  reason: string;
 }
 
 export interface SubscriptionRequest {

@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import type { LoginResponse } from '@mld/contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DomainError } from '../common/domain-error.js';
+import { DomainEvents } from '../events/domain-events.js';
 import { TokensService } from '../tokens/tokens.service.js';
 import { toUserResponse } from '../users/user.presenter.js';
 import { UsersService } from '../users/users.service.js';
@@ -13,6 +14,8 @@ import type { Principal } from './principal.js';
 interface AccessTokenPayload {
   sub: string;
   role: string;
+  /** The user's session_version at login; a password change bumps it (iat has only 1 s precision). */
+  sv?: number;
   iat: number;
   exp: number;
 }
@@ -29,18 +32,20 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly tokens: TokensService,
     private readonly hasher: PasswordHasher,
+    private readonly events: DomainEvents,
   ) {
     this.limiter = new LoginRateLimiter(config.loginRateLimitPerMinute);
   }
 
   async login(username: string, password: string, clientIp: string): Promise<LoginResponse> {
     const wait = this.limiter.attempt(clientIp, username);
-    if (wait > 0) throw new DomainError('RATE_LIMITED', `too many login attempts; try again in ${wait} s`);
+    if (wait > 0) throw DomainError.rateLimited(`too many failed logins; try again in ${wait} s`, wait);
     const user = await this.users.findByUsername(username);
     // Verify against a dummy hash for unknown users so timing does not reveal which usernames exist.
     const ok = user ? await this.hasher.verify(user.passwordHash, password) : (await this.users.verifyDummy(password), false);
     if (!user || !ok) throw new DomainError('UNAUTHENTICATED', 'wrong username or password');
-    const access_token = await this.jwt.signAsync({ sub: user.id, role: user.role }, { expiresIn: this.config.jwtTtlSeconds });
+    this.limiter.succeeded(clientIp, username);
+    const access_token = await this.jwt.signAsync({ sub: user.id, role: user.role, sv: user.sessionVersion }, { expiresIn: this.config.jwtTtlSeconds });
     return { access_token, token_type: 'Bearer', expires_in: this.config.jwtTtlSeconds, user: toUserResponse(user) };
   }
 
@@ -63,8 +68,10 @@ export class AuthService {
     }
     const user = await this.users.findById(payload.sub);
     if (!user) throw new DomainError('UNAUTHENTICATED', 'the user of this access token no longer exists');
-    // A password change ends every session opened before it.
-    if (payload.iat * 1000 < Math.floor(user.passwordChangedAt.getTime() / 1000) * 1000) {
+    // A password change ends every session opened before it, even within the same second:
+    // a counter, not a timestamp. Tokens from before the counter existed carry none: they end too.
+    if (payload.sv === undefined) throw new DomainError('UNAUTHENTICATED', 'access token from an older version of the service; log in again');
+    if (payload.sv !== user.sessionVersion) {
       throw new DomainError('UNAUTHENTICATED', 'password changed since this login; log in again');
     }
     return { type: 'user', id: user.id, name: user.username, role: user.role };
@@ -77,5 +84,14 @@ export class AuthService {
       throw DomainError.validation([{ field: 'current_password', message: 'current_password is wrong' }]);
     }
     await this.users.setPassword(user.id, newPassword);
+    this.events.publish('auth.access_changed', { principal: 'user', id: user.id, change: 'password' });
+  }
+
+  /** When a login JWT stops being valid by itself (epoch ms); null for API tokens and garbage. */
+  expiryOf(credential: string): number | null {
+    if (credential.startsWith(API_TOKEN_PREFIX)) return null;
+    const payload: unknown = this.jwt.decode(credential);
+    const exp = (payload as { exp?: unknown } | null)?.exp;
+    return typeof exp === 'number' ? exp * 1000 : null;
   }
 }

@@ -21,6 +21,8 @@ export class DomainError extends Error {
     readonly code: DomainErrorCode,
     message: string,
     readonly problems: ErrorFieldProblem[] = [],
+    /** For RATE_LIMITED: seconds until a retry may succeed (sent as Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -32,6 +34,10 @@ export class DomainError extends Error {
 
   static validation(problems: ErrorFieldProblem[]): DomainError {
     return new DomainError('VALIDATION_FAILED', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
+  }
+
+  static rateLimited(message: string, retryAfterSeconds: number): DomainError {
+    return new DomainError('RATE_LIMITED', message, [], Math.max(1, Math.ceil(retryAfterSeconds)));
   }
 
   static conflict(message: string, field?: string): DomainError {

@@ -92,6 +92,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     if (response.headersSent) return;
     if (errorBody.status_code === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+    // Every 429 says when to come back (RFC 9110 §10.2.3), in seconds.
+    if (errorBody.status_code === 429) response.setHeader('Retry-After', String(error instanceof DomainError && error.retryAfterSeconds ? error.retryAfterSeconds : 60));
     response.status(errorBody.status_code).json(errorBody);
   }
 }

@@ -31,7 +31,15 @@ export interface InputStateEvent {
   detail: string | null;
 }
 
+/** A credential's access may have changed: live connections using it are re-checked at once. */
+export interface AccessChangedEvent {
+  principal: 'user' | 'token';
+  id: string;
+  change: 'revoked' | 'role' | 'password' | 'deleted';
+}
+
 export interface DomainEventMap {
+  'auth.access_changed': AccessChangedEvent;
   'runtime.output_state': OutputStateEvent;
   'runtime.input_state': InputStateEvent;
   'runtime.scte35_cue': { channelId: string; channelName: string; cue: Scte35CueRecord };

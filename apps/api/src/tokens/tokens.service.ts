@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ApiTokenResponse, Role } from '@mld/contracts';
 import { IsNull, Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
+import { DomainEvents } from '../events/domain-events.js';
 import { isUuid } from '../common/uuid.js';
 import { ApiTokenEntity } from './api-token.entity.js';
 
@@ -29,7 +30,10 @@ export function toApiTokenResponse(token: ApiTokenEntity, createdBy: string | nu
 
 @Injectable()
 export class TokensService {
-  constructor(@InjectRepository(ApiTokenEntity) private readonly repo: Repository<ApiTokenEntity>) {}
+  constructor(
+    @InjectRepository(ApiTokenEntity) private readonly repo: Repository<ApiTokenEntity>,
+    private readonly events: DomainEvents,
+  ) {}
 
   list(): Promise<ApiTokenEntity[]> {
     return this.repo.find({ relations: { createdBy: true }, order: { createdAt: 'DESC' } });
@@ -70,6 +74,7 @@ export class TokensService {
     if (!entity.revokedAt) {
       entity.revokedAt = new Date();
       await this.repo.update({ id }, { revokedAt: entity.revokedAt });
+      this.events.publish('auth.access_changed', { principal: 'token', id, change: 'revoked' });
     }
     return entity;
   }

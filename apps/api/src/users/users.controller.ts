@@ -4,6 +4,7 @@ import type { UserResponse } from '@mld/contracts';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { RequirePermission } from '../auth/permissions.decorator.js';
+import { DomainEvents } from '../events/domain-events.js';
 import { CreateUserDto, UpdateUserDto, UserResponseDto } from './dto/user.dto.js';
 import { toUserResponse } from './user.presenter.js';
 import { UsersService } from './users.service.js';
@@ -13,7 +14,10 @@ import { UsersService } from './users.service.js';
 @ApiErrors(401, 403)
 @Controller('users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly events: DomainEvents,
+  ) {}
 
   @Get()
   @RequirePermission('user.read')
@@ -47,7 +51,10 @@ export class UsersController {
   @ApiResponse({ status: 200, type: UserResponseDto })
   @ApiErrors(400, 404, 409)
   async update(@Param('id') id: string, @Body() body: UpdateUserDto, @CurrentPrincipal() principal: Principal): Promise<UserResponse> {
-    return toUserResponse(await this.users.update(id, body, principal.type === 'user' ? principal.id : undefined));
+    const user = await this.users.update(id, body, principal.type === 'user' ? principal.id : undefined);
+    // Live connections of this user follow at once (new role, or ended by a password reset).
+    if (body.password !== undefined || body.role !== undefined) this.events.publish('auth.access_changed', { principal: 'user', id: user.id, change: body.password !== undefined ? 'password' : 'role' });
+    return toUserResponse(user);
   }
 
   @Delete(':id')
@@ -58,5 +65,6 @@ export class UsersController {
   @ApiErrors(404, 409)
   async remove(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     await this.users.remove(id, principal.type === 'user' ? principal.id : undefined);
+    this.events.publish('auth.access_changed', { principal: 'user', id, change: 'deleted' });
   }
 }

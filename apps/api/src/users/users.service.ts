@@ -60,6 +60,7 @@ export class UsersService {
     if (changes.password) {
       user.passwordHash = await this.hasher.hash(changes.password);
       user.passwordChangedAt = new Date();
+      user.sessionVersion += 1; // ends every session, even one opened in the same millisecond
     }
     return this.repo.save(user);
   }

@@ -30,6 +30,8 @@ export class LoginComponent {
   protected readonly submitted = signal(false);
   protected readonly error = signal<string | null>(null);
   protected readonly showExpired = computed(() => this.expired() === '1' && this.error() === null && !this.submitting());
+  /** Set when the server closed the live connection because access ended (revoked, deleted, …). */
+  protected readonly endedReason = this.session.endedReason.asReadonly();
 
   protected submit(): void {
     this.submitted.set(true);

@@ -1,7 +1,8 @@
 import { computed, Injectable, inject, type Signal, signal } from '@angular/core';
 import { Router } from '@angular/router';
-import { type ChannelStatus, type ClientToServerEvents, type EventRecord, type ServerToClientEvents, SOCKET_PATH, type StatusSnapshot } from '@mld/contracts';
+import { type ChannelStatus, type ClientToServerEvents, type EventRecord, isRole, type ServerToClientEvents, SOCKET_PATH, type StatusSnapshot } from '@mld/contracts';
 import { io, type Socket } from 'socket.io-client';
+import { expireSession } from '../session/expire-session';
 import { SessionService } from '../session/session.service';
 import { appendSample, type BitrateSample, isAuthFailure, mergeEvents } from './live-model';
 
@@ -93,6 +94,11 @@ export class LiveStateService {
     socket.on('error', (payload) => {
       if (isAuthFailure(payload?.message)) this.expireSession();
     });
+    // The server re-checks our credential while connected: revoked, deleted, password changed, expired.
+    socket.on('session.ended', (payload) => this.expireSession(typeof payload?.reason === 'string' ? payload.reason : null));
+    socket.on('session.changed', (payload) => {
+      if (isRole(payload?.role)) this.session.followRole(payload.role);
+    });
     socket.on('snapshot', (snapshot) => this.applySnapshot(snapshot));
     socket.on('channel.status', (status) => this.applyStatus(status));
     socket.on('event', (event) => {
@@ -145,10 +151,8 @@ export class LiveStateService {
     this.retryTimer = setTimeout(() => this.socket?.connect(), delay);
   }
 
-  private expireSession(): void {
-    const returnUrl = this.router.url.startsWith('/login') ? undefined : this.router.url;
+  private expireSession(reason: string | null = null): void {
     this.stop();
-    this.session.end();
-    void this.router.navigate(['/login'], { queryParams: { expired: 1, returnUrl } });
+    expireSession(this.session, this.router, reason);
   }
 }

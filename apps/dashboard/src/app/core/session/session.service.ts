@@ -1,5 +1,5 @@
 import { computed, Injectable, InjectionToken, inject, signal } from '@angular/core';
-import { hasPermission, type LoginResponse, type Permission } from '@mld/contracts';
+import { hasPermission, type LoginResponse, type Permission, type Role } from '@mld/contracts';
 import { type KeyValueStorage, MemoryStorage, sameSession, type Session, type SessionStatus, SessionStore } from './session';
 
 /** Where the session is kept; sessionStorage in the browser, replaceable in tests. */
@@ -25,6 +25,8 @@ export class SessionService {
   readonly session = this.current.asReadonly();
   readonly user = computed(() => this.current()?.user ?? null);
   readonly role = computed(() => this.current()?.user.role ?? null);
+  /** Why the server ended the last session (shown once by the login page); null after a normal logout. */
+  readonly endedReason = signal<string | null>(null);
 
   /** Re-reads storage and the clock: `expired` once, then `none` (the entry is removed). */
   check(): SessionStatus {
@@ -41,12 +43,19 @@ export class SessionService {
   start(response: LoginResponse): Session | null {
     const session = this.store.save(response);
     this.current.set(session);
+    this.endedReason.set(null);
     return session;
   }
 
-  end(): void {
+  end(reason: string | null = null): void {
     this.store.clear();
     this.current.set(null);
+    this.endedReason.set(reason);
+  }
+
+  /** The server changed our role while we were signed in: hide what it no longer allows at once. */
+  followRole(role: Role): void {
+    this.current.set(this.store.updateRole(role));
   }
 
   /** For hiding controls only; the API enforces permissions on every request. */

@@ -123,3 +123,18 @@ describe('SessionStore', () => {
     assert.doesNotThrow(() => store.clear());
   });
 });
+
+describe('SessionStore.updateRole', () => {
+  it('keeps token and deadline and stores the role the server now reports', () => {
+    const { storage, store } = fixture();
+    const saved = store.save(login())!;
+    const updated = store.updateRole('viewer');
+    assert.deepEqual(updated, { ...saved, user: { ...saved.user, role: 'viewer' } });
+    assert.equal(parseSession(storage.getItem(SESSION_STORAGE_KEY))?.user.role, 'viewer', 'a reload keeps the new role');
+  });
+
+  it('does nothing without a session', () => {
+    const { store } = fixture();
+    assert.equal(store.updateRole('admin'), null);
+  });
+});

@@ -132,6 +132,19 @@ export class SessionStore {
     return session;
   }
 
+  /** Keeps the stored session but with the role the server now reports (a live role change). */
+  updateRole(role: Role): Session | null {
+    const { session } = this.read();
+    if (!session) return null;
+    const updated = { ...session, user: { ...session.user, role } };
+    try {
+      this.storage.setItem(this.key, JSON.stringify(updated));
+    } catch {
+      // As in save(): memory only.
+    }
+    return updated;
+  }
+
   clear(): void {
     try {
       this.storage.removeItem(this.key);
