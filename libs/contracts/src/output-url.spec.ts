@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { maskOutputOptions, maskOutputUrl, parseOutputUrl } from './output-url.js';
+import { maskOutputOptions, maskOutputUrl } from './output-secrets.js';
+import { parseOutputUrl } from './output-url.js';
 
 function problems(...args: Parameters<typeof parseOutputUrl>): string[] {
   const r = parseOutputUrl(...args);

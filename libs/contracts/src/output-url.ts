@@ -1,12 +1,11 @@
+import { isSecretOptionName, MASK } from './output-secrets.js';
 import type { OutputProtocol } from './protocols.js';
 
 /**
- * Parsing, validation and masking of output destination URLs and their options.
- * Pure and framework-free so the API validates with it and the dashboard can preview
- * masked values with the very same rules.
+ * Parsing and validation of output destination URLs and their options (masking: output-secrets.ts).
+ * Pure and framework-free so the API validates with it and the dashboard can check a form
+ * with the very same rules.
  */
-
-export const MASK = '****';
 
 /** Options a user may set per protocol, in the URL query or the `options` object. */
 export const OUTPUT_OPTION_NAMES: Readonly<Record<OutputProtocol, readonly string[]>> = {
@@ -16,9 +15,6 @@ export const OUTPUT_OPTION_NAMES: Readonly<Record<OutputProtocol, readonly strin
   rtmp: [],
   rtmps: [],
 };
-
-/** Option names whose values are secrets (masked for roles without `secret.read`). */
-export const SECRET_OPTION_NAMES: ReadonlySet<string> = new Set(['passphrase', 'streamid']);
 
 export type OutputOptionValue = string | number | boolean;
 export type OutputOptions = Record<string, OutputOptionValue>;
@@ -32,7 +28,7 @@ export interface ParsedOutputUrl {
   protocol: OutputProtocol;
   host: string; // without IPv6 brackets
   port: number;
-  /** Path including the leading slash (RTMP app and stream key); empty for the others. */
+  /** RTMP: path with the leading slash (application and stream key) and the query that goes with the key; empty for the others. */
   path: string;
   /** URL query merged with the options object; numbers kept as numbers where the option is numeric. */
   options: OutputOptions;
@@ -154,6 +150,7 @@ export function parseOutputUrl(
   } else if (parsed.pathname && parsed.pathname !== '/') {
     return fail('url', `${protocol} url must not have a path`);
   }
+  if (protocol === 'rtmp' || protocol === 'rtmps') path += parsed.search;
 
   const merged: OutputOptions = {};
   if (protocol !== 'rtmp' && protocol !== 'rtmps') {
@@ -189,49 +186,22 @@ export function parseOutputUrl(
   return { ok: true, value: { protocol, host, port, path, options: merged } };
 }
 
+/** `[::1]` for an IPv6 address, as written in a URL; other hosts as they are. */
+export function formatUrlHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/**
+ * A parsed destination written back as one URL, every option in the query (percent-encoded, as
+ * URLSearchParams decodes it). parseOutputUrl(formatOutputUrl(p)) gives p again.
+ */
+export function formatOutputUrl(value: ParsedOutputUrl): string {
+  const query = Object.entries(value.options)
+    .map(([name, v]) => `${name}=${encodeURIComponent(String(v))}`)
+    .join('&');
+  return `${value.protocol}://${formatUrlHost(value.host)}:${value.port}${value.path}${query ? `?${query}` : ''}`;
+}
+
 function maskIfSecret(name: string, value: OutputOptionValue | undefined): string {
-  return SECRET_OPTION_NAMES.has(name) ? MASK : String(value);
-}
-
-/** The URL with stream keys (RTMP path after the application) and secret query values masked. */
-export function maskOutputUrl(protocol: OutputProtocol, url: string): string {
-  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/.exec(url);
-  if (!m) return MASK;
-  const [, schemePart, authorityRaw, pathRaw, queryRaw = '', fragment = ''] = m;
-  const authority = authorityRaw!.includes('@') ? `${MASK}@${authorityRaw!.slice(authorityRaw!.lastIndexOf('@') + 1)}` : authorityRaw!;
-  let path = pathRaw!;
-  if (protocol === 'rtmp' || protocol === 'rtmps') {
-    const segments = path.split('/'); // ['', app, key...]
-    path = segments.length > 2 ? `${segments.slice(0, 2).join('/')}/${MASK}` : path;
-  }
-  const query = queryRaw
-    ? '?' +
-      queryRaw
-        .slice(1)
-        .split('&')
-        .map((pair) => {
-          const eq = pair.indexOf('=');
-          const key = decodeURIComponentSafe(eq < 0 ? pair : pair.slice(0, eq));
-          if (protocol === 'rtmp' || protocol === 'rtmps' || SECRET_OPTION_NAMES.has(key.toLowerCase())) {
-            return eq < 0 ? pair : `${pair.slice(0, eq)}=${MASK}`;
-          }
-          return pair;
-        })
-        .join('&')
-    : '';
-  return `${schemePart}${authority}${path}${query}${fragment ? '#' + MASK : ''}`;
-}
-
-export function maskOutputOptions(options: OutputOptions): OutputOptions {
-  const out: OutputOptions = {};
-  for (const [k, v] of Object.entries(options)) out[k] = SECRET_OPTION_NAMES.has(k) ? MASK : v;
-  return out;
-}
-
-function decodeURIComponentSafe(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
+  return isSecretOptionName(name) ? MASK : String(value);
 }

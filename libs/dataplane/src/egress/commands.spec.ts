@@ -42,6 +42,13 @@ describe('outputRedactor', () => {
     assert.equal(rtmp('key-123 rejected'), '**** rejected');
     const srt = outputRedactor(config('srt', 'srt://h:1?passphrase=secretsecret', { streamid: 'publish/abc' }));
     assert.doesNotMatch(srt('srt://h:1?mode=caller&passphrase=secretsecret&streamid=publish/abc'), /secretsecret|publish\/abc/);
+
+    // One path segment is all key; it went through unredacted.
+    const single = outputRedactor(config('rtmp', 'rtmp://127.0.0.1:1935/only-key-42'));
+    assert.equal(single('[rtmp @ 0x1] Server error: only-key-42 rejected (rtmp://127.0.0.1:1935/only-key-42)'), '[rtmp @ 0x1] Server error: **** rejected (rtmp://127.0.0.1:1935/****)');
+    // From three segments on, FFmpeg prints only the last part as the stream name.
+    const deep = outputRedactor(config('rtmp', 'rtmp://h/app/inst/deep-key-7'));
+    assert.equal(deep('publishing deep-key-7'), 'publishing ****');
   });
 });
 

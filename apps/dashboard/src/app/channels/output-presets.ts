@@ -1,4 +1,4 @@
-import type { OutputOptions, OutputOptionValue, OutputProtocol } from '@mld/contracts';
+import { splitRtmpUrl, type OutputOptions, type OutputOptionValue, type OutputProtocol } from '@mld/contracts';
 
 /**
  * Platform presets for the output form: each knows its ingest URL template and asks only for
@@ -274,16 +274,6 @@ export function valuesFromOutput(output: { protocol: OutputProtocol; url: string
       extraOptions,
     },
   };
-}
-
-/** `rtmp://host/app/key` → server `rtmp://host/app` and key `key` (the last path segment; query kept with the key). */
-export function splitRtmpUrl(url: string): { server: string; key: string } {
-  const m = /^([a-z]+:\/\/[^/]+\/[^/?#]+)(?:\/(.*))?$/i.exec(url);
-  if (!m) return { server: url, key: '' };
-  const rest = m[2] ?? '';
-  const lastSlash = rest.lastIndexOf('/', rest.includes('?') ? rest.indexOf('?') : rest.length);
-  if (lastSlash < 0) return { server: m[1]!, key: rest };
-  return { server: `${m[1]}/${rest.slice(0, lastSlash)}`, key: rest.slice(lastSlash + 1) };
 }
 
 function parseWhole(text: string): number | null {
