@@ -15,7 +15,7 @@ const anyOptions = fc.dictionary(fc.string({ maxLength: 12 }), fc.oneof(fc.strin
 
 /** Secrets carry a marker no host, port or option name can contain, so "never shown" is a substring check. */
 const secret = (min: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9_.~-]{${min},30}$`)).map((s) => `ZQX${s}`);
-const host = fc.oneof(fc.ipV4(), fc.domain());
+const host = fc.oneof(fc.ipV4(), fc.domain(), fc.ipV6().map((a) => `[${a}]`));
 const port = fc.integer({ min: 1, max: 65535 });
 
 interface Generated {

@@ -49,6 +49,24 @@ export function isIpv4Multicast(value: string): boolean {
   return first >= 224 && first <= 239;
 }
 
+/** An IPv6 address as ParsedOutputUrl.host holds it (no brackets). Hosts are validated by then, so a colon says it. */
+export function isIpv6(value: string): boolean {
+  return value.includes(':');
+}
+
+/** ff00::/8 (RFC 4291 §2.7). */
+export function isIpv6Multicast(value: string): boolean {
+  return isIpv6(value) && /^ff/i.test(value);
+}
+
+/**
+ * The URL with its scheme in lower case. Schemes are case-insensitive (RFC 3986 §3.1), so
+ * RTMP://… means rtmp://…; FFmpeg only knows the lower-case protocol names and refuses the other.
+ */
+export function normaliseOutputUrl(url: string): string {
+  return url.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*)(?=:\/\/)/, (scheme) => scheme.toLowerCase());
+}
+
 function isValidHost(host: string): boolean {
   if (host.startsWith('[') && host.endsWith(']')) return /^[0-9a-fA-F:.]+$/.test(host.slice(1, -1));
   if (/^[\d.]+$/.test(host)) return isIpv4(host);
@@ -135,8 +153,9 @@ export function parseOutputUrl(
   }
   if (parsed.username || parsed.password) return fail('url', 'url must not contain user credentials; use the options instead');
   if (parsed.hash) return fail('url', 'url must not contain a #fragment (write a streamid such as #!::r=live in options, or percent-encode # as %23)');
-  const host = parsed.hostname;
-  if (!host || !isValidHost(host)) return fail('url', `url host "${host}" is not a valid host name or IP address`);
+  if (!parsed.hostname || !isValidHost(parsed.hostname)) return fail('url', `url host "${parsed.hostname}" is not a valid host name or IP address`);
+  // WHATWG URL keeps the brackets of an IPv6 literal in hostname; tools get them added back once.
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
 
   let port = DEFAULT_PORT[protocol];
   if (parsed.port) port = Number(parsed.port);
@@ -176,6 +195,11 @@ export function parseOutputUrl(
       continue;
     }
     merged[name] = checked.value;
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  // An IPv4 interface cannot send to an IPv6 destination (the socket would have the wrong family).
+  for (const name of ['localaddr', 'adapter']) {
+    if (merged[name] !== undefined && isIpv6(host)) problems.push({ field: name in options ? 'options' : 'url', message: `option "${name}" is an IPv4 address and cannot be used with the IPv6 destination ${host}` });
   }
   if (problems.length > 0) return { ok: false, problems };
   const passphrase = merged['passphrase'];

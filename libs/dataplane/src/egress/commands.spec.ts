@@ -25,6 +25,13 @@ describe('srt-live-transmit arguments', () => {
   });
 });
 
+describe('srt-live-transmit arguments for IPv6', () => {
+  it('writes an IPv6 destination in single brackets (it was srt://[[::1]]:port)', () => {
+    assert.equal(buildSrtLiveTransmitArgs(config('srt', 'srt://[::1]:9000?latency=120')).at(-1), 'srt://[::1]:9000?mode=caller&latency=120');
+    assert.equal(buildSrtLiveTransmitArgs(config('srt', 'srt://[::]:9001?mode=listener')).at(-1), 'srt://[::]:9001?mode=listener');
+  });
+});
+
 describe('FFmpeg RTMP arguments', () => {
   it('remuxes video and audio only, without transcoding, from stdin', () => {
     const args = buildFfmpegRtmpArgs(config('rtmp', 'rtmp://a.rtmp.youtube.com/live2/key-123'));

@@ -1,4 +1,4 @@
-import { splitRtmpUrl, type OutputOptions, type OutputOptionValue, type OutputProtocol } from '@mld/contracts';
+import { formatUrlHost, splitRtmpUrl, type OutputOptions, type OutputOptionValue, type OutputProtocol } from '@mld/contracts';
 
 /**
  * Platform presets for the output form: each knows its ingest URL template and asks only for
@@ -208,7 +208,7 @@ export function buildOutputRequest(preset: OutputPreset, values: OutputFormValue
     const port = parseWhole(values.port);
     if (values.port.trim() === '') errors.port = 'Enter the port';
     else if (port === null) errors.port = 'Must be a whole number';
-    url = `${protocol}://${formatHost(host || '0.0.0.0')}:${port ?? values.port.trim()}`;
+    url = `${protocol}://${formatUrlHost(host || '0.0.0.0')}:${port ?? values.port.trim()}`;
     if (preset.id === 'srt') {
       options['mode'] = values.mode;
       setNumber(options, 'latency', values.latency, errors);
@@ -290,10 +290,6 @@ function setNumber(options: OutputOptions, name: 'latency' | 'ttl', text: string
 
 function setText(options: OutputOptions, name: 'passphrase' | 'streamid', text: string): void {
   if (text !== '') options[name] = text;
-}
-
-function formatHost(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
 function decodeSafe(value: string): string {
