@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { maskOutputOptions, maskOutputUrl, parseOutputUrl } from './output-url.js';
+import { maskOutputOptions, maskOutputUrl } from './output-secrets.js';
+import { formatOutputUrl, normaliseOutputUrl, parseOutputUrl } from './output-url.js';
 
 function problems(...args: Parameters<typeof parseOutputUrl>): string[] {
   const r = parseOutputUrl(...args);
@@ -28,6 +29,24 @@ describe('parseOutputUrl', () => {
     const s = parseOutputUrl('rtmps', 'rtmps://live-api-s.facebook.com/rtmp/FB-1');
     assert.ok(s.ok);
     assert.equal(s.value.port, 443);
+  });
+
+  it('normalises an upper-case scheme (RFC 3986: schemes are case-insensitive; FFmpeg knows only rtmp://)', () => {
+    assert.equal(normaliseOutputUrl('RTMP://Host/Live/KEY'), 'rtmp://Host/Live/KEY');
+    assert.equal(normaliseOutputUrl('Srt://h:1?passphrase=ABC'), 'srt://h:1?passphrase=ABC');
+    assert.equal(normaliseOutputUrl('not a url RTMP://'), 'not a url RTMP://');
+    assert.ok(parseOutputUrl('rtmp', 'RTMP://h/live/k').ok);
+  });
+
+  it('keeps IPv6 hosts without brackets, and refuses IPv4 interface options with them', () => {
+    const r = parseOutputUrl('srt', 'srt://[::1]:9000');
+    assert.ok(r.ok);
+    assert.equal(r.value.host, '::1');
+    assert.equal(formatOutputUrl(r.value), 'srt://[::1]:9000');
+    const u = parseOutputUrl('udp', 'udp://[FF02::1]:5000?ttl=2');
+    assert.equal(u.ok && u.value.host, 'ff02::1');
+    assert.match(problems('udp', 'udp://[::1]:5000', { localaddr: '10.0.0.1' })[0]!, /^options: option "localaddr" is an IPv4 address and cannot be used with the IPv6 destination ::1/);
+    assert.match(problems('srt', 'srt://[::1]:5000?adapter=10.0.0.1')[0]!, /^url: option "adapter" is an IPv4 address/);
   });
 
   it('rejects schemes outside the allow-list and mismatched protocols', () => {

@@ -1,12 +1,11 @@
+import { isSecretOptionName, MASK } from './output-secrets.js';
 import type { OutputProtocol } from './protocols.js';
 
 /**
- * Parsing, validation and masking of output destination URLs and their options.
- * Pure and framework-free so the API validates with it and the dashboard can preview
- * masked values with the very same rules.
+ * Parsing and validation of output destination URLs and their options (masking: output-secrets.ts).
+ * Pure and framework-free so the API validates with it and the dashboard can check a form
+ * with the very same rules.
  */
-
-export const MASK = '****';
 
 /** Options a user may set per protocol, in the URL query or the `options` object. */
 export const OUTPUT_OPTION_NAMES: Readonly<Record<OutputProtocol, readonly string[]>> = {
@@ -16,9 +15,6 @@ export const OUTPUT_OPTION_NAMES: Readonly<Record<OutputProtocol, readonly strin
   rtmp: [],
   rtmps: [],
 };
-
-/** Option names whose values are secrets (masked for roles without `secret.read`). */
-export const SECRET_OPTION_NAMES: ReadonlySet<string> = new Set(['passphrase', 'streamid']);
 
 export type OutputOptionValue = string | number | boolean;
 export type OutputOptions = Record<string, OutputOptionValue>;
@@ -32,7 +28,7 @@ export interface ParsedOutputUrl {
   protocol: OutputProtocol;
   host: string; // without IPv6 brackets
   port: number;
-  /** Path including the leading slash (RTMP app and stream key); empty for the others. */
+  /** RTMP: path with the leading slash (application and stream key) and the query that goes with the key; empty for the others. */
   path: string;
   /** URL query merged with the options object; numbers kept as numbers where the option is numeric. */
   options: OutputOptions;
@@ -51,6 +47,24 @@ export function isIpv4Multicast(value: string): boolean {
   if (!isIpv4(value)) return false;
   const first = Number(value.split('.')[0]);
   return first >= 224 && first <= 239;
+}
+
+/** An IPv6 address as ParsedOutputUrl.host holds it (no brackets). Hosts are validated by then, so a colon says it. */
+export function isIpv6(value: string): boolean {
+  return value.includes(':');
+}
+
+/** ff00::/8 (RFC 4291 §2.7). */
+export function isIpv6Multicast(value: string): boolean {
+  return isIpv6(value) && /^ff/i.test(value);
+}
+
+/**
+ * The URL with its scheme in lower case. Schemes are case-insensitive (RFC 3986 §3.1), so
+ * RTMP://… means rtmp://…; FFmpeg only knows the lower-case protocol names and refuses the other.
+ */
+export function normaliseOutputUrl(url: string): string {
+  return url.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*)(?=:\/\/)/, (scheme) => scheme.toLowerCase());
 }
 
 function isValidHost(host: string): boolean {
@@ -139,8 +153,9 @@ export function parseOutputUrl(
   }
   if (parsed.username || parsed.password) return fail('url', 'url must not contain user credentials; use the options instead');
   if (parsed.hash) return fail('url', 'url must not contain a #fragment (write a streamid such as #!::r=live in options, or percent-encode # as %23)');
-  const host = parsed.hostname;
-  if (!host || !isValidHost(host)) return fail('url', `url host "${host}" is not a valid host name or IP address`);
+  if (!parsed.hostname || !isValidHost(parsed.hostname)) return fail('url', `url host "${parsed.hostname}" is not a valid host name or IP address`);
+  // WHATWG URL keeps the brackets of an IPv6 literal in hostname; tools get them added back once.
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
 
   let port = DEFAULT_PORT[protocol];
   if (parsed.port) port = Number(parsed.port);
@@ -154,6 +169,7 @@ export function parseOutputUrl(
   } else if (parsed.pathname && parsed.pathname !== '/') {
     return fail('url', `${protocol} url must not have a path`);
   }
+  if (protocol === 'rtmp' || protocol === 'rtmps') path += parsed.search;
 
   const merged: OutputOptions = {};
   if (protocol !== 'rtmp' && protocol !== 'rtmps') {
@@ -181,6 +197,11 @@ export function parseOutputUrl(
     merged[name] = checked.value;
   }
   if (problems.length > 0) return { ok: false, problems };
+  // An IPv4 interface cannot send to an IPv6 destination (the socket would have the wrong family).
+  for (const name of ['localaddr', 'adapter']) {
+    if (merged[name] !== undefined && isIpv6(host)) problems.push({ field: name in options ? 'options' : 'url', message: `option "${name}" is an IPv4 address and cannot be used with the IPv6 destination ${host}` });
+  }
+  if (problems.length > 0) return { ok: false, problems };
   const passphrase = merged['passphrase'];
   const pbkeylen = merged['pbkeylen'];
   if (pbkeylen !== undefined && pbkeylen !== 0 && passphrase === undefined) {
@@ -189,49 +210,22 @@ export function parseOutputUrl(
   return { ok: true, value: { protocol, host, port, path, options: merged } };
 }
 
+/** `[::1]` for an IPv6 address, as written in a URL; other hosts as they are. */
+export function formatUrlHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/**
+ * A parsed destination written back as one URL, every option in the query (percent-encoded, as
+ * URLSearchParams decodes it). parseOutputUrl(formatOutputUrl(p)) gives p again.
+ */
+export function formatOutputUrl(value: ParsedOutputUrl): string {
+  const query = Object.entries(value.options)
+    .map(([name, v]) => `${name}=${encodeURIComponent(String(v))}`)
+    .join('&');
+  return `${value.protocol}://${formatUrlHost(value.host)}:${value.port}${value.path}${query ? `?${query}` : ''}`;
+}
+
 function maskIfSecret(name: string, value: OutputOptionValue | undefined): string {
-  return SECRET_OPTION_NAMES.has(name) ? MASK : String(value);
-}
-
-/** The URL with stream keys (RTMP path after the application) and secret query values masked. */
-export function maskOutputUrl(protocol: OutputProtocol, url: string): string {
-  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/.exec(url);
-  if (!m) return MASK;
-  const [, schemePart, authorityRaw, pathRaw, queryRaw = '', fragment = ''] = m;
-  const authority = authorityRaw!.includes('@') ? `${MASK}@${authorityRaw!.slice(authorityRaw!.lastIndexOf('@') + 1)}` : authorityRaw!;
-  let path = pathRaw!;
-  if (protocol === 'rtmp' || protocol === 'rtmps') {
-    const segments = path.split('/'); // ['', app, key...]
-    path = segments.length > 2 ? `${segments.slice(0, 2).join('/')}/${MASK}` : path;
-  }
-  const query = queryRaw
-    ? '?' +
-      queryRaw
-        .slice(1)
-        .split('&')
-        .map((pair) => {
-          const eq = pair.indexOf('=');
-          const key = decodeURIComponentSafe(eq < 0 ? pair : pair.slice(0, eq));
-          if (protocol === 'rtmp' || protocol === 'rtmps' || SECRET_OPTION_NAMES.has(key.toLowerCase())) {
-            return eq < 0 ? pair : `${pair.slice(0, eq)}=${MASK}`;
-          }
-          return pair;
-        })
-        .join('&')
-    : '';
-  return `${schemePart}${authority}${path}${query}${fragment ? '#' + MASK : ''}`;
-}
-
-export function maskOutputOptions(options: OutputOptions): OutputOptions {
-  const out: OutputOptions = {};
-  for (const [k, v] of Object.entries(options)) out[k] = SECRET_OPTION_NAMES.has(k) ? MASK : v;
-  return out;
-}
-
-function decodeURIComponentSafe(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
+  return isSecretOptionName(name) ? MASK : String(value);
 }

@@ -43,6 +43,11 @@ export class DataPlane {
     return true;
   }
 
+  /** A pipeline created by a restart starts without one, so this tells a live preview from a stale one. */
+  hasPreview(channelId: string): boolean {
+    return this.pipelines.get(channelId)?.hasPreview ?? false;
+  }
+
   async detachPreview(channelId: string): Promise<void> {
     await this.pipelines.get(channelId)?.detachPreview();
   }

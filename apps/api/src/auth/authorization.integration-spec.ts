@@ -115,15 +115,18 @@ describe('authorization: every route × every role (real PostgreSQL)', () => {
     const channel = await newChannel();
     await app.request('POST', `/api/channels/${channel.id}/outputs`, { token: admin, body: { protocol: 'rtmp', url: 'rtmp://a.rtmp.youtube.com/live2/abcd-efgh-ijkl' } });
     await app.request('POST', `/api/channels/${channel.id}/outputs`, { token: admin, body: { protocol: 'srt', url: 'srt://127.0.0.1:9?passphrase=supersecret123', options: { streamid: 'publish/key-987' } } });
+    // A single path segment is all key (rtmp://host:1935/KEY): it was shown whole.
+    await app.request('POST', `/api/channels/${channel.id}/outputs`, { token: admin, body: { protocol: 'rtmp', url: 'rtmp://127.0.0.1:1935/single-seg-key-55' } });
     const viewerView = await app.request<ChannelWithOutputsResponse>('GET', `/api/channels/${channel.id}`, { token: tokens.viewer });
     const text = JSON.stringify(viewerView.body);
-    for (const secret of ['abcd-efgh-ijkl', 'supersecret123', 'key-987']) assert.ok(!text.includes(secret), `viewer sees ${secret}`);
+    for (const secret of ['abcd-efgh-ijkl', 'supersecret123', 'key-987', 'single-seg-key-55']) assert.ok(!text.includes(secret), `viewer sees ${secret}`);
+    assert.ok(text.includes('rtmp://127.0.0.1:1935/****'));
     assert.ok(viewerView.body.outputs.every((o) => o.secrets_masked));
     assert.ok(text.includes('rtmp://a.rtmp.youtube.com/live2/****'));
     const viewerList = JSON.stringify((await app.request('GET', '/api/channels', { token: tokens.viewer })).body);
     assert.ok(!viewerList.includes('abcd-efgh-ijkl') && !viewerList.includes('supersecret123'));
     const operatorView = JSON.stringify((await app.request('GET', `/api/channels/${channel.id}`, { token: tokens.operator })).body);
-    assert.ok(operatorView.includes('abcd-efgh-ijkl') && operatorView.includes('supersecret123'));
+    assert.ok(operatorView.includes('abcd-efgh-ijkl') && operatorView.includes('supersecret123') && operatorView.includes('single-seg-key-55'));
   });
 
   it('API tokens work like logins, keep their role, and stop working when revoked', async () => {

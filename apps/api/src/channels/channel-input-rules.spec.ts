@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { inputsCollide, resolveInputSettings } from './channel-input-rules.js';
+import { collisionReason, inputsCollide, resolveInputSettings } from './channel-input-rules.js';
 
 describe('resolveInputSettings', () => {
   it('accepts the seed aliases rtp_ip/rtp_port', () => {
@@ -34,5 +34,17 @@ describe('inputsCollide', () => {
     assert.equal(inputsCollide({ bindIp: '0.0.0.0', port: 5000 }, { bindIp: '10.0.0.1', port: 5000 }), true);
     assert.equal(inputsCollide({ bindIp: '10.0.0.1', port: 5000 }, { bindIp: '10.0.0.2', port: 5000 }), false);
     assert.equal(inputsCollide({ bindIp: '0.0.0.0', port: 5000 }, { bindIp: '0.0.0.0', port: 5001 }), false);
+
+  });
+
+  it('a multicast channel takes every datagram of its port: it collides with unicast and with other groups there', () => {
+    const collide = (a: string, pa: number, b: string, pb: number) => [inputsCollide({ bindIp: a, port: pa }, { bindIp: b, port: pb }), inputsCollide({ bindIp: b, port: pb }, { bindIp: a, port: pa })];
+    assert.deepEqual(collide('239.1.1.1', 5000, '10.0.0.1', 5000), [true, true], 'multicast vs unicast address');
+    assert.deepEqual(collide('239.1.1.1', 5000, '0.0.0.0', 5000), [true, true], 'multicast vs wildcard');
+    assert.deepEqual(collide('239.1.1.1', 5000, '239.1.1.2', 5000), [true, true], 'two groups on one port');
+    assert.deepEqual(collide('239.1.1.1', 5000, '239.1.1.1', 5000), [true, true], 'the same group');
+    assert.deepEqual(collide('239.1.1.1', 5000, '239.1.1.2', 5001), [false, false], 'different ports');
+    assert.deepEqual(collide('239.1.1.1', 5000, '10.0.0.1', 5001), [false, false], 'different ports, unicast');
+    assert.match(collisionReason({ bindIp: '10.0.0.1', port: 5000 }, { bindIp: '239.1.1.1', port: 5000, name: 'News' }), /channel "News" \(239\.1\.1\.1:5000\): a multicast channel receives every datagram/);
   });
 });

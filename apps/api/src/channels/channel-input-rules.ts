@@ -50,9 +50,33 @@ export function resolveInputSettings(
 }
 
 /**
- * Two inputs collide when they would receive the same datagrams: same port and the same
- * address, or either listening on every address (0.0.0.0).
+ * The address an input's socket really binds. A multicast channel binds its port on every
+ * address and joins the group (libs/dataplane ingest/datagram-source.ts); Linux then hands that
+ * socket every datagram for the port: unicast ones, and those of any group another socket on the
+ * host joined (IP_MULTICAST_ALL is on by default).
+ */
+function boundAddress(input: { bindIp: string }): string {
+  return isIpv4Multicast(input.bindIp) ? '0.0.0.0' : input.bindIp;
+}
+
+/**
+ * Two inputs collide when they could receive the same datagrams: same port and the same bound
+ * address, or either bound to every address (0.0.0.0, and every multicast channel). Refused
+ * rather than bound more narrowly (to the group address), because that filtering cannot be
+ * tested on this loopback (no MULTICAST flag) and two channels must never mix each other's TS.
  */
 export function inputsCollide(a: { bindIp: string; port: number }, b: { bindIp: string; port: number }): boolean {
-  return a.port === b.port && (a.bindIp === b.bindIp || a.bindIp === '0.0.0.0' || b.bindIp === '0.0.0.0');
+  if (a.port !== b.port) return false;
+  const [x, y] = [boundAddress(a), boundAddress(b)];
+  return x === y || x === '0.0.0.0' || y === '0.0.0.0';
+}
+
+/** Why an input would take another channel's traffic, for the 409. */
+export function collisionReason(input: { bindIp: string; port: number }, other: { bindIp: string; port: number; name: string }): string {
+  const why = isIpv4Multicast(input.bindIp) || isIpv4Multicast(other.bindIp)
+    ? ': a multicast channel receives every datagram sent to its port, so no other channel can use that port'
+    : input.bindIp === '0.0.0.0' || other.bindIp === '0.0.0.0'
+      ? ': 0.0.0.0 receives on every address of the port'
+      : '';
+  return `${input.bindIp}:${input.port} is already used by channel "${other.name}" (${other.bindIp}:${other.port})${why}`;
 }

@@ -6,7 +6,7 @@ import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/uuid.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { ChannelEntity } from './channel.entity.js';
-import { inputsCollide, resolveInputSettings, type ChannelInputFields } from './channel-input-rules.js';
+import { collisionReason, inputsCollide, resolveInputSettings, type ChannelInputFields } from './channel-input-rules.js';
 
 export interface ChannelFields extends ChannelInputFields {
   name?: string;
@@ -91,7 +91,7 @@ export class ChannelsService {
     const samePort = await repo.find({ where: exceptId ? { port: input.port, id: Not(exceptId) } : { port: input.port } });
     const clash = samePort.find((other) => inputsCollide(other, input));
     if (clash) {
-      throw DomainError.conflict(`${input.bindIp}:${input.port} is already used by channel "${clash.name}" (${clash.bindIp}:${clash.port})`, 'port');
+      throw DomainError.conflict(collisionReason(input, clash), 'port');
     }
   }
 }

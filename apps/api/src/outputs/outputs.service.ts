@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { parseOutputUrl, type DesiredState, type OutputOptions, type OutputProtocol } from '@mld/contracts';
+import { formatUrlHost, normaliseOutputUrl, parseOutputUrl, type DesiredState, type OutputOptions, type OutputProtocol } from '@mld/contracts';
 import { DataSource, Not, type EntityManager } from 'typeorm';
 import { ChannelEntity } from '../channels/channel.entity.js';
 import { DomainError } from '../common/domain-error.js';
@@ -44,9 +44,9 @@ export class OutputsService {
       const repo = manager.getRepository(OutputEntity);
       let name = fields.name;
       if (name !== undefined) await this.assertNameFree(manager, channel.id, name);
-      else name = await this.freeName(manager, channel.id, `${fields.protocol} ${parsed.host}:${parsed.port}`);
+      else name = await this.freeName(manager, channel.id, `${fields.protocol} ${formatUrlHost(parsed.host)}:${parsed.port}`);
       return repo.save(
-        repo.create({ channelId: channel.id, name, protocol: fields.protocol, url: fields.url, options: fields.options ?? {}, enabled: fields.enabled ?? true, desiredState: 'running' }),
+        repo.create({ channelId: channel.id, name, protocol: fields.protocol, url: normaliseOutputUrl(fields.url), options: fields.options ?? {}, enabled: fields.enabled ?? true, desiredState: 'running' }),
       );
     });
     this.events.publish('output.changed', { channelId, outputId: saved.id, name: saved.name, change: 'created', actor });
@@ -60,7 +60,8 @@ export class OutputsService {
       const output = isUuid(outputId) ? await repo.findOneBy({ id: outputId, channelId }) : null;
       if (!output) throw DomainError.notFound('output', outputId);
       const protocol = fields.protocol ?? output.protocol;
-      const url = fields.url ?? output.url;
+      // Stored as tools need it (lower-case scheme); see normaliseOutputUrl.
+      const url = normaliseOutputUrl(fields.url ?? output.url);
       const options = fields.options ?? output.options;
       if (fields.protocol !== undefined || fields.url !== undefined || fields.options !== undefined) this.validate(protocol, url, options);
       if (fields.name !== undefined && fields.name !== output.name) await this.assertNameFree(manager, channelId, fields.name, output.id);

@@ -1,4 +1,4 @@
-import { parseOutputUrl } from '@mld/contracts';
+import { normaliseOutputUrl, parseOutputUrl } from '@mld/contracts';
 import type { ChannelConfig, OutputConfig } from '@mld/dataplane';
 import type { ChannelEntity } from '../channels/channel.entity.js';
 
@@ -18,7 +18,8 @@ export function toChannelConfig(channel: ChannelEntity): { config: ChannelConfig
       skipped.push({ outputId: output.id, reason: parsed.problems.map((p) => p.message).join('; ') });
       continue;
     }
-    outputs.push({ id: output.id, name: output.name, protocol: output.protocol, url: output.url, host: parsed.value.host, port: parsed.value.port, path: parsed.value.path, options: parsed.value.options });
+    // Rows saved before the scheme was normalised may still say RTMP://.
+    outputs.push({ id: output.id, name: output.name, protocol: output.protocol, url: normaliseOutputUrl(output.url), host: parsed.value.host, port: parsed.value.port, path: parsed.value.path, options: parsed.value.options });
   }
   return {
     config: {

@@ -117,6 +117,11 @@ export class PipelinesService implements OnApplicationBootstrap, BeforeApplicati
     return this.dataPlane.attachPreview(channelId, () => createPreviewEgress(channelId, dir, this.ffmpegPath));
   }
 
+  /** Whether the channel's current pipeline runs a preview (false once it stopped, also after a restart). */
+  hasPreview(channelId: string): boolean {
+    return this.dataPlane.hasPreview(channelId);
+  }
+
   detachPreview(channelId: string): Promise<void> {
     return this.dataPlane.detachPreview(channelId);
   }

@@ -16,7 +16,8 @@ export class PreviewController {
   @RequirePermission('channel.read')
   @ApiOperation({
     summary: 'Closed-loop preview: live HLS of a running channel (index.m3u8, then its segments)',
-    description: 'Started on the first request for index.m3u8 (FFmpeg -c copy, no transcoding; 2 s segments), stopped a minute after the last request. Send the same bearer token (hls.js: xhrSetup).',
+    description:
+      'Started on the first request for index.m3u8 (FFmpeg -c copy, no transcoding; 2 s segments), stopped a minute after the last request, and stopped with its channel (its files removed; 409 while the channel is stopped; after a restart the next playlist request starts a fresh preview). Send the same bearer token (hls.js: xhrSetup).',
   })
   @ApiProduces('application/vnd.apple.mpegurl', 'video/mp2t')
   @ApiResponse({ status: 200, description: 'Playlist or segment' })

@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { PREVIEW_PLAYLIST, PREVIEW_SEGMENT } from '@mld/dataplane';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/uuid.js';
+import { DomainEvents } from '../events/domain-events.js';
 import { PipelinesService } from './pipelines.service.js';
 
 const IDLE_STOP_MS = 60_000;
 const FIRST_PLAYLIST_WAIT_MS = 12_000;
+const NOT_RUNNING = 'the channel is not running: start it to preview it';
 
 interface ActivePreview {
   dir: string;
@@ -18,6 +20,8 @@ interface ActivePreview {
 /**
  * On-demand HLS previews: the first request for a channel's playlist starts an FFmpeg -c copy
  * into a temp dir; a preview nobody requested for a minute is stopped and its files removed.
+ * A preview follows its channel: stopped (files removed) when the channel stops or goes away,
+ * and started afresh after a restart, never served from what an earlier run left behind.
  */
 @Injectable()
 export class PreviewService implements OnApplicationShutdown {
@@ -25,9 +29,19 @@ export class PreviewService implements OnApplicationShutdown {
   private readonly root = mkdtempSync(join(tmpdir(), 'mld-preview-'));
   private readonly active = new Map<string, ActivePreview>();
   private readonly sweeper = setInterval(() => void this.sweep(), 10_000);
+  private readonly unsubscribe: Array<() => void>;
 
-  constructor(private readonly pipelines: PipelinesService) {
+  constructor(
+    private readonly pipelines: PipelinesService,
+    events: DomainEvents,
+  ) {
     this.sweeper.unref();
+    this.unsubscribe = [
+      events.subscribe('channel.changed', ({ channelId, change }) => {
+        if (change === 'stopped') void this.stop(channelId);
+      }),
+      events.subscribe('channel.deleted', ({ channelId }) => void this.stop(channelId)),
+    ];
   }
 
   /** Path of a preview file, starting the preview if needed; waits briefly for the first playlist. */
@@ -35,12 +49,25 @@ export class PreviewService implements OnApplicationShutdown {
     if (!isUuid(channelId)) throw DomainError.notFound('channel', channelId);
     if (name !== PREVIEW_PLAYLIST && !PREVIEW_SEGMENT.test(name)) throw DomainError.notFound('preview file', name);
     let preview = this.active.get(channelId);
+    // The channel stopped (or stopped and started again) under this preview: its pipeline, and
+    // the FFmpeg writing here with it, are gone, and the files are a frozen earlier run.
+    if (preview && !this.pipelines.hasPreview(channelId)) {
+      await this.stop(channelId);
+      preview = undefined;
+    }
     if (!preview) {
+      // Only the playlist starts a preview: a player asks for it first, and a segment of a
+      // run that is over must not start a new one.
+      if (name !== PREVIEW_PLAYLIST) {
+        if (!this.pipelines.channelRuntime(channelId)) throw DomainError.conflict(NOT_RUNNING);
+        throw DomainError.notFound('preview file', name);
+      }
       const dir = join(this.root, channelId);
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       if (!this.pipelines.attachPreview(channelId, dir)) {
-        throw DomainError.conflict('the channel is not running: start it to preview it');
+        rmSync(dir, { recursive: true, force: true });
+        throw DomainError.conflict(NOT_RUNNING);
       }
       preview = { dir, lastRequestAt: Date.now() };
       this.active.set(channelId, preview);
@@ -50,6 +77,7 @@ export class PreviewService implements OnApplicationShutdown {
     const path = join(preview.dir, name);
     const deadline = Date.now() + (name === PREVIEW_PLAYLIST ? FIRST_PLAYLIST_WAIT_MS : 0);
     while (!existsSync(path)) {
+      if (this.active.get(channelId) !== preview) throw DomainError.conflict(NOT_RUNNING);
       if (Date.now() >= deadline) throw DomainError.notFound('preview file', name);
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -67,6 +95,7 @@ export class PreviewService implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.sweeper);
+    this.unsubscribe.splice(0).forEach((off) => off());
     await Promise.all([...this.active.keys()].map((id) => this.stop(id)));
     rmSync(this.root, { recursive: true, force: true });
   }
@@ -74,7 +103,8 @@ export class PreviewService implements OnApplicationShutdown {
   private async sweep(): Promise<void> {
     const now = Date.now();
     for (const [channelId, preview] of this.active) {
-      if (now - preview.lastRequestAt > IDLE_STOP_MS) await this.stop(channelId);
+      // Also previews whose channel stopped without an event (its files would linger otherwise).
+      if (now - preview.lastRequestAt > IDLE_STOP_MS || !this.pipelines.hasPreview(channelId)) await this.stop(channelId);
     }
   }
 }

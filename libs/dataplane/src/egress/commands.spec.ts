@@ -25,6 +25,13 @@ describe('srt-live-transmit arguments', () => {
   });
 });
 
+describe('srt-live-transmit arguments for IPv6', () => {
+  it('writes an IPv6 destination in single brackets (it was srt://[[::1]]:port)', () => {
+    assert.equal(buildSrtLiveTransmitArgs(config('srt', 'srt://[::1]:9000?latency=120')).at(-1), 'srt://[::1]:9000?mode=caller&latency=120');
+    assert.equal(buildSrtLiveTransmitArgs(config('srt', 'srt://[::]:9001?mode=listener')).at(-1), 'srt://[::]:9001?mode=listener');
+  });
+});
+
 describe('FFmpeg RTMP arguments', () => {
   it('remuxes video and audio only, without transcoding, from stdin', () => {
     const args = buildFfmpegRtmpArgs(config('rtmp', 'rtmp://a.rtmp.youtube.com/live2/key-123'));
@@ -42,6 +49,13 @@ describe('outputRedactor', () => {
     assert.equal(rtmp('key-123 rejected'), '**** rejected');
     const srt = outputRedactor(config('srt', 'srt://h:1?passphrase=secretsecret', { streamid: 'publish/abc' }));
     assert.doesNotMatch(srt('srt://h:1?mode=caller&passphrase=secretsecret&streamid=publish/abc'), /secretsecret|publish\/abc/);
+
+    // One path segment is all key; it went through unredacted.
+    const single = outputRedactor(config('rtmp', 'rtmp://127.0.0.1:1935/only-key-42'));
+    assert.equal(single('[rtmp @ 0x1] Server error: only-key-42 rejected (rtmp://127.0.0.1:1935/only-key-42)'), '[rtmp @ 0x1] Server error: **** rejected (rtmp://127.0.0.1:1935/****)');
+    // From three segments on, FFmpeg prints only the last part as the stream name.
+    const deep = outputRedactor(config('rtmp', 'rtmp://h/app/inst/deep-key-7'));
+    assert.equal(deep('publishing deep-key-7'), 'publishing ****');
   });
 });
 

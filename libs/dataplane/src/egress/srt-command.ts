@@ -1,3 +1,4 @@
+import { formatUrlHost } from '@mld/contracts';
 import type { OutputConfig } from '../types.js';
 
 /** TS packets per SRT packet: 7 × 188 = 1316 bytes, what every TS-over-SRT receiver expects. */
@@ -21,7 +22,7 @@ export function buildSrtLiveTransmitArgs(config: OutputConfig): string[] {
     const value = config.options[name];
     if (value !== undefined) params.push(`${name}=${value}`);
   }
-  const host = mode === 'listener' && config.host === '0.0.0.0' ? '' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const host = mode === 'listener' && config.host === '0.0.0.0' ? '' : formatUrlHost(config.host);
   const target = `srt://${host}:${config.port}?${params.join('&')}`;
   // JSON statistics every 500 packets (≈ 0.6 s at 8 Mbit/s) on stdout, which is free: the output is SRT.
   return ['-a:no', `-chunk:${SRT_CHUNK}`, '-loglevel:warn', '-s:500', '-pf:json', 'file://con', target];

@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { isIpv4Multicast } from '@mld/contracts';
+import { isIpv4Multicast, isIpv6, isIpv6Multicast } from '@mld/contracts';
 import { RtpPacketizer, TS_PACKET_SIZE } from '@mld/mpegts';
 import { RateMeter } from '../rate-meter.js';
 import type { EgressSnapshot, EgressState, OutputConfig } from '../types.js';
@@ -40,7 +40,8 @@ export class UdpEgress implements Egress {
 
   start(): void {
     if (this.socket) return;
-    const socket = createSocket({ type: 'udp4' });
+    // The socket's family follows the destination: a udp4 socket cannot send to an IPv6 address.
+    const socket = createSocket({ type: isIpv6(this.config.host) ? 'udp6' : 'udp4' });
     this.socket = socket;
     socket.on('error', (error) => {
       this.lastError = `socket error: ${error.message}`;
@@ -49,7 +50,7 @@ export class UdpEgress implements Egress {
       try {
         const ttl = this.config.options['ttl'];
         const localaddr = this.config.options['localaddr'];
-        if (isIpv4Multicast(this.config.host)) {
+        if (isIpv4Multicast(this.config.host) || isIpv6Multicast(this.config.host)) {
           if (ttl !== undefined) socket.setMulticastTTL(Number(ttl));
           if (typeof localaddr === 'string') socket.setMulticastInterface(localaddr);
         } else if (ttl !== undefined) socket.setTTL(Number(ttl));

@@ -16,7 +16,8 @@ const RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
 /**
  * A UDP socket bound to the channel's address. For a multicast group it binds the group's
  * port on every address and joins the group on the configured interface (source-specific when
- * a source is given), so several channels can share a port on different groups.
+ * a source is given). Such a socket receives every datagram of the port (unicast, and other
+ * groups joined on the host), so the API lets no other channel use that port (channel-input-rules).
  */
 export class UdpDatagramSource implements DatagramSource {
   private socket: Socket | undefined;

@@ -19,7 +19,10 @@ export class CreateOutputDto {
 
   @ApiProperty({
     example: 'srt://10.0.0.50:9000?latency=200',
-    description: 'Destination. Schemes allowed: srt, rtmp, rtmps, udp, rtp — and it must match protocol. RTMP: rtmp://host/app/STREAM_KEY.',
+    description:
+      'Destination. Schemes allowed: srt, rtmp, rtmps, udp, rtp — and it must match protocol; the scheme is case-insensitive and stored in lower case. ' +
+      'RTMP: rtmp://host/app/STREAM_KEY (everything after the application is masked as the key; a single path segment is all key). ' +
+      'IPv6 hosts in brackets: srt://[2001:db8::1]:9000 (localaddr/adapter, being IPv4, cannot be combined with them).',
     maxLength: 2048,
   })
   @IsString()

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { maskOutputUrl, parseOutputUrl } from '@mld/contracts';
+import { maskOutputUrl, parseOutputUrl, splitRtmpUrl } from '@mld/contracts';
 import { placeOutputErrors } from './output-form-errors.js';
-import { buildOutputRequest, emptyValues, presetById, PRESETS, splitRtmpUrl, valuesFromOutput, type OutputFormValues } from './output-presets.js';
+import { buildOutputRequest, emptyValues, presetById, PRESETS, valuesFromOutput, type OutputFormValues } from './output-presets.js';
 
 function values(preset: string, extra: Partial<OutputFormValues>): OutputFormValues {
   return { ...emptyValues(presetById(preset)), ...extra };
@@ -100,10 +100,15 @@ describe('existing output → preset and values (editing)', () => {
     assert.equal(again.value.url, 'srt://10.0.0.50:9000');
   });
 
-  it('splits RTMP URLs at the last path segment', () => {
+  it('splits RTMP URLs where the API masks them: the key is everything after the application', () => {
     assert.deepEqual(splitRtmpUrl('rtmp://h/app/key'), { server: 'rtmp://h/app', key: 'key' });
-    assert.deepEqual(splitRtmpUrl('rtmp://h/app/sub/key?x=1/2'), { server: 'rtmp://h/app/sub', key: 'key?x=1/2' });
-    assert.deepEqual(splitRtmpUrl('rtmp://h/app'), { server: 'rtmp://h/app', key: '' });
+    assert.deepEqual(splitRtmpUrl('rtmp://h/app/sub/key?x=1/2'), { server: 'rtmp://h/app', key: 'sub/key?x=1/2' });
+    // One segment is all key (rtmp://host:1935/KEY): it goes to the hidden key field, not the server.
+    const single = valuesFromOutput({ protocol: 'rtmp', url: 'rtmp://h:1935/SINGLE-KEY', options: {}, name: 'n', enabled: true });
+    assert.deepEqual([single.values.server, single.values.key], ['rtmp://h:1935', 'SINGLE-KEY']);
+    const again = buildOutputRequest(single.preset, single.values);
+    assert.equal(again.ok && again.value.url, 'rtmp://h:1935/SINGLE-KEY');
+    assert.equal(maskOutputUrl('rtmp', 'rtmp://h:1935/SINGLE-KEY'), 'rtmp://h:1935/****');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { OutputOptions, OutputOptionValue, OutputProtocol } from '@mld/contracts';
+import { formatUrlHost, splitRtmpUrl, type OutputOptions, type OutputOptionValue, type OutputProtocol } from '@mld/contracts';
 
 /**
  * Platform presets for the output form: each knows its ingest URL template and asks only for
@@ -208,7 +208,7 @@ export function buildOutputRequest(preset: OutputPreset, values: OutputFormValue
     const port = parseWhole(values.port);
     if (values.port.trim() === '') errors.port = 'Enter the port';
     else if (port === null) errors.port = 'Must be a whole number';
-    url = `${protocol}://${formatHost(host || '0.0.0.0')}:${port ?? values.port.trim()}`;
+    url = `${protocol}://${formatUrlHost(host || '0.0.0.0')}:${port ?? values.port.trim()}`;
     if (preset.id === 'srt') {
       options['mode'] = values.mode;
       setNumber(options, 'latency', values.latency, errors);
@@ -276,16 +276,6 @@ export function valuesFromOutput(output: { protocol: OutputProtocol; url: string
   };
 }
 
-/** `rtmp://host/app/key` → server `rtmp://host/app` and key `key` (the last path segment; query kept with the key). */
-export function splitRtmpUrl(url: string): { server: string; key: string } {
-  const m = /^([a-z]+:\/\/[^/]+\/[^/?#]+)(?:\/(.*))?$/i.exec(url);
-  if (!m) return { server: url, key: '' };
-  const rest = m[2] ?? '';
-  const lastSlash = rest.lastIndexOf('/', rest.includes('?') ? rest.indexOf('?') : rest.length);
-  if (lastSlash < 0) return { server: m[1]!, key: rest };
-  return { server: `${m[1]}/${rest.slice(0, lastSlash)}`, key: rest.slice(lastSlash + 1) };
-}
-
 function parseWhole(text: string): number | null {
   const t = text.trim();
   return /^-?\d+$/.test(t) ? Number(t) : null;
@@ -300,10 +290,6 @@ function setNumber(options: OutputOptions, name: 'latency' | 'ttl', text: string
 
 function setText(options: OutputOptions, name: 'passphrase' | 'streamid', text: string): void {
   if (text !== '') options[name] = text;
-}
-
-function formatHost(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
 function decodeSafe(value: string): string {
