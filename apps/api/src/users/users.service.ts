@@ -82,7 +82,7 @@ export class UsersService {
 
   /**
    * First start only (no user at all): create the admin from ADMIN_USERNAME/ADMIN_PASSWORD, or
-   * "admin" with a generated password printed once and written to DATA_DIR/initial-admin-password.
+   * "admin" with a generated password written only to DATA_DIR/initial-admin-password (0600).
    */
   async bootstrapAdmin(options: { username?: string; password?: string; dataDir: string }): Promise<void> {
     if ((await this.repo.count()) > 0) return;
@@ -97,7 +97,8 @@ export class UsersService {
     mkdirSync(options.dataDir, { recursive: true });
     const file = join(options.dataDir, 'initial-admin-password');
     writeFileSync(file, `${password}\n`, { mode: 0o600 });
-    // Printed once, on purpose: the operator needs it to log in the first time.
-    this.logger.warn(`created the first admin "${username}" with password: ${password} (also in ${file}, mode 0600; change it after logging in)`);
+    // The password itself stays out of the log: logs are shipped, kept and read by more people than
+    // may administer the service. Only who can read DATA_DIR (mode 0600) gets it.
+    this.logger.warn(`created the first admin "${username}"; its generated password is in ${file} (mode 0600): log in with it, then change it`);
   }
 }
