@@ -90,12 +90,21 @@ export class OutputsService {
     return this.get(channelId, outputId);
   }
 
-  /** Master switch: every enabled output of the channel. */
+  /**
+   * Master switch: every enabled output of the channel, in one transaction (the channel row locked),
+   * so a failure half-way leaves all of them as they were. Events (and with them the data plane)
+   * follow only the commit.
+   */
   async setAllDesiredState(channelId: string, desiredState: DesiredState, actor: string): Promise<OutputEntity[]> {
-    const outputs = await this.list(channelId);
-    for (const output of outputs) {
-      if (!output.enabled || output.desiredState === desiredState) continue;
-      await this.dataSource.getRepository(OutputEntity).update({ id: output.id }, { desiredState });
+    const changed = await this.dataSource.transaction(async (manager) => {
+      await this.channel(manager, channelId, true);
+      const repo = manager.getRepository(OutputEntity);
+      const outputs = await repo.find({ where: { channelId }, order: { createdAt: 'ASC', id: 'ASC' } });
+      const toChange = outputs.filter((o) => o.enabled && o.desiredState !== desiredState);
+      for (const output of toChange) await repo.update({ id: output.id }, { desiredState });
+      return toChange;
+    });
+    for (const output of changed) {
       this.events.publish('output.changed', { channelId, outputId: output.id, name: output.name, change: desiredState === 'running' ? 'started' : 'stopped', actor });
     }
     return this.list(channelId);
