@@ -89,6 +89,8 @@ describe('an existing embedded cluster is never deleted or re-initialised', () =
     // This one is only found out by the server itself (authentication fails): it ran, then stopped.
     assert.match((await refusal(dataDir)).message, /not the one this cluster was created with/);
     assert.ok(readdirSync(join(dataDir, 'postgres')).includes('PG_VERSION'), 'cluster removed');
+    // ...and stopped cleanly again: no server left holding the directory.
+    assert.ok(!readdirSync(join(dataDir, 'postgres')).includes('postmaster.pid'), 'the server was left running');
     await resetEmbeddedPassword(join(dataDir, 'postgres'));
     assert.equal(statSync(passwordFile).mode & 0o777, 0o600);
     assert.deepEqual(await channelNames(dataDir), ['keep-me']);
