@@ -129,6 +129,21 @@ describe('limits: visible to every role, set by admins, enforced with a 409 nami
     await app.request('POST', `/api/channels/${b.id}/stop`, { token: operator });
   });
 
+  it('max_child_processes holds when starts race: of channels started at once, only as many as fit', async () => {
+    assert.equal((await put({ max_child_processes: 1 })).status, 200);
+    const channels = [];
+    for (const name of ['race-1', 'race-2', 'race-3', 'race-4']) {
+      const channel = (await newChannel(name)).body;
+      assert.equal((await addOutput(channel.id, 'srt', 'srt')).status, 201);
+      channels.push(channel);
+    }
+    const results = await Promise.all(channels.map((c) => app.request<ErrorResponse>('POST', `/api/channels/${c.id}/start`, { token: operator })));
+    assert.deepEqual(results.map((r) => r.status).sort(), [200, 409, 409, 409], JSON.stringify(results.map((r) => r.body)));
+    assert.equal((await limits()).usage.child_processes, 1);
+    for (const c of channels) await app.request('POST', `/api/channels/${c.id}/stop`, { token: operator });
+    assert.equal((await put({ max_child_processes: 500 })).status, 200);
+  });
+
   it('keeps the limits in PostgreSQL across a restart', async () => {
     assert.equal((await put({ max_channels: 77, max_outputs_per_channel: 7, max_child_processes: 70 })).status, 200);
     await app.close({ keepData: true });
