@@ -14,10 +14,11 @@ describe('service lifecycle (real process, embedded PostgreSQL)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('first start prints a generated admin password once and serves the seed calls', async () => {
+  it('first start writes a generated admin password to its file, never to the log, and serves the seed calls', async () => {
     const service = await startService({ DATA_DIR: dataDir, DASHBOARD_DIR: join(dataDir, 'none') });
     const password = readFileSync(join(dataDir, 'initial-admin-password'), 'utf8').trim();
-    assert.ok(service.output().includes(`password: ${password}`), 'generated password not printed');
+    assert.ok(!service.output().includes(password), 'generated password printed in the log');
+    assert.ok(service.output().includes(join(dataDir, 'initial-admin-password')), 'the log does not name the password file');
     const token = await login(service.url, 'admin', password);
     const channel = await api<{ id: string }>(service.url, 'POST', '/api/channels', token, { name: 'e2e', rtp_ip: '0.0.0.0', rtp_port: 5000 });
     assert.equal(channel.status, 201);

@@ -12,6 +12,7 @@ import { dataSourceOptions } from './database/data-source.js';
 import { EventLogModule } from './event-log/event-log.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { LimitsModule } from './limits/limits.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OutputsModule } from './outputs/outputs.module.js';
 import { ProcessModule } from './process/process.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl), migrationsRun: options.config.migrationsRun }),
         EventsModule,
         EventLogModule,
+        LimitsModule,
         ProcessModule,
         AuthModule,
         UsersModule,

@@ -47,6 +47,8 @@ export async function startApplication(config: AppConfig): Promise<RunningApplic
   const logLevels = LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
   const appLogger = new AppLogger(logLevels);
   Logger.overrideLogger(appLogger);
+  // Absolute (resolved once in loadConfig): "where is my data" has one answer whatever the working directory.
+  logger.log(`data directory ${config.dataDir} (DATA_DIR: ${config.databaseUrl ? 'JWT key, first admin password' : 'embedded PostgreSQL, JWT key, first admin password'})`);
   const pgLogger = new Logger('PostgreSQL');
   const db = await openDatabase(config, (line) => pgLogger.debug(line));
   if (db.embedded) logger.log(`embedded PostgreSQL running on 127.0.0.1:${db.embedded.port} (data in ${config.dataDir}/postgres)`);

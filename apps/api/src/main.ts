@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { installExitHandlers } from '@mld/supervisor';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { startApplication } from './application.js';
+import { ClusterRefusedError } from './database/embedded-postgres-cluster.js';
 
 async function main(): Promise<void> {
   let config;
@@ -43,6 +44,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof ClusterRefusedError) {
+    // Not a crash: the data is kept and the message says what to do. No stack trace to scare anyone.
+    console.error(`refusing to start: ${error.message}`);
+    process.exit(3);
+  }
   console.error(`failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exit(1);
 });

@@ -25,6 +25,7 @@ export const PERMISSIONS = [
   'audit.read',
   'event.read',
   'system.read',
+  'system.write', // change node-wide settings such as /api/limits
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

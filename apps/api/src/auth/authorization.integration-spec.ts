@@ -82,12 +82,16 @@ describe('authorization: every route × every role (real PostgreSQL)', () => {
     { method: 'POST', path: async () => { const o = await newOutput(); return `/api/channels/${o.channel}/outputs/${o.id}/retry`; }, access: 'operator', conflictOk: true },
     { method: 'GET', path: async () => `/api/channels/${(await newChannel()).id}/preview/index.m3u8`, access: 'viewer', conflictOk: true },
     { method: 'GET', path: () => '/metrics', access: 'viewer' },
+    { method: 'GET', path: () => '/api/limits', access: 'viewer' },
+    { method: 'PUT', path: () => '/api/limits', body: () => ({ max_channels: 10_000 }), access: 'admin' },
   ];
 
   before(async () => {
     app = await startTestApp();
     admin = await app.login();
     tokens = { viewer: await tokenForRole(app, admin, 'viewer'), operator: await tokenForRole(app, admin, 'operator'), admin };
+    // The matrix creates a channel per call (~80): far from a real node's use, so above the default limit.
+    await app.request('PUT', '/api/limits', { token: admin, body: { max_channels: 10_000 } });
   });
   after(async () => app?.close());
 

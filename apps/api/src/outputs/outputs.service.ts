@@ -6,6 +6,7 @@ import { ChannelEntity } from '../channels/channel.entity.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/uuid.js';
 import { DomainEvents } from '../events/domain-events.js';
+import { LimitsService } from '../limits/limits.service.js';
 import { OutputEntity } from './output.entity.js';
 
 export interface OutputFields {
@@ -21,6 +22,7 @@ export class OutputsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: DomainEvents,
+    private readonly limits: LimitsService,
   ) {}
 
   async list(channelId: string): Promise<OutputEntity[]> {
@@ -45,8 +47,12 @@ export class OutputsService {
       let name = fields.name;
       if (name !== undefined) await this.assertNameFree(manager, channel.id, name);
       else name = await this.freeName(manager, channel.id, `${fields.protocol} ${formatUrlHost(parsed.host)}:${parsed.port}`);
-      return repo.save(
-        repo.create({ channelId: channel.id, name, protocol: fields.protocol, url: normaliseOutputUrl(fields.url), options: fields.options ?? {}, enabled: fields.enabled ?? true, desiredState: 'running' }),
+      await this.limits.assertOutputAllowed(manager, channel.id);
+      // A new output on a running channel starts at once.
+      return this.limits.guardChildProcesses(manager, () =>
+        repo.save(
+          repo.create({ channelId: channel.id, name, protocol: fields.protocol, url: normaliseOutputUrl(fields.url), options: fields.options ?? {}, enabled: fields.enabled ?? true, desiredState: 'running' }),
+        ),
       );
     });
     this.events.publish('output.changed', { channelId, outputId: saved.id, name: saved.name, change: 'created', actor });
@@ -66,7 +72,7 @@ export class OutputsService {
       if (fields.protocol !== undefined || fields.url !== undefined || fields.options !== undefined) this.validate(protocol, url, options);
       if (fields.name !== undefined && fields.name !== output.name) await this.assertNameFree(manager, channelId, fields.name, output.id);
       Object.assign(output, { protocol, url, options, name: fields.name ?? output.name, enabled: fields.enabled ?? output.enabled });
-      await repo.save(output);
+      await this.limits.guardChildProcesses(manager, () => repo.save(output)); // re-enabled, or udp → srt, may start a process
       return output.name;
     });
     this.events.publish('output.changed', { channelId, outputId, name, change: 'updated', actor });
@@ -85,18 +91,32 @@ export class OutputsService {
       throw DomainError.conflict(`output "${output.name}" is disabled; enable it first (PATCH {"enabled": true})`, 'enabled');
     }
     if (output.desiredState !== desiredState) {
-      await this.dataSource.getRepository(OutputEntity).update({ id: output.id }, { desiredState });
+      await this.dataSource.transaction(async (manager) => {
+        await this.channel(manager, channelId, true); // channel row, then the cap's lock: one order everywhere
+        await this.limits.guardChildProcesses(manager, () => manager.getRepository(OutputEntity).update({ id: output.id }, { desiredState }));
+      });
       this.events.publish('output.changed', { channelId, outputId: output.id, name: output.name, change: desiredState === 'running' ? 'started' : 'stopped', actor });
     }
     return this.get(channelId, outputId);
   }
 
-  /** Master switch: every enabled output of the channel. */
+  /**
+   * Master switch: every enabled output of the channel, in one transaction (the channel row locked),
+   * so a failure half-way leaves all of them as they were. Events (and with them the data plane)
+   * follow only the commit.
+   */
   async setAllDesiredState(channelId: string, desiredState: DesiredState, actor: string): Promise<OutputEntity[]> {
-    const outputs = await this.list(channelId);
-    for (const output of outputs) {
-      if (!output.enabled || output.desiredState === desiredState) continue;
-      await this.dataSource.getRepository(OutputEntity).update({ id: output.id }, { desiredState });
+    const changed = await this.dataSource.transaction(async (manager) => {
+      await this.channel(manager, channelId, true);
+      const repo = manager.getRepository(OutputEntity);
+      const outputs = await repo.find({ where: { channelId }, order: { createdAt: 'ASC', id: 'ASC' } });
+      const toChange = outputs.filter((o) => o.enabled && o.desiredState !== desiredState);
+      await this.limits.guardChildProcesses(manager, async () => {
+        for (const output of toChange) await repo.update({ id: output.id }, { desiredState });
+      });
+      return toChange;
+    });
+    for (const output of changed) {
       this.events.publish('output.changed', { channelId, outputId: output.id, name: output.name, change: desiredState === 'running' ? 'started' : 'stopped', actor });
     }
     return this.list(channelId);

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Role } from '@mld/contracts';
-import { Repository } from 'typeorm';
+import { DataSource, Repository, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/uuid.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
@@ -17,6 +17,7 @@ export class UsersService {
 
   constructor(
     @InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
   ) {}
 
@@ -51,18 +52,22 @@ export class UsersService {
   }
 
   async update(id: string, changes: { password?: string; role?: Role }, actorId?: string): Promise<UserEntity> {
-    const user = await this.get(id);
-    if (changes.role && changes.role !== user.role && user.role === 'admin') {
-      if (actorId === user.id) throw DomainError.conflict('you cannot change your own role', 'role');
-      await this.assertAnotherAdmin(user.id);
-    }
-    if (changes.role) user.role = changes.role;
-    if (changes.password) {
-      user.passwordHash = await this.hasher.hash(changes.password);
-      user.passwordChangedAt = new Date();
-      user.sessionVersion += 1; // ends every session, even one opened in the same millisecond
-    }
-    return this.repo.save(user);
+    await this.get(id); // 404 before spending a hash
+    const passwordHash = changes.password ? await this.hasher.hash(changes.password) : undefined;
+    return this.dataSource.transaction(async (manager) => {
+      const user = await this.lockForChange(manager, id, changes.role !== undefined);
+      if (changes.role && changes.role !== user.role && user.role === 'admin') {
+        if (actorId === user.id) throw DomainError.conflict('you cannot change your own role', 'role');
+        await this.assertAnotherAdmin(manager, user.id);
+      }
+      if (changes.role) user.role = changes.role;
+      if (passwordHash) {
+        user.passwordHash = passwordHash;
+        user.passwordChangedAt = new Date();
+        user.sessionVersion += 1; // ends every session, even one opened in the same millisecond
+      }
+      return manager.getRepository(UserEntity).save(user);
+    });
   }
 
   async setPassword(id: string, password: string): Promise<void> {
@@ -70,20 +75,37 @@ export class UsersService {
   }
 
   async remove(id: string, actorId?: string): Promise<void> {
-    const user = await this.get(id);
-    if (actorId === user.id) throw DomainError.conflict('you cannot delete yourself');
-    if (user.role === 'admin') await this.assertAnotherAdmin(user.id);
-    await this.repo.delete({ id: user.id });
+    await this.dataSource.transaction(async (manager) => {
+      const user = await this.lockForChange(manager, id, true);
+      if (actorId === user.id) throw DomainError.conflict('you cannot delete yourself');
+      if (user.role === 'admin') await this.assertAnotherAdmin(manager, user.id);
+      await manager.getRepository(UserEntity).delete({ id: user.id });
+    });
   }
 
-  private async assertAnotherAdmin(exceptId: string): Promise<void> {
-    const admins = await this.repo.find({ where: { role: 'admin' }, select: { id: true } });
+  /**
+   * Row locks for a change that may take away an admin. Every admin row is locked first, always in
+   * id order, then the target: two admins demoting or deleting each other serialise here (the second
+   * waits, then sees the first one's commit: FOR UPDATE re-reads rows that changed while it waited),
+   * and the fixed order means they cannot deadlock.
+   */
+  private async lockForChange(manager: EntityManager, id: string, mayRemoveAdmin: boolean): Promise<UserEntity> {
+    const repo = manager.getRepository(UserEntity);
+    if (mayRemoveAdmin) await repo.find({ where: { role: 'admin' }, select: { id: true }, order: { id: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    const user = isUuid(id) ? await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
+    if (!user) throw DomainError.notFound('user', id);
+    return user;
+  }
+
+  /** Inside the transaction of lockForChange: the admin rows are locked, so the count cannot change under us. */
+  private async assertAnotherAdmin(manager: EntityManager, exceptId: string): Promise<void> {
+    const admins = await manager.getRepository(UserEntity).find({ where: { role: 'admin' }, select: { id: true } });
     if (!admins.some((a) => a.id !== exceptId)) throw DomainError.conflict('this is the last admin; create another admin first');
   }
 
   /**
    * First start only (no user at all): create the admin from ADMIN_USERNAME/ADMIN_PASSWORD, or
-   * "admin" with a generated password printed once and written to DATA_DIR/initial-admin-password.
+   * "admin" with a generated password written only to DATA_DIR/initial-admin-password (0600).
    */
   async bootstrapAdmin(options: { username?: string; password?: string; dataDir: string }): Promise<void> {
     if ((await this.repo.count()) > 0) return;
@@ -98,7 +120,8 @@ export class UsersService {
     mkdirSync(options.dataDir, { recursive: true });
     const file = join(options.dataDir, 'initial-admin-password');
     writeFileSync(file, `${password}\n`, { mode: 0o600 });
-    // Printed once, on purpose: the operator needs it to log in the first time.
-    this.logger.warn(`created the first admin "${username}" with password: ${password} (also in ${file}, mode 0600; change it after logging in)`);
+    // The password itself stays out of the log: logs are shipped, kept and read by more people than
+    // may administer the service. Only who can read DATA_DIR (mode 0600) gets it.
+    this.logger.warn(`created the first admin "${username}"; its generated password is in ${file} (mode 0600): log in with it, then change it`);
   }
 }
