@@ -1,10 +1,10 @@
-import type { Readable } from 'node:stream';
-import { defaultSpawner, SupervisedProcess, type ChildHandle, type LineParser, type Spawner } from '@mld/supervisor';
+import { defaultSpawner, SupervisedProcess, type LineParser, type Spawner } from '@mld/supervisor';
 import { ChunkQueue } from '../fanout/chunk-queue.js';
 import { RateMeter } from '../rate-meter.js';
 import type { EgressSnapshot, FfmpegProgress, OutputConfig, SrtLinkStats } from '../types.js';
 import type { Egress } from './egress.js';
 import { outputRedactor } from './redactor.js';
+import { DeliveryReports, type ChildStdoutSink } from './stdout-sink.js';
 import { parseFfmpegProgressLine, parseSrtStatsJson } from './tool-parsers.js';
 
 export interface ProcessEgressOptions {
@@ -45,29 +45,6 @@ export interface ProcessEgressOptions {
   onStateChange?: (snapshot: EgressSnapshot, reason: string | undefined) => void;
 }
 
-export interface StdoutSinkHooks {
-  /** Bytes reached the destination: feeds the stall watchdog (and makes a starting output running). */
-  progress(bytes: number): void;
-  /** This run cannot go on: the child is killed and the output backs off with this reason. */
-  fail(reason: string): void;
-}
-
-/** Where a child's stdout goes when it is data rather than statistics. */
-export interface ChildStdoutSink {
-  /** A child was spawned: its stdout is the sink's until detach(). */
-  attach(stdout: Readable, hooks: StdoutSinkHooks): void;
-  /** The child is stopping or gone. */
-  detach(): void;
-  readonly connected: boolean;
-  /** Delivering, with nothing waiting: silence is a lack of input, not a stall. */
-  readonly idle: boolean;
-  /** Bytes the sink wrote to the destination, over every run. */
-  readonly bytesOut: number;
-  /** Milliseconds of media timeline delivered in this run (-1: none yet). */
-  readonly outTimeMs: number;
-  readonly videoFrames: number;
-}
-
 const WRITE_BATCH_BYTES = 64 * 1316;
 
 /**
@@ -102,28 +79,36 @@ export class ProcessEgress implements Egress {
     this.connected = options.connectedPattern || options.stdoutSink ? false : null;
     const sink = options.stdoutSink;
     const spawner = options.spawner ?? defaultSpawner();
+    const reports = sink ? new DeliveryReports() : undefined;
     this.process = new SupervisedProcess({
       owner: `output:${options.config.id}`,
       command: options.command,
       args: options.args,
       stdin: 'pipe',
-      stdout: options.parseStdout || options.stdoutStats ? 'parse' : 'ignore',
-      parser: options.parser,
+      stdout: options.parseStdout || options.stdoutStats || sink ? 'parse' : 'ignore',
+      parser: reports ? reports.parser(options.parser) : options.parser,
       redact: outputRedactor(options.config),
       stallTimeoutMs: options.stallTimeoutMs ?? 10_000,
       // srt-live-transmit's JSON statistics lines are ~800 characters.
       maxLineLength: 4096,
       // Never "running" merely because we handed it bytes: either the tool says it is connected,
       // the sink delivered bytes to the destination, or it stayed alive 1.5 s (tools without a connection notion).
-      ...(sink
-        ? { startupMs: 2 ** 31 - 1, readyOnProgress: true }
-        : options.readiness === 'connected'
-          ? { startupMs: 2 ** 31 - 1, readyOnProgress: 'parser' as const }
-          : { startupMs: 1500, readyOnProgress: false }),
+      ...(sink || options.readiness === 'connected' ? { startupMs: 2 ** 31 - 1, readyOnProgress: 'parser' as const } : { startupMs: 1500, readyOnProgress: false }),
       stopGraceMs: 3000,
       backoff: { baseMs: 500, factor: 2, capMs: 10_000, jitter: 'equal' },
       healthyAfterMs: 30_000,
-      spawner: sink ? withStdoutTo(spawner, (stdout) => this.attachSink(sink, stdout)) : spawner,
+      spawner:
+        sink && reports
+          ? reports.spawner(spawner, (stdout) =>
+              sink.attach(stdout, {
+                progress: (bytes) => {
+                  reports.delivered();
+                  this.process.reportProgress(bytes);
+                },
+                fail: (reason) => this.process.failNow(reason),
+              }),
+            )
+          : spawner,
     });
     this.process.on('drain', () => {
       this.waitingForDrain = false;
@@ -298,32 +283,4 @@ export class ProcessEgress implements Egress {
   private bytesSent(): number {
     return this.options.stdoutSink ? this.options.stdoutSink.bytesOut : this.bytesOut;
   }
-
-  private attachSink(sink: ChildStdoutSink, stdout: Readable): void {
-    sink.attach(stdout, {
-      progress: (bytes) => this.process.reportProgress(bytes),
-      fail: (reason) => this.process.failNow(reason),
-    });
-  }
-}
-
-/** A spawner whose children's stdout goes to `take` instead of the supervisor (which then sees none). */
-function withStdoutTo(base: Spawner, take: (stdout: Readable) => void): Spawner {
-  return {
-    spawn(request) {
-      const child = base.spawn({ ...request, stdout: 'pipe' });
-      if (child.stdout) take(child.stdout);
-      const handle: ChildHandle = {
-        pid: child.pid,
-        parentDeathSignal: child.parentDeathSignal,
-        stdin: child.stdin,
-        stdout: null,
-        stderr: child.stderr,
-        kill: (signal) => child.kill(signal),
-        onError: (listener) => child.onError(listener),
-        onExit: (listener) => child.onExit(listener),
-      };
-      return handle;
-    },
-  };
 }

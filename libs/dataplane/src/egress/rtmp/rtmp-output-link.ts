@@ -3,7 +3,7 @@ import type { Amf0Value } from './amf0.js';
 import { FlvTagReader, type FlvTag } from './flv-tag-reader.js';
 import { PUBLISH_CONFIRM_MS, RtmpPublisher } from './rtmp-publisher.js';
 import type { RtmpConnector, RtmpTarget } from './rtmp-target.js';
-import type { ChildStdoutSink, StdoutSinkHooks } from '../process-egress.js';
+import type { ChildStdoutSink, StdoutSinkHooks } from '../stdout-sink.js';
 
 /** FLV held while the session is set up (FFmpeg's header and first GOP); beyond it FFmpeg waits. */
 const MAX_HELD_BYTES = 4 * 1024 * 1024;

@@ -13,6 +13,8 @@ export interface ServerScript {
   /** Sent right after the handshake. */
   pingRequest?: number;
   tls?: { key: string; cert: string };
+  /** Stop reading the socket once publishing started (a destination that takes nothing more). */
+  stopReadingAfterPublish?: boolean;
 }
 
 export interface ScriptedServer {
@@ -73,7 +75,10 @@ export async function startScriptedServer(script: ServerScript = {}): Promise<Sc
         else if (name === 'publish') {
           const answer = script.publish ?? 'accept';
           if (answer === 'close') socket.destroy();
-          else if (answer === 'accept') command(1, 'onStatus', 0, null, { level: 'status', code: 'NetStream.Publish.Start', description: 'Start publishing' });
+          else if (answer === 'accept') {
+            command(1, 'onStatus', 0, null, { level: 'status', code: 'NetStream.Publish.Start', description: 'Start publishing' });
+            if (script.stopReadingAfterPublish) socket.pause();
+          }
           else if (answer !== 'silent') command(1, 'onStatus', 0, null, { level: 'error', ...answer });
         }
       }
