@@ -82,6 +82,11 @@ export function nginxRtmpConfig(opts: { dir: string; port: number; modulePath: s
     `      record_unique ${opts.record === 'unique' ? 'on' : 'off'};`,
     `      record_append ${opts.record === 'append' ? 'on' : 'off'};`,
     '    }',
+    // nginx-rtmp answers a denied publish with Publish.Start, then hangs up (what our client must see through).
+    '    application closed {',
+    '      live on;',
+    '      deny publish all;',
+    '    }',
     '  }',
     '}',
     '',

@@ -33,12 +33,18 @@ describe('srt-live-transmit arguments for IPv6', () => {
 });
 
 describe('FFmpeg RTMP arguments', () => {
-  it('remuxes video and audio only, without transcoding, from stdin', () => {
+  it('remuxes video and audio only, without transcoding, from stdin to FLV on stdout', () => {
     const args = buildFfmpegRtmpArgs(config('rtmp', 'rtmp://a.rtmp.youtube.com/live2/key-123'));
     const joined = args.join(' ');
     assert.match(joined, /-f mpegts -i pipe:0 -map 0:v:0 -map 0:a:0\? -c copy -f flv/);
     assert.doesNotMatch(joined, /0:d|scte/i);
-    assert.equal(args.at(-1), 'rtmp://a.rtmp.youtube.com/live2/key-123');
+    assert.equal(args.at(-1), 'pipe:1');
+  });
+
+  it('puts neither the URL, the host nor the stream key on the command line (issue #9)', () => {
+    const args = buildFfmpegRtmpArgs(config('rtmps', 'rtmps://live-api-s.facebook.com:443/rtmp/FB-123-secret?s_bl=1&a=Zx'));
+    const joined = args.join(' ');
+    for (const secret of ['FB-123-secret', 'facebook', 'rtmp://', 'rtmps://', 's_bl', 'Zx']) assert.ok(!joined.includes(secret), `${secret} in ${joined}`);
   });
 });
 

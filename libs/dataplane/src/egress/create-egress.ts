@@ -3,6 +3,8 @@ import type { EgressSnapshot, OutputConfig } from '../types.js';
 import { DEFAULT_TOOLS, type Egress, type ToolPaths } from './egress.js';
 import { buildFfmpegRtmpArgs } from './ffmpeg-rtmp-command.js';
 import { ProcessEgress } from './process-egress.js';
+import { RtmpOutputLink } from './rtmp/rtmp-output-link.js';
+import { rtmpTarget, type RtmpConnector } from './rtmp/rtmp-target.js';
 import { buildSrtLiveTransmitArgs } from './srt-command.js';
 import { ffmpegParser, srtLiveTransmitParser } from './tool-parsers.js';
 import { UdpEgress } from './udp-egress.js';
@@ -11,6 +13,8 @@ export interface EgressFactoryOptions {
   tools?: ToolPaths;
   spawner?: Spawner;
   stallTimeoutMs?: { srt?: number; rtmp?: number };
+  /** How RTMP/RTMPS outputs open their connection (default node:net / node:tls with verification). */
+  rtmpConnector?: RtmpConnector;
   onStateChange?: (snapshot: EgressSnapshot, reason: string | undefined) => void;
 }
 
@@ -38,7 +42,8 @@ export function createEgress(config: OutputConfig, options: EgressFactoryOptions
         command: tools.ffmpeg,
         args: buildFfmpegRtmpArgs(config),
         parser: ffmpegParser,
-        stdoutStats: 'ffmpeg',
+        // FFmpeg writes FLV to stdout; the service publishes it (ADR 0004).
+        stdoutSink: new RtmpOutputLink({ target: rtmpTarget(config), ...(options.rtmpConnector ? { connector: options.rtmpConnector } : {}) }),
         minSpeed: 0.9,
         slowTimeoutMs: 20_000,
         stallTimeoutMs: options.stallTimeoutMs?.rtmp ?? 20_000,

@@ -1,9 +1,10 @@
-import { SupervisedProcess, type LineParser, type Spawner } from '@mld/supervisor';
+import { defaultSpawner, SupervisedProcess, type LineParser, type Spawner } from '@mld/supervisor';
 import { ChunkQueue } from '../fanout/chunk-queue.js';
 import { RateMeter } from '../rate-meter.js';
 import type { EgressSnapshot, FfmpegProgress, OutputConfig, SrtLinkStats } from '../types.js';
 import type { Egress } from './egress.js';
 import { outputRedactor } from './redactor.js';
+import { DeliveryReports, type ChildStdoutSink } from './stdout-sink.js';
 import { parseFfmpegProgressLine, parseSrtStatsJson } from './tool-parsers.js';
 
 export interface ProcessEgressOptions {
@@ -34,6 +35,12 @@ export interface ProcessEgressOptions {
   /** FFmpeg: speed below this for `slowTimeoutMs` is treated as a stall (the destination cannot keep up). */
   minSpeed?: number;
   slowTimeoutMs?: number;
+  /**
+   * Takes the child's stdout as a byte stream and delivers it (RTMP: FFmpeg's FLV, published by the
+   * service). With a sink, only the sink's progress counts: the output is `running` once the sink
+   * reports bytes accepted by the destination, and bytes/bitrate are what the sink sent.
+   */
+  stdoutSink?: ChildStdoutSink;
   spawner?: Spawner;
   onStateChange?: (snapshot: EgressSnapshot, reason: string | undefined) => void;
 }
@@ -69,25 +76,39 @@ export class ProcessEgress implements Egress {
     this.config = options.config;
     this.queue = new ChunkQueue(options.maxQueueBytes ?? 4 * 1024 * 1024);
     this.coalesceMs = options.coalesceMs ?? 1;
-    this.connected = options.connectedPattern ? false : null;
+    this.connected = options.connectedPattern || options.stdoutSink ? false : null;
+    const sink = options.stdoutSink;
+    const spawner = options.spawner ?? defaultSpawner();
+    const reports = sink ? new DeliveryReports() : undefined;
     this.process = new SupervisedProcess({
       owner: `output:${options.config.id}`,
       command: options.command,
       args: options.args,
       stdin: 'pipe',
-      stdout: options.parseStdout || options.stdoutStats ? 'parse' : 'ignore',
-      parser: options.parser,
+      stdout: options.parseStdout || options.stdoutStats || sink ? 'parse' : 'ignore',
+      parser: reports ? reports.parser(options.parser) : options.parser,
       redact: outputRedactor(options.config),
       stallTimeoutMs: options.stallTimeoutMs ?? 10_000,
       // srt-live-transmit's JSON statistics lines are ~800 characters.
       maxLineLength: 4096,
       // Never "running" merely because we handed it bytes: either the tool says it is connected,
-      // or it stayed alive 1.5 s (tools without a connection notion).
-      ...(options.readiness === 'connected' ? { startupMs: 2 ** 31 - 1, readyOnProgress: 'parser' as const } : { startupMs: 1500, readyOnProgress: false }),
+      // the sink delivered bytes to the destination, or it stayed alive 1.5 s (tools without a connection notion).
+      ...(sink || options.readiness === 'connected' ? { startupMs: 2 ** 31 - 1, readyOnProgress: 'parser' as const } : { startupMs: 1500, readyOnProgress: false }),
       stopGraceMs: 3000,
       backoff: { baseMs: 500, factor: 2, capMs: 10_000, jitter: 'equal' },
       healthyAfterMs: 30_000,
-      ...(options.spawner ? { spawner: options.spawner } : {}),
+      spawner:
+        sink && reports
+          ? reports.spawner(spawner, (stdout) =>
+              sink.attach(stdout, {
+                progress: (bytes) => {
+                  reports.delivered();
+                  this.process.reportProgress(bytes);
+                },
+                fail: (reason) => this.process.failNow(reason),
+              }),
+            )
+          : spawner,
     });
     this.process.on('drain', () => {
       this.waitingForDrain = false;
@@ -102,7 +123,10 @@ export class ProcessEgress implements Egress {
       if (options.connectedPattern.test(line)) this.connected = true;
     });
     this.process.onStateChange((_from, to, event) => {
-      if (to !== 'running' && to !== 'starting') this.connected = options.connectedPattern ? false : null;
+      if (to !== 'running' && to !== 'starting') {
+        sink?.detach();
+        this.connected = options.connectedPattern || sink ? false : null;
+      }
       if (to === 'starting') {
         this.srtStats = null;
         this.ffmpegProgress = null;
@@ -119,8 +143,11 @@ export class ProcessEgress implements Egress {
   start(): void {
     this.process.start();
     this.idleTimer ??= setInterval(() => {
-      if (this.queue.empty && !this.waitingForDrain) this.process.reportProgress(0);
-      this.meter.sample(Date.now(), this.bytesOut);
+      const sink = this.options.stdoutSink;
+      // With a sink, silence is only innocent while the destination session is up and drained.
+      if (this.queue.empty && !this.waitingForDrain && (!sink || sink.idle)) this.process.reportProgress(0);
+      if (sink) this.onSinkTick(sink, Date.now());
+      this.meter.sample(Date.now(), this.bytesSent());
     }, 500);
   }
 
@@ -159,8 +186,8 @@ export class ProcessEgress implements Egress {
       lastError: s.lastError ?? null,
       nextRetryAt: s.nextRetryAt ?? null,
       startedAt: s.startedAt ?? null,
-      connected: this.connected,
-      bytesOut: this.bytesOut,
+      connected: this.options.stdoutSink ? this.options.stdoutSink.connected : this.connected,
+      bytesOut: this.bytesSent(),
       bitrateBps: this.meter.bitsPerSecond(),
       queueBytes: this.queue.bytes,
       droppedBytes: this.queue.droppedBytes,
@@ -200,13 +227,29 @@ export class ProcessEgress implements Egress {
     else if (kv.key === 'fps') p.fps = kv.value;
     else if (kv.key === 'drop_frames') p.dropFrames = kv.value;
     this.ffmpegProgress = p;
-    if (kv.key !== 'out_time_us' || kv.value === null || this.options.minSpeed === undefined) return;
+    if (kv.key !== 'out_time_us' || kv.value === null) return;
+    this.checkSpeed(at, kv.value / 1e6);
+  }
+
+  /** FFmpeg-style progress from what the sink delivered: output time and frames actually sent. */
+  private onSinkTick(sink: ChildStdoutSink, at: number): void {
+    if (sink.outTimeMs < 0) return;
+    const outTimeSeconds = sink.outTimeMs / 1000;
+    const previous = this.ffmpegProgress;
+    if (previous?.outTimeSeconds === outTimeSeconds) return;
+    this.ffmpegProgress = { at, outTimeSeconds, speed: previous?.speed ?? null, bitrateKbps: Math.round(this.meter.bitsPerSecond() / 100) / 10, frames: sink.videoFrames, fps: null, dropFrames: null };
+    this.checkSpeed(at, outTimeSeconds);
+  }
+
+  private checkSpeed(at: number, outTime: number): void {
+    if (this.options.minSpeed === undefined) return;
     // Speed over the last 10 s of wall time, measured by us.
-    this.outTimeSamples.push({ at, outTime: kv.value / 1e6 });
+    this.outTimeSamples.push({ at, outTime });
     while (this.outTimeSamples.length > 2 && this.outTimeSamples[0]!.at < at - 10_000) this.outTimeSamples.shift();
     const first = this.outTimeSamples[0]!;
     if (at - first.at < 5000) return;
-    const speed = (kv.value / 1e6 - first.outTime) / ((at - first.at) / 1000);
+    const speed = (outTime - first.outTime) / ((at - first.at) / 1000);
+    if (this.options.stdoutSink && this.ffmpegProgress) this.ffmpegProgress.speed = Math.round(speed * 100) / 100;
     // A push slower than real time only falls further behind: after a while, restart it.
     if (speed < this.options.minSpeed && this.process.state === 'running') {
       this.slowSince ??= at;
@@ -225,7 +268,8 @@ export class ProcessEgress implements Egress {
       if (!batch) return;
       if (this.process.write(batch)) {
         this.bytesOut += batch.length;
-        this.process.reportProgress(batch.length);
+        // With a sink, handing bytes to the child proves nothing about the destination.
+        if (!this.options.stdoutSink) this.process.reportProgress(batch.length);
       } else {
         this.queue.unshift(batch);
         // Full pipe: wait for its drain event. Broken pipe (child gone): the state change clears us.
@@ -234,5 +278,9 @@ export class ProcessEgress implements Egress {
         return;
       }
     }
+  }
+
+  private bytesSent(): number {
+    return this.options.stdoutSink ? this.options.stdoutSink.bytesOut : this.bytesOut;
   }
 }

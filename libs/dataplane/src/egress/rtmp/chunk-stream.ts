@@ -1,0 +1,230 @@
+/** RTMP message types (RTMP spec 1.0, §5.4 and §7.1). */
+export const MSG = {
+  SetChunkSize: 1,
+  Abort: 2,
+  Acknowledgement: 3,
+  UserControl: 4,
+  WindowAckSize: 5,
+  SetPeerBandwidth: 6,
+  Audio: 8,
+  Video: 9,
+  DataAmf0: 18,
+  CommandAmf0: 20,
+} as const;
+
+/** Chunk stream ids this client uses: protocol control, commands, data, audio, video. */
+export const CSID = { Control: 2, Command: 3, Data: 5, Audio: 4, Video: 6 } as const;
+
+export interface RtmpMessage {
+  csid: number;
+  type: number;
+  streamId: number;
+  timestamp: number;
+  payload: Buffer;
+}
+
+export class RtmpProtocolError extends Error {}
+
+const EXTENDED = 0xffffff;
+
+/**
+ * Splits messages into chunks. Every message starts with a type-0 header (absolute timestamp, so
+ * a receiver never has to track deltas), continuations use type 3; timestamps ≥ 0xFFFFFF are
+ * carried in the extended field, repeated in type-3 chunks as FFmpeg and librtmp do.
+ */
+export class ChunkWriter {
+  private chunkSize = 128;
+
+  get outChunkSize(): number {
+    return this.chunkSize;
+  }
+
+  /** Chunks of one message, ready to write. The caller sends SetChunkSize itself before calling setChunkSize. */
+  encode(message: RtmpMessage): Buffer[] {
+    const { csid, payload } = message;
+    const ts = message.timestamp >>> 0;
+    const extended = ts >= EXTENDED;
+    const first = Buffer.alloc(basicHeaderSize(csid) + 11 + (extended ? 4 : 0));
+    let p = writeBasicHeader(first, 0, 0, csid);
+    first.writeUIntBE(extended ? EXTENDED : ts, p, 3);
+    first.writeUIntBE(payload.length, p + 3, 3);
+    first[p + 6] = message.type;
+    first.writeUInt32LE(message.streamId, p + 7); // the only little-endian field of RTMP
+    p += 11;
+    if (extended) first.writeUInt32BE(ts, p);
+    const out: Buffer[] = [first, payload.subarray(0, this.chunkSize)];
+    for (let offset = this.chunkSize; offset < payload.length; offset += this.chunkSize) {
+      const cont = Buffer.alloc(basicHeaderSize(csid) + (extended ? 4 : 0));
+      const q = writeBasicHeader(cont, 0, 3, csid);
+      if (extended) cont.writeUInt32BE(ts, q);
+      out.push(cont, payload.subarray(offset, offset + this.chunkSize));
+    }
+    return out;
+  }
+
+  setChunkSize(size: number): void {
+    if (!Number.isInteger(size) || size < 1 || size > 0x7fffffff) throw new RangeError(`chunk size ${size}`);
+    this.chunkSize = size;
+  }
+}
+
+function basicHeaderSize(csid: number): number {
+  if (csid < 2 || csid > 65599) throw new RangeError(`chunk stream id ${csid}`);
+  return csid < 64 ? 1 : csid < 320 ? 2 : 3;
+}
+
+function writeBasicHeader(buf: Buffer, pos: number, fmt: number, csid: number): number {
+  if (csid < 64) {
+    buf[pos] = (fmt << 6) | csid;
+    return pos + 1;
+  }
+  if (csid < 320) {
+    buf[pos] = fmt << 6;
+    buf[pos + 1] = csid - 64;
+    return pos + 2;
+  }
+  buf[pos] = (fmt << 6) | 1;
+  buf.writeUInt16LE(csid - 64, pos + 1);
+  return pos + 3;
+}
+
+interface InStream {
+  timestamp: number;
+  delta: number;
+  length: number;
+  type: number;
+  streamId: number;
+  extended: boolean;
+  parts: Buffer[];
+  received: number;
+}
+
+/** Largest message we accept from a server; commands and pings are small. */
+const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reassembles chunks from the server into messages: all four header formats, extended
+ * timestamps, SetChunkSize and Abort handled here. Truncated input waits for more bytes.
+ */
+export class ChunkReader {
+  private chunkSize = 128;
+  private buf: Buffer = Buffer.alloc(0);
+  private readonly streams = new Map<number, InStream>();
+  /** Every byte received, for acknowledgements. */
+  bytesReceived = 0;
+
+  push(chunk: Buffer): RtmpMessage[] {
+    this.bytesReceived += chunk.length;
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    const messages: RtmpMessage[] = [];
+    for (;;) {
+      const consumed = this.readChunk(messages);
+      if (consumed === 0) break;
+      this.buf = this.buf.subarray(consumed);
+    }
+    return messages;
+  }
+
+  /** Bytes of one chunk if complete (message appended when it completes a message), else 0. */
+  private readChunk(messages: RtmpMessage[]): number {
+    const b = this.buf;
+    if (b.length < 1) return 0;
+    const fmt = b[0]! >> 6;
+    let csid = b[0]! & 0x3f;
+    let p = 1;
+    if (csid === 0) {
+      if (b.length < 2) return 0;
+      csid = b[1]! + 64;
+      p = 2;
+    } else if (csid === 1) {
+      if (b.length < 3) return 0;
+      csid = b.readUInt16LE(1) + 64;
+      p = 3;
+    }
+    const headerLen = [11, 7, 3, 0][fmt]!;
+    if (b.length < p + headerLen) return 0;
+    const prev = this.streams.get(csid);
+    if (fmt !== 0 && !prev) throw new RtmpProtocolError(`chunk of format ${fmt} on chunk stream ${csid} with no previous header`);
+    const s: InStream = prev ?? { timestamp: 0, delta: 0, length: 0, type: 0, streamId: 0, extended: false, parts: [], received: 0 };
+    const startsMessage = s.received === 0;
+    let tsField = 0;
+    if (fmt <= 2) tsField = b.readUIntBE(p, 3);
+    const extended = fmt <= 2 ? tsField === EXTENDED : s.extended;
+    const need = p + headerLen + (extended ? 4 : 0);
+    if (b.length < need) return 0;
+    const ext = extended ? b.readUInt32BE(p + headerLen) : 0;
+    const size = fmt <= 1 ? b.readUIntBE(p + 3, 3) : s.length;
+    if (size > MAX_MESSAGE_BYTES) throw new RtmpProtocolError(`message of ${size} bytes from the server`);
+    const chunkLen = Math.min(this.chunkSize, size - (startsMessage ? 0 : s.received));
+    if (b.length < need + chunkLen) return 0;
+
+    // Commit the header only once the whole chunk is here.
+    if (fmt <= 1) {
+      s.length = size;
+      s.type = b[p + 6]!;
+    }
+    if (fmt === 0) s.streamId = b.readUInt32LE(p + 7);
+    if (fmt <= 2) s.extended = extended;
+    if (startsMessage) {
+      const value = extended ? ext : tsField;
+      if (fmt === 0) {
+        s.timestamp = value;
+        s.delta = 0;
+      } else if (fmt <= 2) {
+        s.delta = value;
+        s.timestamp = (s.timestamp + value) >>> 0;
+      } else s.timestamp = (s.timestamp + s.delta) >>> 0;
+    }
+    this.streams.set(csid, s);
+    s.parts.push(b.subarray(need, need + chunkLen));
+    s.received += chunkLen;
+    if (s.received >= s.length) {
+      const payload = Buffer.concat(s.parts);
+      s.parts = [];
+      s.received = 0;
+      this.onMessage({ csid, type: s.type, streamId: s.streamId, timestamp: s.timestamp, payload }, messages);
+    }
+    return need + chunkLen;
+  }
+
+  private onMessage(message: RtmpMessage, messages: RtmpMessage[]): void {
+    if (message.type === MSG.SetChunkSize && message.payload.length >= 4) {
+      const size = message.payload.readUInt32BE(0) & 0x7fffffff;
+      if (size < 1) throw new RtmpProtocolError('server set chunk size 0');
+      this.chunkSize = size;
+    } else if (message.type === MSG.Abort && message.payload.length >= 4) {
+      const s = this.streams.get(message.payload.readUInt32BE(0));
+      if (s) {
+        s.parts = [];
+        s.received = 0;
+      }
+      return;
+    }
+    messages.push(message);
+  }
+}
+
+/** Protocol control and user control payloads. */
+export const control = {
+  uint32(value: number): Buffer {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(value >>> 0, 0);
+    return b;
+  },
+  windowAckSize(size: number): RtmpMessage {
+    return { csid: CSID.Control, type: MSG.WindowAckSize, streamId: 0, timestamp: 0, payload: control.uint32(size) };
+  },
+  setChunkSize(size: number): RtmpMessage {
+    return { csid: CSID.Control, type: MSG.SetChunkSize, streamId: 0, timestamp: 0, payload: control.uint32(size) };
+  },
+  acknowledgement(sequence: number): RtmpMessage {
+    return { csid: CSID.Control, type: MSG.Acknowledgement, streamId: 0, timestamp: 0, payload: control.uint32(sequence) };
+  },
+  /** User control event 7 (PingResponse) echoing the server's PingRequest timestamp. */
+  pingResponse(timestamp: number): RtmpMessage {
+    const payload = Buffer.alloc(6);
+    payload.writeUInt16BE(7, 0);
+    payload.writeUInt32BE(timestamp >>> 0, 2);
+    return { csid: CSID.Control, type: MSG.UserControl, streamId: 0, timestamp: 0, payload };
+  },
+};

@@ -1,0 +1,148 @@
+import type { Readable } from 'node:stream';
+import type { Amf0Value } from './amf0.js';
+import { FlvTagReader, type FlvTag } from './flv-tag-reader.js';
+import { PUBLISH_CONFIRM_MS, RtmpPublisher } from './rtmp-publisher.js';
+import type { RtmpConnector, RtmpTarget } from './rtmp-target.js';
+import type { ChildStdoutSink, StdoutSinkHooks } from '../stdout-sink.js';
+
+/** FLV held while the session is set up (FFmpeg's header and first GOP); beyond it FFmpeg waits. */
+const MAX_HELD_BYTES = 4 * 1024 * 1024;
+
+interface Run {
+  stdout: Readable;
+  hooks: StdoutSinkHooks;
+  publisher: RtmpPublisher;
+  reader: FlvTagReader;
+  held: FlvTag[];
+  heldBytes: number;
+  /** Publish.Start was followed by PUBLISH_CONFIRM_MS without the server hanging up. */
+  confirmed: boolean;
+  /** Media bytes written before confirmation, reported once confirmed. */
+  unreported: number;
+  confirmTimer: NodeJS.Timeout | undefined;
+}
+
+export interface RtmpOutputLinkOptions {
+  target: RtmpTarget;
+  connector?: RtmpConnector;
+  setupTimeoutMs?: number;
+}
+
+/**
+ * The RTMP side of one FFmpeg child: reads the FLV it writes to stdout and publishes it with our own
+ * client. One publish session per child run: opened when the child is spawned, closed when it goes.
+ * Backpressure runs back to FFmpeg: a socket that does not drain pauses its stdout.
+ */
+export class RtmpOutputLink implements ChildStdoutSink {
+  private run: Run | undefined;
+  private bytes = 0;
+
+  constructor(private readonly options: RtmpOutputLinkOptions) {}
+
+  get bytesOut(): number {
+    return this.bytes;
+  }
+
+  get connected(): boolean {
+    return this.run?.publisher.publishing ?? false;
+  }
+
+  /** Publishing and nothing waiting: quiet because there is no input, not because the destination stalls. */
+  get idle(): boolean {
+    const run = this.run;
+    return !!run && run.publisher.publishing && run.held.length === 0 && run.reader.bufferedBytes === 0 && run.publisher.flushed;
+  }
+
+  /** Milliseconds of FLV timeline sent, -1 before the first media tag. */
+  get outTimeMs(): number {
+    return this.run?.publisher.lastMediaTimestamp ?? -1;
+  }
+
+  get videoFrames(): number {
+    return this.run?.publisher.videoTags ?? 0;
+  }
+
+  /** Issue #14's hook, see RtmpPublisher.insertDataMessage. False without a session. */
+  insertDataMessage(timestampMs: number, ...values: Amf0Value[]): boolean {
+    if (!this.run) return false;
+    this.run.publisher.insertDataMessage(timestampMs, ...values);
+    return true;
+  }
+
+  attach(stdout: Readable, hooks: StdoutSinkHooks): void {
+    this.detach();
+    const run: Run = { stdout, hooks, reader: new FlvTagReader(), held: [], heldBytes: 0, confirmed: false, unreported: 0, confirmTimer: undefined, publisher: undefined as unknown as RtmpPublisher };
+    run.publisher = new RtmpPublisher({
+      target: this.options.target,
+      ...(this.options.connector ? { connector: this.options.connector } : {}),
+      ...(this.options.setupTimeoutMs !== undefined ? { setupTimeoutMs: this.options.setupTimeoutMs } : {}),
+      onPublished: () => {
+        if (this.run !== run) return;
+        // Some servers (nginx-rtmp with an access rule) accept the publish and hang up at once:
+        // the output is not running before the session has survived a moment.
+        run.confirmTimer = setTimeout(() => {
+          run.confirmed = true;
+          if (run.unreported > 0 && this.run === run) hooks.progress(run.unreported);
+          run.unreported = 0;
+        }, PUBLISH_CONFIRM_MS);
+        this.pump(run);
+      },
+      onDrain: () => this.run === run && this.pump(run),
+      onError: (message) => this.run === run && hooks.fail(message),
+      onBytesWritten: (n, media) => {
+        if (this.run !== run) return;
+        this.bytes += n;
+        // Only media reaching the socket proves the output works; handshake and commands do not.
+        if (!media) return;
+        if (run.confirmed) hooks.progress(n);
+        else run.unreported += n;
+      },
+    });
+    this.run = run;
+    stdout.on('data', (chunk: Buffer) => {
+      if (this.run !== run) return;
+      let tags: FlvTag[];
+      try {
+        tags = run.reader.push(chunk);
+      } catch (err) {
+        hooks.fail(`FFmpeg's FLV output could not be read: ${(err as Error).message}`);
+        return;
+      }
+      for (const tag of tags) {
+        run.held.push(tag);
+        run.heldBytes += tag.data.length;
+      }
+      this.pump(run);
+    });
+    // EPIPE/close after the child died: the child's exit tells the story.
+    stdout.on('error', () => undefined);
+    // After the spawn returns: the supervisor must hold the child before a failure can reach it.
+    queueMicrotask(() => this.run === run && run.publisher.start());
+  }
+
+  detach(): void {
+    const run = this.run;
+    if (!run) return;
+    this.run = undefined;
+    clearTimeout(run.confirmTimer);
+    run.publisher.close();
+    // Let the dying child's last bytes drain so its pipe closes.
+    run.stdout.resume();
+  }
+
+  private pump(run: Run): void {
+    if (!run.publisher.publishing) {
+      if (run.heldBytes > MAX_HELD_BYTES) run.stdout.pause();
+      return;
+    }
+    while (run.held.length > 0) {
+      const tag = run.held.shift()!;
+      run.heldBytes -= tag.data.length;
+      if (!run.publisher.writeTag(tag)) {
+        run.stdout.pause();
+        return;
+      }
+    }
+    run.stdout.resume();
+  }
+}
