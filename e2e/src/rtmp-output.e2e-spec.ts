@@ -35,7 +35,7 @@ async function watch(mld: Distributor, channelId: string, outputId: string, ms: 
 }
 
 /**
- * RTMP outputs through the service's own publisher (ADR 0004) against a real nginx-rtmp: the
+ * RTMP outputs through the service's own publisher (ADR 0007) against a real nginx-rtmp: the
  * recording plays, refused destinations are never `running` and say why, and no child process
  * has the stream key on its command line.
  */

@@ -42,7 +42,7 @@ export function createEgress(config: OutputConfig, options: EgressFactoryOptions
         command: tools.ffmpeg,
         args: buildFfmpegRtmpArgs(config),
         parser: ffmpegParser,
-        // FFmpeg writes FLV to stdout; the service publishes it (ADR 0004).
+        // FFmpeg writes FLV to stdout; the service publishes it (ADR 0007).
         stdoutSink: new RtmpOutputLink({ target: rtmpTarget(config), ...(options.rtmpConnector ? { connector: options.rtmpConnector } : {}) }),
         minSpeed: 0.9,
         slowTimeoutMs: 20_000,

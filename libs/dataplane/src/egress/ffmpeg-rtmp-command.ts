@@ -2,7 +2,7 @@ import type { OutputConfig } from '../types.js';
 
 /**
  * FFmpeg remuxing the channel's TS (stdin) to FLV on stdout, without transcoding; the service
- * publishes that FLV itself (ADR 0004), so no URL, host or stream key is on this command line.
+ * publishes that FLV itself (ADR 0007), so no URL, host or stream key is on this command line.
  * Only video and audio are mapped: FLV cannot carry SCTE-35, and mapping the sparse data
  * stream would make the muxer hold everything back until the next cue (EVIDENCE §10).
  */

@@ -8,7 +8,7 @@ export class HandshakeError extends Error {}
 
 /**
  * C0+C1 of the simple (non-digest) handshake: version 3, our time, four zero bytes (which tells the
- * server not to expect a digest), random fill. See ADR 0004 for why the digest variant is not needed.
+ * server not to expect a digest), random fill. See ADR 0007 for why the digest variant is not needed.
  */
 export function clientHello(uptimeMs: number, random: (n: number) => Buffer = randomBytes): Buffer {
   const c = Buffer.alloc(1 + HANDSHAKE_SIZE);
