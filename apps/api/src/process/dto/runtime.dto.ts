@@ -43,13 +43,13 @@ export class OutputRuntimeDto implements OutputRuntime {
   @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the next automatic retry happens (state backoff)' }) next_retry_at!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) started_at!: string | null;
   @ApiProperty({ nullable: true, type: Number }) uptime_seconds!: number | null;
-  @ApiProperty({ nullable: true, type: Boolean, description: 'SRT: a peer is connected' }) connected!: boolean | null;
+  @ApiProperty({ nullable: true, type: Boolean, description: 'SRT: a peer is connected; RTMP: the publish session is up (NetStream.Publish.Start); null for UDP/RTP' }) connected!: boolean | null;
   @ApiProperty() bytes_out!: number;
   @ApiProperty() bitrate_bps!: number;
   @ApiProperty({ description: 'Bytes waiting for this output (bounded)' }) queue_bytes!: number;
   @ApiProperty({ description: 'Bytes this output dropped because it could not keep up' }) dropped_bytes!: number;
   @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'SRT: rtt_ms, send_rate_mbps, bandwidth_mbps, latency_ms (negotiated), buffer_ms, packets_sent/retransmitted/lost/dropped (totals)' })
   srt!: OutputRuntime['srt'];
-  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'RTMP: out_time_seconds, speed, bitrate_kbps, frames, fps, drop_frames from FFmpeg -progress' })
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'RTMP: out_time_seconds, speed, bitrate_kbps, frames, fps, drop_frames of the FLV the service has sent to the destination (out_time_seconds, frames) and FFmpeg progress (speed)' })
   ffmpeg!: OutputRuntime['ffmpeg'];
 }
