@@ -12,6 +12,7 @@ import { dataSourceOptions } from './database/data-source.js';
 import { EventLogModule } from './event-log/event-log.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MediaLiveModule } from './medialive/medialive.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OutputsModule } from './outputs/outputs.module.js';
 import { ProcessModule } from './process/process.module.js';
@@ -45,6 +46,7 @@ export class AppModule {
         HealthModule,
         RealtimeModule,
         MetricsModule,
+        MediaLiveModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

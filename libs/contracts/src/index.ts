@@ -3,3 +3,4 @@ export * from './protocols.js';
 export * from './output-url.js';
 export * from './api-types.js';
 export * from './socket-events.js';
+export * from './medialive.js';

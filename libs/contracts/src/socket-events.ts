@@ -1,4 +1,5 @@
 import type { ChannelStatus, EventRecord, StatusSnapshot } from './api-types.js';
+import type { MediaLiveProgress } from './medialive.js';
 
 /**
  * The Socket.IO contract (path /socket.io). Connect with `io(url, { auth: { token } })`, the
@@ -8,12 +9,15 @@ import type { ChannelStatus, EventRecord, StatusSnapshot } from './api-types.js'
  * - `channel.status`: one channel's live status, at most once per second per channel;
  * - `event`: each event-log entry as it is written (state changes, failures, recoveries, input
  *   loss, SCTE-35 cues, configuration changes).
+ * - `medialive.progress`: while a MediaLive channel starts or stops, each state seen (with elapsed
+ *   time) until it settles; the last one has `done: true` (and `error` when it failed).
  * `subscribe` / `unsubscribe` with `{ channel_id }` (a UUID, or "all") narrow what arrives.
  */
 export interface ServerToClientEvents {
   snapshot: (payload: StatusSnapshot) => void;
   'channel.status': (payload: ChannelStatus) => void;
   event: (payload: EventRecord) => void;
+  'medialive.progress': (payload: MediaLiveProgress) => void;
   error: (payload: { message: string }) => void;
 }
 

@@ -6,6 +6,7 @@ import { AuthService } from '../auth/auth.service.js';
 import type { Principal } from '../auth/principal.js';
 import { isUuid } from '../common/uuid.js';
 import { EventLogService } from '../event-log/event-log.service.js';
+import { DomainEvents } from '../events/domain-events.js';
 import { StatusService } from '../process/status.service.js';
 
 type TypedServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
@@ -25,11 +26,13 @@ export class StatusGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
   private readonly logger = new Logger('StatusGateway');
   private ticker: NodeJS.Timeout | undefined;
   private offEvents: (() => void) | undefined;
+  private offMediaLive: (() => void) | undefined;
 
   constructor(
     private readonly auth: AuthService,
     private readonly status: StatusService,
     private readonly eventLog: EventLogService,
+    private readonly bus: DomainEvents,
   ) {}
 
   afterInit(server: TypedServer): void {
@@ -45,6 +48,8 @@ export class StatusGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
         .catch((error: Error) => next(new Error(error.message)));
     });
     this.offEvents = this.eventLog.onEvent((event) => this.pushEvent(event));
+    // MediaLive start/stop progress: states and elapsed time only, nothing secret.
+    this.offMediaLive = this.bus.subscribe('medialive.progress', (progress) => this.server?.emit('medialive.progress', progress));
     this.ticker = setInterval(() => this.pushStatus(), 1000);
   }
 
@@ -58,6 +63,7 @@ export class StatusGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
   onApplicationShutdown(): void {
     clearInterval(this.ticker);
     this.offEvents?.();
+    this.offMediaLive?.();
   }
 
   private onSubscription(socket: TypedSocket, request: SubscriptionRequest, ack: ((r: SubscriptionAck) => void) | undefined, join: boolean): void {
