@@ -82,6 +82,7 @@ describe('authorization: every route × every role (real PostgreSQL)', () => {
     { method: 'POST', path: async () => { const o = await newOutput(); return `/api/channels/${o.channel}/outputs/${o.id}/retry`; }, access: 'operator', conflictOk: true },
     { method: 'GET', path: async () => `/api/channels/${(await newChannel()).id}/preview/index.m3u8`, access: 'viewer', conflictOk: true },
     { method: 'GET', path: () => '/metrics', access: 'viewer' },
+    { method: 'GET', path: () => '/api/medialive/status', access: 'viewer' },
   ];
 
   before(async () => {

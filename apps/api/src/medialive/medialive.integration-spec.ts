@@ -126,9 +126,32 @@ describe('MediaLive module against the fake', () => {
     assert.match(scte!.setting!, /M2tsSettings\.Scte35Control/);
   });
 
-  it('roles: a viewer cannot start, an operator cannot link', async () => {
-    assert.equal((await app.request('POST', '/api/medialive/channels/1111111/start', { token: viewer })).status, 403);
-    assert.equal((await app.request('POST', '/api/medialive/channels/1111111/link', { token: operator, body: {} })).status, 403);
+  it('roles: viewers read, operators start/stop, admins link/fix/create inputs (every route)', async () => {
+    const routes: Array<[string, string, 'viewer' | 'operator' | 'admin']> = [
+      ['GET', '/api/medialive/status', 'viewer'],
+      ['GET', '/api/medialive/channels', 'viewer'],
+      ['GET', '/api/medialive/channels/x', 'viewer'],
+      ['GET', '/api/medialive/channels/x/preflight', 'viewer'],
+      ['GET', '/api/medialive/channels/x/alerts', 'viewer'],
+      ['POST', '/api/medialive/channels/x/start', 'operator'],
+      ['POST', '/api/medialive/channels/x/stop', 'operator'],
+      ['POST', '/api/medialive/channels/x/link', 'admin'],
+      ['DELETE', '/api/medialive/channels/x/link', 'admin'],
+      ['GET', '/api/medialive/channels/x/fix', 'admin'],
+      ['POST', '/api/medialive/channels/x/fix', 'admin'],
+      ['POST', '/api/medialive/inputs', 'admin'],
+    ];
+    const rank = { viewer: 0, operator: 1, admin: 2 };
+    const tokens = { viewer, operator, admin };
+    for (const [method, path, least] of routes) {
+      const body = method === 'GET' ? undefined : {};
+      assert.equal((await app.request(method, path, { body })).status, 401, `${method} ${path} without a token`);
+      for (const role of ['viewer', 'operator', 'admin'] as const) {
+        const status = (await app.request(method, path, { token: tokens[role], body })).status;
+        if (rank[role] < rank[least]) assert.equal(status, 403, `${role} ${method} ${path}`);
+        else assert.ok(status !== 403 && status !== 401 && status < 500, `${role} ${method} ${path}: ${status}`);
+      }
+    }
   });
 
   it('throttling: retried with backoff by the SDK; when it persists, a 429 that says so (never a 500)', async () => {
