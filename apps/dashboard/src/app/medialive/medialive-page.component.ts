@@ -103,7 +103,7 @@ const REFRESH_MS = 15_000;
                       <td><span class="state-pill" [attr.data-state]="r.status === 'pass' ? 'running' : r.status === 'warn' ? 'backoff' : 'failed'">{{ r.status }}</span></td>
                       <td class="mono">{{ r.check }}</td>
                       <td>{{ r.message }}</td>
-                      <td>@if (r.setting) { <span class="mono">{{ r.setting }}</span> → <strong class="mono">{{ r.expected }}</strong> }</td>
+                      <td class="setting">@if (r.setting) { <span class="mono">{{ r.setting }}</span> → <strong class="mono">{{ r.expected }}</strong> }</td>
                     </tr>
                   }
                 </tbody>
@@ -118,6 +118,8 @@ const REFRESH_MS = 15_000;
       <p class="muted" role="status">Loading…</p>
     }
   `,
+  // MediaLive setting paths are long dotted words: let them wrap inside the table.
+  styles: ['.setting { overflow-wrap: anywhere; min-width: 16rem; }'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class MediaLivePageComponent {
