@@ -54,7 +54,7 @@ export class MediaLiveTransitionsService implements OnApplicationBootstrap, OnAp
     this.watches.clear();
   }
 
-  async run(id: string, action: Action, actor: string): Promise<MediaLiveActionResponse> {
+  async run(id: string, action: Action, actor: string, withChannel = false): Promise<MediaLiveActionResponse> {
     const before = await this.medialive.describe(id, true);
     const target = TARGET[action];
     if (before.state === target.done) return { medialive_channel_id: id, state: before.state };
@@ -62,7 +62,10 @@ export class MediaLiveTransitionsService implements OnApplicationBootstrap, OnAp
       throw DomainError.conflict(`MediaLive channel "${before.name}" is ${before.state}; it can ${action} only from ${[...target.from].join(' or ')}`, 'state');
     }
     const link = await this.medialive.links.findOneBy({ medialiveChannelId: id });
+    if (withChannel && !link) throw DomainError.conflict(`MediaLive channel "${before.name}" is not linked to a channel of ours; link it first or start without with_channel`, 'with_channel');
     const preflight = action === 'start' && link ? await this.medialive.preflight(id, before) : undefined;
+    // Our input listens before MediaLive sends, so the first packets are not lost.
+    if (withChannel && link) await this.medialive.channels.setDesiredState(link.channelId, 'running', actor);
     const gateway = await this.medialive.requireGateway();
     const state = await this.medialive.call(() => (action === 'start' ? gateway.startChannel(id) : gateway.stopChannel(id)));
     this.medialive.invalidate(id);

@@ -5,7 +5,7 @@ import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { RequirePermission } from '../auth/permissions.decorator.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
-import { CreateMediaLiveInputDto, LinkMediaLiveDto } from './dto/medialive-request.dto.js';
+import { CreateMediaLiveInputDto, LinkMediaLiveDto, StartMediaLiveDto } from './dto/medialive-request.dto.js';
 import { MediaLiveActionDto, MediaLiveAlertDto, MediaLiveChannelDto, MediaLiveFixDto, MediaLiveInputDto, MediaLiveLinkResultDto, MediaLivePreflightDto, MediaLiveStatusDto } from './dto/medialive-response.dto.js';
 import { MediaLiveTransitionsService } from './medialive-transitions.service.js';
 import { MediaLiveWiringService, type LinkResult } from './medialive-wiring.service.js';
@@ -83,8 +83,8 @@ export class MediaLiveController {
   @ApiResponse({ status: 202, type: MediaLiveActionDto })
   @ApiErrors(404, 409)
   @AwsErrors()
-  start(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<MediaLiveActionResponse> {
-    return this.transitions.run(id, 'start', principal.name);
+  start(@Param('id') id: string, @Body() body: StartMediaLiveDto, @CurrentPrincipal() principal: Principal): Promise<MediaLiveActionResponse> {
+    return this.transitions.run(id, 'start', principal.name, body.with_channel === true);
   }
 
   @Post('channels/:id/stop')

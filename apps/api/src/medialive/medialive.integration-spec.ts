@@ -188,10 +188,12 @@ describe('MediaLive module against the fake', () => {
 
   it('start returns at once and pushes progress in order until RUNNING; the event log has the transitions', async () => {
     progress.length = 0;
-    const started = await app.request<{ state: string; preflight?: MediaLivePreflightResponse }>('POST', '/api/medialive/channels/1111111/start', { token: operator });
+    const started = await app.request<{ state: string; preflight?: MediaLivePreflightResponse }>('POST', '/api/medialive/channels/1111111/start', { token: operator, body: { with_channel: true } });
     assert.equal(started.status, 202);
     assert.equal(started.body.state, 'STARTING');
     assert.ok(started.body.preflight, 'a linked channel is preflighted at start');
+    const ours = await app.request<ChannelWithOutputsResponse>('GET', `/api/channels/${linkedChannelId}`, { token: viewer });
+    assert.equal(ours.body.desired_state, 'running', 'with_channel starts our linked channel too');
     await until('start to finish', () => progress.some((p) => p.done));
     assert.deepEqual(progress.map((p) => [p.action, p.state, p.done]), [
       ['start', 'STARTING', false],

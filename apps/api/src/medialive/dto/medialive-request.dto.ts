@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MEDIALIVE_INPUT_TYPES, type MediaLiveInputType } from '@mld/contracts';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsIP, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsIP, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { OptionalNotNull } from '../../common/optional-not-null.js';
 
 export class LinkMediaLiveDto {
@@ -53,4 +53,11 @@ export class CreateMediaLiveInputDto {
   @IsString()
   @MaxLength(512)
   stream_id?: string;
+}
+
+export class StartMediaLiveDto {
+  @ApiPropertyOptional({ default: false, description: 'Also start the linked channel of ours (its input and enabled outputs), so the whole chain starts at once' })
+  @OptionalNotNull()
+  @IsBoolean({ message: 'with_channel must be true or false' })
+  with_channel?: boolean;
 }
