@@ -110,6 +110,16 @@ describe('MediaLive page in a real browser', () => {
     await page.waitForFunction(() => /start: STARTING/.test(document.querySelector('[data-testid="ml-channel-1111111"] [data-testid="ml-progress"]')?.textContent ?? ''), undefined, { timeout: 10_000 });
     await page.waitForFunction(() => /start: RUNNING after \d+ s — done/.test(document.querySelector('[data-testid="ml-channel-1111111"] [data-testid="ml-progress"]')?.textContent ?? ''), undefined, { timeout: 15_000 });
     await page.waitForFunction(() => document.querySelector('[data-testid="ml-channel-1111111"] [data-testid="ml-state"]')?.textContent?.trim() === 'RUNNING', undefined, { timeout: 10_000 });
+    // The whole chain on one page: MediaLive, our input (started with it), our outputs; and the alerts.
+    let chain = '';
+    for (let i = 0; i < 100 && !/our input (starting|no_signal|receiving)/.test(chain); i++) {
+      chain = (await news.getByTestId('ml-chain').innerText().catch(() => '')).replace(/\s+/g, ' ');
+      if (!/our input (starting|no_signal|receiving)/.test(chain)) await page.waitForTimeout(100);
+    }
+    assert.match(chain, /Chain: MediaLive RUNNING \(2 pipeline\(s\)\) → our input (starting|no_signal|receiving) → outputs 0 of 0 running/);
+    await news.getByTestId('ml-alerts-button').click();
+    await news.getByTestId('ml-alerts').waitFor({ timeout: 10_000 });
+    assert.match(await news.getByTestId('ml-alerts').innerText(), /No active MediaLive alerts/);
     await page.screenshot({ path: join(SCREENSHOTS, 'medialive-running.png'), fullPage: true });
 
     await news.getByTestId('ml-stop').click();

@@ -1,6 +1,6 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { MediaLiveActionResponse, MediaLiveChannelResponse, MediaLiveFixResponse, MediaLivePreflightResponse, MediaLiveStatus } from '@mld/contracts';
+import type { MediaLiveActionResponse, MediaLiveAlertResponse, MediaLiveChannelResponse, MediaLiveFixResponse, MediaLivePreflightResponse, MediaLiveStatus } from '@mld/contracts';
 import type { Observable } from 'rxjs';
 
 export interface LinkResult {
@@ -20,11 +20,14 @@ export class MediaLiveApiService {
   channels(): Observable<MediaLiveChannelResponse[]> {
     return this.http.get<MediaLiveChannelResponse[]>(`${this.base}/channels`);
   }
+  alerts(id: string): Observable<MediaLiveAlertResponse[]> {
+    return this.http.get<MediaLiveAlertResponse[]>(`${this.base}/channels/${encodeURIComponent(id)}/alerts`);
+  }
   preflight(id: string): Observable<MediaLivePreflightResponse> {
     return this.http.get<MediaLivePreflightResponse>(`${this.base}/channels/${encodeURIComponent(id)}/preflight`);
   }
-  action(id: string, action: 'start' | 'stop'): Observable<MediaLiveActionResponse> {
-    return this.http.post<MediaLiveActionResponse>(`${this.base}/channels/${encodeURIComponent(id)}/${action}`, {});
+  action(id: string, action: 'start' | 'stop', withChannel = false): Observable<MediaLiveActionResponse> {
+    return this.http.post<MediaLiveActionResponse>(`${this.base}/channels/${encodeURIComponent(id)}/${action}`, action === 'start' && withChannel ? { with_channel: true } : {});
   }
   link(id: string): Observable<LinkResult> {
     return this.http.post<LinkResult>(`${this.base}/channels/${encodeURIComponent(id)}/link`, {});

@@ -1,8 +1,9 @@
 import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { MatButton } from '@angular/material/button';
-import type { MediaLiveChannelResponse, MediaLiveFixResponse, MediaLivePreflightResponse, MediaLiveStatus } from '@mld/contracts';
+import type { ChannelStatus, MediaLiveAlertResponse, MediaLiveChannelResponse, MediaLiveFixResponse, MediaLivePreflightResponse, MediaLiveStatus } from '@mld/contracts';
 import { describeHttpFailure } from '../core/api/api-error';
+import { summarizeOutputs } from '../core/live/channel-health';
 import { LiveStateService } from '../core/live/live-state.service';
 import { SessionService } from '../core/session/session.service';
 import { MediaLiveApiService } from './medialive-api.service';
@@ -58,6 +59,22 @@ const REFRESH_MS = 15_000;
                 } @else { — }
               </dd></div>
             </dl>
+            @if (c.link; as l) {
+              <p class="small" data-testid="ml-chain">
+                Chain: MediaLive {{ c.state }} ({{ c.pipelines_running }} pipeline(s))
+                → our input {{ inputState(ours(l.channel_id)) }}
+                → outputs {{ outputsText(ours(l.channel_id)) }}
+              </p>
+            }
+            @if (alerts()[c.id]; as list) {
+              <ul data-testid="ml-alerts">
+                @for (a of list; track a.id) {
+                  <li class="error-text">pipeline {{ a.pipeline }}: {{ a.type }}: {{ a.message }}</li>
+                } @empty {
+                  <li class="muted">No active MediaLive alerts.</li>
+                }
+              </ul>
+            }
             @if (progress()[c.id]; as p) {
               <p [class]="p.error ? 'notice notice--error' : 'notice'" role="status" data-testid="ml-progress">
                 {{ p.action }}: {{ p.state }} after {{ (p.elapsed_ms / 1000).toFixed(0) }} s{{ p.done ? (p.error ? ' — failed: ' + p.error : ' — done') : '…' }}
@@ -65,8 +82,9 @@ const REFRESH_MS = 15_000;
             }
             <div class="page-header__actions">
               <button matButton="outlined" type="button" (click)="runPreflight(c.id)" [attr.data-testid]="'ml-preflight-' + c.id">Preflight</button>
+              <button matButton="outlined" type="button" (click)="loadAlerts(c.id)" data-testid="ml-alerts-button">Alerts</button>
               @if (canControl()) {
-                <button matButton="outlined" type="button" (click)="act(c.id, 'start')" [disabled]="c.state !== 'IDLE'" data-testid="ml-start">Start</button>
+                <button matButton="outlined" type="button" (click)="act(c.id, 'start', !!c.link)" [disabled]="c.state !== 'IDLE'" data-testid="ml-start">{{ c.link ? 'Start with our channel' : 'Start' }}</button>
                 <button matButton="outlined" type="button" (click)="act(c.id, 'stop')" [disabled]="c.state !== 'RUNNING'" data-testid="ml-stop">Stop</button>
               }
               @if (canWrite()) {
@@ -130,7 +148,9 @@ export class MediaLivePageComponent {
   protected readonly channels = signal<MediaLiveChannelResponse[]>([]);
   protected readonly preflights = signal<Record<string, MediaLivePreflightResponse>>({});
   protected readonly fixes = signal<Record<string, MediaLiveFixResponse>>({});
+  protected readonly alerts = signal<Record<string, MediaLiveAlertResponse[]>>({});
   protected readonly error = signal<string | null>(null);
+  private readonly ourChannels = computed(() => new Map(this.live.channels().map((c) => [c.channel_id, c])));
   protected readonly canControl = computed(() => this.session.can('medialive.control'));
   protected readonly canWrite = computed(() => this.session.can('medialive.write'));
   protected readonly progress = computed(() => Object.fromEntries(this.live.medialiveProgress()));
@@ -148,6 +168,25 @@ export class MediaLivePageComponent {
         this.load();
       }
     });
+  }
+
+  protected ours(channelId: string): ChannelStatus | undefined {
+    return this.ourChannels().get(channelId);
+  }
+
+  protected inputState(status: ChannelStatus | undefined): string {
+    if (!status) return 'unknown';
+    return status.runtime ? status.runtime.state : status.desired_state;
+  }
+
+  protected outputsText(status: ChannelStatus | undefined): string {
+    if (!status) return '—';
+    const s = summarizeOutputs(status.outputs);
+    return `${s.running} of ${s.active} running`;
+  }
+
+  protected loadAlerts(id: string): void {
+    this.api.alerts(id).subscribe({ next: (list) => this.alerts.update((m) => ({ ...m, [id]: list })), error: (f: unknown) => this.fail(f) });
   }
 
   protected pillState(state: string): string {
@@ -168,8 +207,8 @@ export class MediaLivePageComponent {
     this.api.preflight(id).subscribe({ next: (p) => this.preflights.update((m) => ({ ...m, [id]: p })), error: (f: unknown) => this.fail(f) });
   }
 
-  protected act(id: string, action: 'start' | 'stop'): void {
-    this.api.action(id, action).subscribe({
+  protected act(id: string, action: 'start' | 'stop', withChannel = false): void {
+    this.api.action(id, action, withChannel).subscribe({
       next: (r) => {
         if (r.preflight) this.preflights.update((m) => ({ ...m, [id]: r.preflight! }));
         this.channels.update((list) => list.map((c) => (c.id === id ? { ...c, state: r.state } : c)));
