@@ -13,6 +13,7 @@ import { EventLogModule } from './event-log/event-log.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LimitsModule } from './limits/limits.module.js';
+import { MediaLiveModule } from './medialive/medialive.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OutputsModule } from './outputs/outputs.module.js';
 import { ProcessModule } from './process/process.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         HealthModule,
         RealtimeModule,
         MetricsModule,
+        MediaLiveModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

@@ -188,6 +188,8 @@ export const EVENT_TYPES = [
   'input.restored',
   'input.error',
   'channel.scte35_cue',
+  'medialive.state_changed',
+  'medialive.alert',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 export type EventSeverity = 'info' | 'warning' | 'error';

@@ -4,3 +4,4 @@ export * from './output-url.js';
 export * from './output-secrets.js';
 export * from './api-types.js';
 export * from './socket-events.js';
+export * from './medialive.js';

@@ -20,3 +20,13 @@ describe('hasPermission', () => {
     assert.equal(isRole('root'), false);
   });
 });
+
+describe('MediaLive permissions', () => {
+  it('viewers inspect, operators start and stop, admins wire', () => {
+    assert.equal(hasPermission('viewer', 'medialive.read'), true);
+    assert.equal(hasPermission('viewer', 'medialive.control'), false);
+    assert.equal(hasPermission('operator', 'medialive.control'), true);
+    assert.equal(hasPermission('operator', 'medialive.write'), false);
+    assert.equal(hasPermission('admin', 'medialive.write'), true);
+  });
+});

@@ -26,16 +26,20 @@ export const PERMISSIONS = [
   'event.read',
   'system.read',
   'system.write', // change node-wide settings such as /api/limits
+  'medialive.read', // list / inspect / preflight AWS MediaLive channels
+  'medialive.control', // start / stop AWS MediaLive channels
+  'medialive.write', // link, fix destinations, create MediaLive inputs
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const VIEWER: readonly Permission[] = ['channel.read', 'output.read', 'event.read', 'system.read'];
+const VIEWER: readonly Permission[] = ['channel.read', 'output.read', 'event.read', 'system.read', 'medialive.read'];
 const OPERATOR: readonly Permission[] = [
   ...VIEWER,
   'channel.control',
   'output.control',
   'output.write',
   'secret.read',
+  'medialive.control',
 ];
 const ADMIN: readonly Permission[] = PERMISSIONS;
 

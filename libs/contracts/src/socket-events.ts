@@ -1,5 +1,6 @@
 import type { ChannelStatus, EventRecord, StatusSnapshot } from './api-types.js';
 import type { Role } from './roles.js';
+import type { MediaLiveProgress } from './medialive.js';
 
 /**
  * The Socket.IO contract (path /socket.io). Connect with `io(url, { auth: { token } })`, the
@@ -9,6 +10,8 @@ import type { Role } from './roles.js';
  * - `channel.status`: one channel's live status, at most once per second per channel;
  * - `event`: each event-log entry as it is written (state changes, failures, recoveries, input
  *   loss, SCTE-35 cues, configuration changes).
+ * - `medialive.progress`: while a MediaLive channel starts or stops, each state seen (with elapsed
+ *   time) until it settles; the last one has `done: true` (and `error` when it failed).
  * `subscribe` / `unsubscribe` with `{ channel_id }` (a UUID, or "all") narrow what arrives.
  *
  * The server re-checks the credential every few seconds and at once when a token is revoked or a
@@ -19,6 +22,7 @@ export interface ServerToClientEvents {
   snapshot: (payload: StatusSnapshot) => void;
   'channel.status': (payload: ChannelStatus) => void;
   event: (payload: EventRecord) => void;
+  'medialive.progress': (payload: MediaLiveProgress) => void;
   error: (payload: { message: string }) => void;
   'session.ended': (payload: SessionEnded) => void;
   'session.changed': (payload: { role: Role }) => void;

@@ -84,6 +84,7 @@ describe('authorization: every route × every role (real PostgreSQL)', () => {
     { method: 'GET', path: () => '/metrics', access: 'viewer' },
     { method: 'GET', path: () => '/api/limits', access: 'viewer' },
     { method: 'PUT', path: () => '/api/limits', body: () => ({ max_channels: 10_000 }), access: 'admin' },
+    { method: 'GET', path: () => '/api/medialive/status', access: 'viewer' },
   ];
 
   before(async () => {

@@ -37,6 +37,24 @@ export interface AppConfig {
   ffmpegPath: string;
   /** srt-live-transmit executable (SRT outputs). */
   srtLiveTransmitPath: string;
+  medialive: MediaLiveConfig;
+}
+
+/**
+ * The AWS MediaLive module. Credentials are not configured here: the SDK's standard chain
+ * (environment, shared profile, container/instance role, web identity) finds them.
+ */
+export interface MediaLiveConfig {
+  /** AWS_REGION; undefined disables the module (no AWS call is ever made). */
+  region: string | undefined;
+  /** AWS_ENDPOINT_URL_MEDIALIVE: the SDK's standard endpoint override (private endpoints, tests). */
+  endpoint: string | undefined;
+  /** How long list/describe answers are reused, so many dashboards do not multiply AWS calls. */
+  cacheMs: number;
+  /** How often a starting/stopping channel is polled for its state. */
+  pollIntervalMs: number;
+  /** A start or stop still unsettled after this is reported as failed. */
+  transitionTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -113,6 +131,21 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     eventRetentionDays: int(env, 'EVENT_RETENTION_DAYS', 30, 1, 3650),
     ffmpegPath: executable(env, 'FFMPEG_PATH', 'ffmpeg'),
     srtLiveTransmitPath: executable(env, 'SRT_LIVE_TRANSMIT_PATH', 'srt-live-transmit'),
+    medialive: medialiveConfig(env),
+  };
+}
+
+function medialiveConfig(env: Env): MediaLiveConfig {
+  const region = optional(env, 'AWS_REGION');
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new ConfigError(`AWS_REGION must be a region name like eu-west-1, got "${region}"`);
+  const endpoint = optional(env, 'AWS_ENDPOINT_URL_MEDIALIVE');
+  if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint)) throw new ConfigError(`AWS_ENDPOINT_URL_MEDIALIVE must be an http(s) URL, got "${endpoint}"`);
+  return {
+    region,
+    endpoint,
+    cacheMs: int(env, 'MEDIALIVE_CACHE_MS', 5000, 0, 600_000),
+    pollIntervalMs: int(env, 'MEDIALIVE_POLL_INTERVAL_MS', 5000, 50, 600_000),
+    transitionTimeoutMs: int(env, 'MEDIALIVE_TRANSITION_TIMEOUT_SECONDS', 900, 1, 86_400) * 1000,
   };
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import type { Scte35CueRecord } from '@mld/contracts';
+import type { MediaLiveProgress, Scte35CueRecord } from '@mld/contracts';
 
 /**
  * In-process bus for what happened in the domain. Services publish; the data plane and the
@@ -47,6 +47,8 @@ export interface DomainEventMap {
   'channel.deleted': { channelId: string; name: string; change: 'deleted'; actor: string };
   'output.changed': { channelId: string; outputId: string; name: string; change: ConfigChange; actor: string };
   'output.deleted': { channelId: string; outputId: string; name: string; change: 'deleted'; actor: string };
+  /** A MediaLive start/stop in progress (for the socket gateway). */
+  'medialive.progress': MediaLiveProgress;
 }
 
 @Injectable()

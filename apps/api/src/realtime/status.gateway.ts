@@ -45,6 +45,7 @@ export class StatusGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
   private offAccess: (() => void) | undefined;
   private rechecker: NodeJS.Timeout | undefined;
   private sweeping = false;
+  private offMediaLive: (() => void) | undefined;
 
   constructor(
     private readonly auth: AuthService,
@@ -69,6 +70,8 @@ export class StatusGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
         .catch((error: Error) => next(new Error(error.message)));
     });
     this.offEvents = this.eventLog.onEvent((event) => this.pushEvent(event));
+    // MediaLive start/stop progress: states and elapsed time only, nothing secret.
+    this.offMediaLive = this.domainEvents.subscribe('medialive.progress', (progress) => this.server?.emit('medialive.progress', progress));
     this.ticker = setInterval(() => this.pushStatus(), 1000);
     this.offAccess = this.domainEvents.subscribe('auth.access_changed', (event) => this.onAccessChanged(event));
     this.rechecker = setInterval(() => void this.recheckAll(), SESSION_RECHECK_MS);
@@ -92,6 +95,7 @@ export class StatusGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
     clearInterval(this.rechecker);
     this.offEvents?.();
     this.offAccess?.();
+    this.offMediaLive?.();
   }
 
   private onAccessChanged(event: AccessChangedEvent): void {

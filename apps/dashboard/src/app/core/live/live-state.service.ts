@@ -1,6 +1,6 @@
 import { computed, Injectable, inject, type Signal, signal } from '@angular/core';
 import { Router } from '@angular/router';
-import { type ChannelStatus, type ClientToServerEvents, type EventRecord, isRole, type ServerToClientEvents, SOCKET_PATH, type StatusSnapshot } from '@mld/contracts';
+import { type ChannelStatus, type ClientToServerEvents, type EventRecord, isRole, type MediaLiveProgress, type ServerToClientEvents, SOCKET_PATH, type StatusSnapshot } from '@mld/contracts';
 import { io, type Socket } from 'socket.io-client';
 import { expireSession } from '../session/expire-session';
 import { SessionService } from '../session/session.service';
@@ -39,6 +39,9 @@ export class LiveStateService {
   /** Bumped by every `config.changed` event: screens showing configuration reload then. */
   readonly configVersion = this.configChanges.asReadonly();
   readonly channels = computed(() => [...this.statuses().values()]);
+  private readonly medialive = signal<ReadonlyMap<string, MediaLiveProgress>>(new Map());
+  /** The last start/stop progress per MediaLive channel id. */
+  readonly medialiveProgress = this.medialive.asReadonly();
 
   channel(id: string): Signal<ChannelStatus | undefined> {
     let s = this.channelSignals.get(id);
@@ -101,6 +104,7 @@ export class LiveStateService {
     });
     socket.on('snapshot', (snapshot) => this.applySnapshot(snapshot));
     socket.on('channel.status', (status) => this.applyStatus(status));
+    socket.on('medialive.progress', (progress) => this.medialive.update((map) => new Map(map).set(progress.medialive_channel_id, progress)));
     socket.on('event', (event) => {
       this.pushedEvents.update((list) => mergeEvents(list, [event]));
       if (event.type === 'config.changed') this.configChanges.update((n) => n + 1);

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import type { MediaLiveFixResponse, MediaLiveLinkResponse, MediaLivePreflightResponse } from '@mld/contracts';
+import type { ChannelEntity } from '../channels/channel.entity.js';
+import { DomainError } from '../common/domain-error.js';
+import { EDITABLE_STATES } from './medialive.model.js';
+import { planFix } from './fix-plan.js';
+import { isMulticast, parseDestination } from './preflight.js';
+import { MediaLiveService, presentLink } from './medialive.service.js';
+
+export interface LinkResult {
+  link: MediaLiveLinkResponse;
+  channel: { id: string; name: string; input_type: string; bind_ip: string; port: number; created: boolean };
+  preflight: MediaLivePreflightResponse;
+  /** Said plainly, because the product's backup input is not there yet. */
+  note: string;
+}
+
+const BACKUP_NOTE = 'pipeline 0 is wired to the main input; pipeline 1 is recorded in the link but not received until the backup input (redundancy issue) lands';
+
+/** Link a MediaLive channel to one of ours, and Fix MediaLive's destinations to match it. */
+@Injectable()
+export class MediaLiveWiringService {
+  constructor(private readonly medialive: MediaLiveService) {}
+
+  async link(id: string, channelId: string | undefined, actor: string): Promise<LinkResult> {
+    const described = await this.medialive.describe(id, true);
+    const output = described.udpOutputs[0];
+    if (!output) throw DomainError.conflict(`MediaLive channel "${described.name}" has no UDP output group to link (add one that sends rtp:// or udp:// to this node)`, 'id');
+    const pipeline0 = output.urls[0] ?? '';
+    const destination = parseDestination(pipeline0);
+    if (!destination) throw DomainError.conflict(`pipeline 0 destination "${pipeline0}" is not an rtp:// or udp:// URL with an IPv4 address and port; set Destinations["${output.destinationId}"].Settings[0].Url`, 'id');
+    // Bind the destination address when it is ours (or a group); otherwise it is NAT'ed to us: bind all.
+    const local = this.medialive.addresses().includes(destination.host) || isMulticast(destination.host);
+    const input = { input_type: destination.scheme, bind_ip: local ? destination.host : '0.0.0.0', port: destination.port };
+    const existing = await this.medialive.links.findOneBy({ medialiveChannelId: id });
+    let channel: ChannelEntity;
+    let created = false;
+    if (channelId !== undefined) {
+      const other = await this.medialive.otherLinkFor(channelId, id);
+      if (other) throw DomainError.conflict(`channel is already fed by MediaLive channel "${other.medialiveName}" (${other.medialiveChannelId}); unlink it first`, 'channel_id');
+      channel = await this.medialive.channels.update(channelId, input, actor);
+    } else if (existing) {
+      channel = await this.medialive.channels.update(existing.channelId, input, actor);
+    } else {
+      channel = await this.medialive.channels.create({ name: await this.freeName(described.name, id), description: `fed by AWS MediaLive channel "${described.name}" (${id})`, ...input }, actor);
+      created = true;
+    }
+    if (existing && existing.channelId !== channel.id) await this.medialive.links.delete({ medialiveChannelId: id });
+    await this.medialive.links.save(
+      this.medialive.links.create({ medialiveChannelId: id, channelId: channel.id, medialiveName: described.name.slice(0, 256), pipeline0Url: pipeline0, pipeline1Url: output.urls[1] || null, linkedBy: actor.slice(0, 100) }),
+    );
+    const link = await this.medialive.links.findOneByOrFail({ medialiveChannelId: id });
+    return {
+      link: presentLink(link, channel.name),
+      channel: { id: channel.id, name: channel.name, input_type: channel.inputType, bind_ip: channel.bindIp, port: channel.port, created },
+      preflight: await this.medialive.preflight(id, described),
+      note: BACKUP_NOTE,
+    };
+  }
+
+  async unlink(id: string): Promise<void> {
+    const result = await this.medialive.links.delete({ medialiveChannelId: id });
+    if (!result.affected) throw DomainError.notFound('MediaLive link', id);
+  }
+
+  /** The diff (apply=false), or the diff applied with UpdateChannel (only while stopped). */
+  async fix(id: string, apply: boolean): Promise<MediaLiveFixResponse> {
+    const link = await this.medialive.links.findOneBy({ medialiveChannelId: id });
+    if (!link) throw DomainError.conflict(`MediaLive channel ${id} is not linked to a channel of ours: link it first`, 'id');
+    const ours = await this.medialive.channels.get(link.channelId);
+    const described = await this.medialive.describe(id, true);
+    const plan = planFix(described, { id: ours.id, name: ours.name, inputType: ours.inputType, bindIp: ours.bindIp, port: ours.port }, this.medialive.addresses());
+    if (!apply || plan.changes.length === 0) return { medialive_channel_id: id, applied: false, changes: plan.changes };
+    if (!EDITABLE_STATES.has(described.state)) {
+      throw DomainError.conflict(`MediaLive channel "${described.name}" is ${described.state}: MediaLive edits only stopped channels; stop it, then fix`, 'state');
+    }
+    const gateway = await this.medialive.requireGateway();
+    const updated = await this.medialive.call(() => gateway.updateChannel(id, plan.edit));
+    this.medialive.invalidate(id);
+    const url = updated.udpOutputs[0]?.urls[0];
+    if (url) await this.medialive.links.update({ medialiveChannelId: id }, { pipeline0Url: url });
+    return { medialive_channel_id: id, applied: true, changes: plan.changes };
+  }
+
+  private async freeName(name: string, id: string): Promise<string> {
+    const base = `medialive ${name}`.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 100);
+    const taken = (await this.medialive.channels.list()).map((c) => c.name);
+    return taken.includes(base) ? `${base.slice(0, 80)} (${id})`.slice(0, 100) : base;
+  }
+}
