@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import pg from 'pg';
 import { ADMIN, freeUdpPort, startTestApp, tokenForRole, type TestApp } from '../testing/test-app.js';
-import { inputArbitrary, operationsOf, serialize, type FuzzInput, type Operation, type Schema } from './fuzz-inputs.spec.js';
+import { edgeCases, inputArbitrary, operationsOf, serialize, type FuzzInput, type Operation, type Schema } from './fuzz-inputs.spec.js';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261201);
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 25);
@@ -251,10 +251,11 @@ describe('API fuzz: every OpenAPI operation, every role', () => {
         const mine = new Set<string>();
         let skipped = 0;
         for (const [r, role] of ROLES.entries()) {
-          const inputs = fc.sample(inputArbitrary(op, components), { seed: SEED + index * 31 + r, numRuns: RUNS });
+          const edge = edgeCases(op, components);
+          const inputs = [...edge, ...fc.sample(inputArbitrary(op, components), { seed: SEED + index * 31 + r, numRuns: RUNS })];
           const started = Date.now();
-          for (const input of inputs) {
-            if (Date.now() - started > BUDGET_MS) {
+          for (const [i, input] of inputs.entries()) {
+            if (i >= edge.length && Date.now() - started > BUDGET_MS) {
               skipped++;
               continue;
             }
