@@ -13,6 +13,8 @@ export const DOMAIN_ERROR_STATUS = {
   CONFLICT: 409,
   /** A limit of GET/PUT /api/limits would be crossed; the body names it. */
   LIMIT_REACHED: 409,
+  /** An optional module (MediaLive) is switched off by configuration: a state, not a fault. */
+  MODULE_DISABLED: 409,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
 } as const;

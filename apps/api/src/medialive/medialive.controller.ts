@@ -1,4 +1,5 @@
-import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Param, type PipeTransform, Post } from '@nestjs/common';
+import { DomainError } from '../common/domain-error.js';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { MediaLiveActionResponse, MediaLiveAlertResponse, MediaLiveChannelResponse, MediaLiveFixResponse, MediaLiveInputResponse, MediaLivePreflightResponse, MediaLiveStatus } from '@mld/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
@@ -11,12 +12,22 @@ import { MediaLiveTransitionsService } from './medialive-transitions.service.js'
 import { MediaLiveWiringService, type LinkResult } from './medialive-wiring.service.js';
 import { MediaLiveService } from './medialive.service.js';
 
-/** The errors every AWS-backed route can answer besides auth: disabled/unreachable, and throttled. */
+/** The errors every AWS-backed route can answer besides auth: bad id, disabled, throttled, unreachable. */
 const AwsErrors = () =>
   applyDecorators(
+    ApiResponse({ status: 400, description: 'The id is not a MediaLive id (digits only)', type: ErrorResponseDto }),
+    ApiResponse({ status: 409, description: 'The MediaLive module is disabled (no AWS_REGION or credentials): code MODULE_DISABLED, the message says how to enable it', type: ErrorResponseDto }),
     ApiResponse({ status: 429, description: 'MediaLive throttled the request even after retries with backoff; try again shortly', type: ErrorResponseDto }),
-    ApiResponse({ status: 503, description: 'The MediaLive module is disabled (no AWS_REGION or credentials) or AWS cannot be reached', type: ErrorResponseDto }),
+    ApiResponse({ status: 503, description: 'AWS cannot be reached, or our IAM policy does not allow the call', type: ErrorResponseDto }),
   );
+
+/** MediaLive channel and input ids are decimal numbers ("1234567"); anything else never reaches AWS or the database. */
+class MediaLiveIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (typeof value !== 'string' || !/^[0-9]{1,32}$/.test(value)) throw DomainError.validation([{ field: 'id', message: 'id must be a MediaLive id (digits only)' }]);
+    return value;
+  }
+}
 
 @ApiTags('medialive')
 @ApiBearerAuth()
@@ -52,7 +63,7 @@ export class MediaLiveController {
   @ApiResponse({ status: 200, type: MediaLiveChannelDto })
   @ApiErrors(400, 404)
   @AwsErrors()
-  get(@Param('id') id: string): Promise<MediaLiveChannelResponse> {
+  get(@Param('id', new MediaLiveIdPipe()) id: string): Promise<MediaLiveChannelResponse> {
     return this.medialive.getChannel(id);
   }
 
@@ -62,7 +73,7 @@ export class MediaLiveController {
   @ApiResponse({ status: 200, type: MediaLivePreflightDto })
   @ApiErrors(400, 404)
   @AwsErrors()
-  preflight(@Param('id') id: string): Promise<MediaLivePreflightResponse> {
+  preflight(@Param('id', new MediaLiveIdPipe()) id: string): Promise<MediaLivePreflightResponse> {
     return this.medialive.preflight(id);
   }
 
@@ -72,7 +83,7 @@ export class MediaLiveController {
   @ApiResponse({ status: 200, type: [MediaLiveAlertDto] })
   @ApiErrors(404)
   @AwsErrors()
-  alerts(@Param('id') id: string): Promise<MediaLiveAlertResponse[]> {
+  alerts(@Param('id', new MediaLiveIdPipe()) id: string): Promise<MediaLiveAlertResponse[]> {
     return this.medialive.alerts(id);
   }
 
@@ -83,7 +94,7 @@ export class MediaLiveController {
   @ApiResponse({ status: 202, type: MediaLiveActionDto })
   @ApiErrors(404, 409)
   @AwsErrors()
-  start(@Param('id') id: string, @Body() body: StartMediaLiveDto, @CurrentPrincipal() principal: Principal): Promise<MediaLiveActionResponse> {
+  start(@Param('id', new MediaLiveIdPipe()) id: string, @Body() body: StartMediaLiveDto, @CurrentPrincipal() principal: Principal): Promise<MediaLiveActionResponse> {
     return this.transitions.run(id, 'start', principal.name, body.with_channel === true);
   }
 
@@ -94,7 +105,7 @@ export class MediaLiveController {
   @ApiResponse({ status: 202, type: MediaLiveActionDto })
   @ApiErrors(404, 409)
   @AwsErrors()
-  stop(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<MediaLiveActionResponse> {
+  stop(@Param('id', new MediaLiveIdPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<MediaLiveActionResponse> {
     return this.transitions.run(id, 'stop', principal.name);
   }
 
@@ -105,7 +116,7 @@ export class MediaLiveController {
   @ApiResponse({ status: 200, type: MediaLiveLinkResultDto })
   @ApiErrors(400, 404, 409)
   @AwsErrors()
-  link(@Param('id') id: string, @Body() body: LinkMediaLiveDto, @CurrentPrincipal() principal: Principal): Promise<LinkResult> {
+  link(@Param('id', new MediaLiveIdPipe()) id: string, @Body() body: LinkMediaLiveDto, @CurrentPrincipal() principal: Principal): Promise<LinkResult> {
     return this.wiring.link(id, body.channel_id, principal.name);
   }
 
@@ -115,7 +126,7 @@ export class MediaLiveController {
   @ApiOperation({ summary: 'Forget the link (our channel stays as it is)' })
   @ApiResponse({ status: 204 })
   @ApiErrors(404)
-  unlink(@Param('id') id: string): Promise<void> {
+  unlink(@Param('id', new MediaLiveIdPipe()) id: string): Promise<void> {
     return this.wiring.unlink(id);
   }
 
@@ -125,7 +136,7 @@ export class MediaLiveController {
   @ApiResponse({ status: 200, type: MediaLiveFixDto })
   @ApiErrors(404, 409)
   @AwsErrors()
-  planFix(@Param('id') id: string): Promise<MediaLiveFixResponse> {
+  planFix(@Param('id', new MediaLiveIdPipe()) id: string): Promise<MediaLiveFixResponse> {
     return this.wiring.fix(id, false);
   }
 
@@ -136,7 +147,7 @@ export class MediaLiveController {
   @ApiResponse({ status: 200, type: MediaLiveFixDto })
   @ApiErrors(400, 404, 409)
   @AwsErrors()
-  fix(@Param('id') id: string): Promise<MediaLiveFixResponse> {
+  fix(@Param('id', new MediaLiveIdPipe()) id: string): Promise<MediaLiveFixResponse> {
     return this.wiring.fix(id, true);
   }
 

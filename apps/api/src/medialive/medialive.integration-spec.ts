@@ -29,7 +29,7 @@ const until = async (what: string, check: () => boolean, ms = 10_000) => {
 };
 
 describe('MediaLive module disabled', () => {
-  it('without AWS_REGION: status explains how to enable it, other routes 503, and the fake sees no request', async () => {
+  it('without AWS_REGION: status explains how to enable it, other routes 409 MODULE_DISABLED, and the fake sees no request', async () => {
     const fake = new FakeMediaLive();
     const endpoint = await fake.start();
     const app = await startTestApp({ AWS_ENDPOINT_URL_MEDIALIVE: endpoint });
@@ -40,8 +40,11 @@ describe('MediaLive module disabled', () => {
       assert.equal(status.body.enabled, false);
       assert.match(status.body.reason!, /AWS_REGION is not set.*docs\/medialive\.md/);
       const list = await app.request<{ message: string }>('GET', '/api/medialive/channels', { token });
-      assert.equal(list.status, 503);
+      assert.equal(list.status, 409);
       assert.match(list.body.message, /MediaLive module disabled: AWS_REGION/);
+      const bad = await app.request<{ message: string; errors: { field: string }[] }>('GET', '/api/medialive/channels/12%0034/fix', { token });
+      assert.equal(bad.status, 400, 'a MediaLive id that is not one is refused before anything else');
+      assert.equal(bad.body.errors[0]?.field, 'id');
       assert.equal((await app.request('GET', '/api/health')).status, 200, 'the rest of the service is unaffected');
       assert.equal(fake.requests.length, 0);
     } finally {

@@ -45,10 +45,10 @@ export class MediaLiveService {
     return { enabled: true, region, endpoint: endpoint ?? null, last_throttled_at: this.lastThrottledAt?.toISOString() ?? null };
   }
 
-  /** The gateway, or 503 naming how to enable the module. */
+  /** The gateway, or 409 MODULE_DISABLED naming how to enable the module (disabled is a setting, not a fault). */
   async requireGateway(): Promise<MediaLiveGateway> {
     const status = await this.status();
-    if (!status.enabled || !this.gateway) throw new DomainError('UNAVAILABLE', `MediaLive module disabled: ${status.reason ?? DISABLED_HINT}`);
+    if (!status.enabled || !this.gateway) throw new DomainError('MODULE_DISABLED', `MediaLive module disabled: ${status.reason ?? DISABLED_HINT}`);
     return this.gateway;
   }
 
