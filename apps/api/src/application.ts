@@ -45,7 +45,7 @@ export function readVersion(): string {
 export async function startApplication(config: AppConfig): Promise<RunningApplication> {
   const logger = new Logger('Application');
   const logLevels = LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
-  const appLogger = new AppLogger(logLevels);
+  const appLogger = new AppLogger(logLevels, config.logColors);
   Logger.overrideLogger(appLogger);
   // Absolute (resolved once in loadConfig): "where is my data" has one answer whatever the working directory.
   logger.log(`data directory ${config.dataDir} (DATA_DIR: ${config.databaseUrl ? 'JWT key, first admin password' : 'embedded PostgreSQL, JWT key, first admin password'})`);

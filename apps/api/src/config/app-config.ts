@@ -23,6 +23,8 @@ export interface AppConfig {
   /** Login attempts allowed per client address per minute. */
   loginRateLimitPerMinute: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** Colours in log lines: only on a terminal, and never when NO_COLOR is set (no-color.org). */
+  logColors: boolean;
   /** Directory with the built dashboard, served at /. */
   dashboardDir: string;
   /** Run pending migrations at start (true unless explicitly disabled). */
@@ -124,6 +126,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
     loginRateLimitPerMinute: int(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 10, 1, 10000),
     logLevel,
+    logColors: optional(env, 'NO_COLOR') === undefined,
     dashboardDir: resolve(cwd, optional(env, 'DASHBOARD_DIR') ?? 'dist/apps/dashboard/browser'),
     migrationsRun: bool(env, 'MIGRATIONS_RUN', true),
     auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 90, 1, 3650),

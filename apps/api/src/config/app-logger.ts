@@ -11,8 +11,11 @@ const escaped = (value: unknown): unknown => (typeof value === 'string' ? escape
  * user-written text, and an ESC sequence must not reach the operator's terminal or log file raw.
  */
 export class AppLogger extends ConsoleLogger {
-  constructor(private readonly levels: LogLevel[]) {
-    super('MediaLiveDistributor', { logLevels: levels, colors: !process.env['NO_COLOR'] && process.stdout.isTTY });
+  constructor(
+    private readonly levels: LogLevel[],
+    colors = false,
+  ) {
+    super('MediaLiveDistributor', { logLevels: levels, colors: colors && process.stdout.isTTY });
   }
 
   override log(message: unknown, ...rest: unknown[]): void {
