@@ -2,10 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import type { MediaLiveProgress, Scte35CueRecord } from '@mld/contracts';
 
-/**
- * In-process bus for what happened in the domain. Services publish; the data plane and the
- * socket gateway subscribe. Nothing here knows about HTTP or sockets.
- */
 /** What an operator (or token) changed: `started`/`stopped` are changes of the desired state. */
 export type ConfigChange = 'created' | 'updated' | 'started' | 'stopped' | 'deleted';
 
@@ -51,6 +47,10 @@ export interface DomainEventMap {
   'medialive.progress': MediaLiveProgress;
 }
 
+/**
+ * In-process bus for what happened in the domain. Services publish; the data plane and the
+ * socket gateway subscribe. Nothing here knows about HTTP or sockets.
+ */
 @Injectable()
 export class DomainEvents {
   private readonly emitter = new EventEmitter();
