@@ -1,6 +1,7 @@
 import type { Spawner } from '@mld/supervisor';
 import type { OutputConfig } from '../types.js';
 import type { Egress } from './egress.js';
+import { ffmpegTsInputArgs } from './ffmpeg-ts-input.js';
 import { ProcessEgress } from './process-egress.js';
 import { ffmpegParser } from './tool-parsers.js';
 
@@ -16,11 +17,7 @@ export function buildHlsPreviewArgs(dir: string): string[] {
   return [
     '-hide_banner', '-nostats', '-loglevel', 'level+warning',
     '-progress', 'pipe:1', '-stats_period', '1',
-    '-probesize', '10000000', '-analyzeduration', '5000000',
-    '-fflags', '+genpts+discardcorrupt',
-    '-f', 'mpegts', '-i', 'pipe:0',
-    '-map', '0:v:0', '-map', '0:a:0?',
-    '-c', 'copy',
+    ...ffmpegTsInputArgs(),
     '-f', 'hls',
     '-hls_time', '2',
     '-hls_list_size', '6',
