@@ -68,10 +68,10 @@ function cmdline(pid: number): string {
   }
 }
 
-/** Output children of the service whose command line names the destination port. */
-function childFor(port: number): number | undefined {
+/** The output child of the service whose command line matches (see childMatchers). */
+function childFor(matches: (cmd: string) => boolean): number | undefined {
   if (!service) return undefined;
-  return processTree(service.pid).find((p) => p.pid !== service!.pid && cmdline(p.pid).includes(String(port)))?.pid;
+  return processTree(service.pid).find((p) => p.pid !== service!.pid && matches(cmdline(p.pid)))?.pid;
 }
 
 async function main(): Promise<void> {
@@ -111,7 +111,12 @@ async function main(): Promise<void> {
 
   const rtmpBytes = () => (rtmp ? rtmp.recordings().reduce((n, f) => n + (readProcSize(f) ?? 0), 0) : 0);
   const faulted: Record<string, () => number> = { srt: () => srt.bytes(), ...(rtmp ? { rtmp: rtmpBytes } : {}) };
-  const childPorts: Record<string, number> = { srt: srtPort, ...(rtmp ? { rtmp: rtmp.port } : {}) };
+  // SRT: srt-live-transmit names its destination port. RTMP: FFmpeg only remuxes to FLV on stdout and
+  // the service publishes it (ADR 0007), so no URL is on its command line; the soak has one RTMP output.
+  const childMatchers: Record<string, (cmd: string) => boolean> = {
+    srt: (cmd) => cmd.includes(`:${srtPort}`),
+    ...(rtmp ? { rtmp: (cmd: string) => cmd.includes('-f flv') } : {}),
+  };
   const seenChildren = new Map<number, number>(); // pid -> start time: every process the service ever ran
   const startsPerOutput: Record<string, Set<number>> = { srt: new Set(), rtmp: new Set() };
   const recoveries: { fault: string; ms: number | 'not recovered' }[] = [];
@@ -127,8 +132,8 @@ async function main(): Promise<void> {
   const sample = () => {
     if (!service) return;
     for (const p of processTree(service.pid)) seenChildren.set(p.pid, p.startTime);
-    for (const [name, port] of Object.entries(childPorts)) {
-      const pid = childFor(port);
+    for (const [name, matches] of Object.entries(childMatchers)) {
+      const pid = childFor(matches);
       if (pid) startsPerOutput[name]!.add(pid);
     }
     const mb = (readRssBytes(service.pid) ?? 0) / 2 ** 20;
@@ -155,7 +160,7 @@ async function main(): Promise<void> {
       recoveries.push({ fault: 'srt receiver down/up', ms: await waitGrowth(faulted['srt']!) });
     }],
     ['SIGSTOP srt child 5 s, SIGCONT', async () => {
-      const pid = childFor(srtPort);
+      const pid = childFor(childMatchers['srt']!);
       if (!pid) return;
       process.kill(pid, 'SIGSTOP');
       await sleep(5_000);
@@ -177,7 +182,7 @@ async function main(): Promise<void> {
   ];
 
   async function signalChild(name: string, signal: NodeJS.Signals): Promise<void> {
-    const pid = childFor(childPorts[name]!);
+    const pid = childFor(childMatchers[name]!);
     if (!pid) return log(`no ${name} child to signal`);
     process.kill(pid, signal);
     recoveries.push({ fault: `kill -9 ${name} child`, ms: await waitGrowth(faulted[name]!) });
