@@ -125,7 +125,7 @@ describe('ChannelPipeline.apply: which outputs restart', () => {
     await h.pipeline.apply(channel([output('a', 1)], { ...INPUT, port: 6000 }));
     assert.equal(oldSource.stopped, 1);
     assert.equal(h.sources.length, 2);
-    assert.equal(h.source().input.port, 6000);
+    assert.deepEqual(h.source().input, { ...INPUT, port: 6000 });
     assert.equal(h.source().started, 1);
     h.source().emit(ts(9));
     assert.deepEqual([a.starts, a.stops], [1, 0]);

@@ -2,7 +2,7 @@ import { type Clock, systemClock, type TimerHandle } from '@mld/supervisor';
 import { TsAnalyzer, type Scte35Cue } from '@mld/ts-analysis';
 import type { Egress } from './egress/egress.js';
 import { FanOut } from './fanout/fan-out.js';
-import type { Source, SourceFactory, SourceSink } from './ingest/source.js';
+import type { Source, SourceEvent, SourceFactory, SourceSink } from './ingest/source.js';
 import type { ChannelConfig, ChannelSnapshot, EgressSnapshot, IngestState, InputConfig, OutputConfig } from './types.js';
 
 export interface PipelineDeps {
@@ -12,6 +12,7 @@ export interface PipelineDeps {
   clock?: Clock;
   createEgress: (config: OutputConfig, onStateChange: (snapshot: EgressSnapshot, reason: string | undefined) => void) => Egress;
   onIngestState?: (channelId: string, from: IngestState, to: IngestState, detail: string | null) => void;
+  onIngestEvent?: (channelId: string, event: SourceEvent) => void;
   onEgressState?: (channelId: string, snapshot: EgressSnapshot, reason: string | undefined) => void;
   onCue?: (channelId: string, cue: Scte35Cue) => void;
 }
@@ -27,8 +28,10 @@ function outputKey(config: OutputConfig): string {
   return JSON.stringify([config.protocol, config.url, config.host, config.port, config.path, Object.entries(config.options).sort()]);
 }
 
+/** Inputs are plain data: the same fields with the same values are the same input (key order aside). */
 function sameInput(a: InputConfig, b: InputConfig): boolean {
-  return a.type === b.type && a.bindIp === b.bindIp && a.port === b.port && a.sourceIp === b.sourceIp && a.interfaceIp === b.interfaceIp;
+  const canonical = (input: InputConfig): string => JSON.stringify(Object.entries(input).sort(([x], [y]) => x.localeCompare(y)));
+  return canonical(a) === canonical(b);
 }
 
 /**
@@ -65,6 +68,7 @@ export class ChannelPipeline {
       },
       rejected: (chunk) => this.analyzer.push(chunk, this.clock.now()),
       stateChanged: (from, to, detail) => deps.onIngestState?.(this.id, from, to, detail),
+      event: (event) => deps.onIngestEvent?.(this.id, event),
     };
     this.source = deps.createSource(config.input, this.sink);
   }

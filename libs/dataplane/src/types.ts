@@ -1,15 +1,52 @@
-import type { InputType, OutputOptions, OutputProtocol } from '@mld/contracts';
+import type { OutputOptions, OutputProtocol } from '@mld/contracts';
 import type { ProcessState } from '@mld/supervisor';
 import type { TsAnalysisSnapshot } from '@mld/ts-analysis';
 
-/** What the data plane needs to know about a channel's input. */
-export interface InputConfig {
-  type: InputType;
+/** An RTP or raw-UDP input: a socket bound to a unicast address or joined to a multicast group. */
+export interface DatagramInputConfig {
+  type: 'rtp' | 'udp';
   bindIp: string;
   port: number;
   sourceIp: string | null;
   interfaceIp: string | null;
 }
+
+/** An SRT input: we listen for the encoder (listener) or call an encoder/gateway that listens (caller). */
+export interface SrtInputConfig {
+  type: 'srt';
+  mode: 'listener' | 'caller';
+  /** Listener: the address to bind (0.0.0.0 for all). Caller: the local address to bind, usually 0.0.0.0. */
+  bindIp: string;
+  /** Caller: the listener to call; null for a listener. */
+  host: string | null;
+  port: number;
+  /** Receiver latency (TSBPD), milliseconds. */
+  latencyMs: number;
+  /** Secret: never in logs, events or snapshots. */
+  passphrase: string | null;
+  pbkeylen: 16 | 24 | 32 | null;
+  /** Caller only; may carry a secret, treated as one. */
+  streamId: string | null;
+}
+
+/** An RTMP push: the encoder publishes to the shared RTMP server at /live/<streamKey>. */
+export interface RtmpInputConfig {
+  type: 'rtmp';
+  /** Secret. */
+  streamKey: string;
+}
+
+/** A stored MPEG-TS file (media library), played paced by its PCR, optionally looped. */
+export interface FileInputConfig {
+  type: 'file';
+  mediaId: string;
+  /** Absolute path, resolved by the control plane under the data directory. */
+  path: string;
+  loop: boolean;
+}
+
+/** What the data plane needs to know about a channel's input. */
+export type InputConfig = DatagramInputConfig | SrtInputConfig | RtmpInputConfig | FileInputConfig;
 
 /** One destination, already validated (parseOutputUrl) by the control plane. */
 export interface OutputConfig {
@@ -49,6 +86,51 @@ export interface IngestSnapshot {
   rtp: { lost: number; duplicates: number; reordered: number; late: number; resyncs: number; ssrcChanges: number; ssrc: number | null };
   lastPacketAt: number | null;
   bitrateBps: number;
+  /** The sender as the transport sees it ("10.1.2.3:5000"); null when none is connected or the transport has no peer. */
+  peer?: string | null;
+  /** SRT inputs: the receiving side of the SRT connection. */
+  srt?: SrtReceiveStats | null;
+  /** RTMP inputs: the publishing encoder. */
+  rtmp?: RtmpPublisherInfo | null;
+  /** File inputs: where playback is. */
+  file?: FilePlaybackInfo | null;
+}
+
+/** From srt-live-transmit's JSON statistics (receiver side of the SRT connection). */
+export interface SrtReceiveStats {
+  at: number;
+  rttMs: number;
+  recvRateMbps: number;
+  /** Negotiated latency (TSBPD delay), ms. */
+  latencyMs: number;
+  /** Totals since the connection started. */
+  packetsReceived: number;
+  packetsLost: number;
+  packetsRetransmitted: number;
+  packetsDropped: number;
+}
+
+export interface RtmpPublisherInfo {
+  clientAddress: string;
+  /** From the connect command's flashVer / onMetaData's encoder. */
+  encoder: string | null;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  width: number | null;
+  height: number | null;
+  frameRate: number | null;
+  videoKbps: number | null;
+  audioKbps: number | null;
+  connectedAt: number;
+}
+
+export interface FilePlaybackInfo {
+  mediaId: string;
+  durationMs: number;
+  positionMs: number;
+  /** Completed passes through the file. */
+  loops: number;
+  loop: boolean;
 }
 
 export type EgressState = ProcessState;

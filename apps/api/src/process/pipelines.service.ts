@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ChannelRuntime, OutputRuntime, Scte35CueRecord } from '@mld/contracts';
-import { createEgress, createPreviewEgress, DataPlane, datagramTsSourceFactory, udpDatagramSourceFactory, type EgressSnapshot } from '@mld/dataplane';
+import { createEgress, createPreviewEgress, DataPlane, datagramTsSourceFactory, sourceFactoryByType, udpDatagramSourceFactory, type EgressSnapshot } from '@mld/dataplane';
 import { DataSource } from 'typeorm';
 import { ChannelEntity } from '../channels/channel.entity.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -33,7 +33,7 @@ export class PipelinesService implements OnApplicationBootstrap, BeforeApplicati
   ) {
     this.ffmpegPath = config.ffmpegPath;
     this.dataPlane = new DataPlane({
-      createSource: datagramTsSourceFactory(udpDatagramSourceFactory),
+      createSource: sourceFactoryByType({ rtp: datagramTsSourceFactory(udpDatagramSourceFactory), udp: datagramTsSourceFactory(udpDatagramSourceFactory) }),
       createEgress: (output, onStateChange) =>
         createEgress(output, { tools: { ffmpeg: config.ffmpegPath, srtLiveTransmit: config.srtLiveTransmitPath }, onStateChange }),
       onIngestState: (channelId, from, to, detail) => {

@@ -1,6 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIpv4Multicast } from '@mld/contracts';
-import type { InputConfig } from '../types.js';
+import type { DatagramInputConfig } from '../types.js';
 
 /** Where datagrams come from: a UDP socket in production, anything in tests. */
 export interface DatagramSource {
@@ -9,7 +9,7 @@ export interface DatagramSource {
   stop(): Promise<void>;
 }
 
-export type DatagramSourceFactory = (input: InputConfig) => DatagramSource;
+export type DatagramSourceFactory = (input: DatagramInputConfig) => DatagramSource;
 
 const RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
 
@@ -22,7 +22,7 @@ const RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
 export class UdpDatagramSource implements DatagramSource {
   private socket: Socket | undefined;
 
-  constructor(private readonly input: InputConfig) {}
+  constructor(private readonly input: DatagramInputConfig) {}
 
   start(onDatagram: (datagram: Buffer) => void, onError: (message: string) => void): Promise<void> {
     const multicast = isIpv4Multicast(this.input.bindIp);
@@ -71,7 +71,7 @@ export class UdpDatagramSource implements DatagramSource {
   }
 }
 
-function describeSocketError(error: NodeJS.ErrnoException, input: InputConfig): string {
+function describeSocketError(error: NodeJS.ErrnoException, input: DatagramInputConfig): string {
   const where = `${input.bindIp}:${input.port}`;
   switch (error.code) {
     case 'EADDRINUSE':

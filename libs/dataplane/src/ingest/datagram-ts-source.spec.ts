@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { buildRtpPacket } from '@mld/mpegts';
 import { FakeClock } from '@mld/supervisor/testing';
 import { ScriptedDatagrams } from '../testing/fakes.js';
-import type { IngestState, InputConfig } from '../types.js';
+import type { DatagramInputConfig, IngestState } from '../types.js';
 import { DatagramTsSource, NO_SIGNAL_AFTER_MS, RETRY_BIND_MS } from './datagram-ts-source.js';
 
-const INPUT: InputConfig = { type: 'rtp', bindIp: '127.0.0.1', port: 5000, sourceIp: null, interfaceIp: null };
+const INPUT: DatagramInputConfig = { type: 'rtp', bindIp: '127.0.0.1', port: 5000, sourceIp: null, interfaceIp: null };
 
 function chunk(n: number): Buffer {
   const b = Buffer.alloc(1316, n & 0xff);

@@ -1,8 +1,8 @@
 import { type Clock, systemClock, type TimerHandle } from '@mld/supervisor';
 import { RateMeter } from '../rate-meter.js';
-import type { IngestSnapshot, IngestState, InputConfig } from '../types.js';
+import type { IngestSnapshot, IngestState, DatagramInputConfig } from '../types.js';
 import type { DatagramSource, DatagramSourceFactory } from './datagram-source.js';
-import type { Source, SourceFactory, SourceSink } from './source.js';
+import type { Source, SourceFactoryOf, SourceSink } from './source.js';
 import { TsDepacketizer } from './ts-depacketizer.js';
 
 /** No datagram for this long: `receiving` becomes `no_signal`. */
@@ -12,7 +12,7 @@ export const RETRY_BIND_MS = 5000;
 const TICK_MS = 20;
 
 export interface DatagramTsSourceOptions {
-  input: InputConfig;
+  input: DatagramInputConfig;
   sink: SourceSink;
   /** The socket (a UDP socket in production, anything in tests). */
   datagrams: DatagramSourceFactory;
@@ -25,7 +25,7 @@ export interface DatagramTsSourceOptions {
  * machine: starting → no_signal ⇄ receiving, error (retried) when the socket cannot be opened.
  */
 export class DatagramTsSource implements Source {
-  private readonly input: InputConfig;
+  private readonly input: DatagramInputConfig;
   private readonly sink: SourceSink;
   private readonly datagrams: DatagramSourceFactory;
   private readonly clock: Clock;
@@ -139,6 +139,6 @@ export class DatagramTsSource implements Source {
 }
 
 /** RTP/UDP inputs on real UDP sockets (or the given datagram sources, in tests). */
-export function datagramTsSourceFactory(datagrams: DatagramSourceFactory, clock: Clock = systemClock): SourceFactory {
+export function datagramTsSourceFactory(datagrams: DatagramSourceFactory, clock: Clock = systemClock): SourceFactoryOf<DatagramInputConfig> {
   return (input, sink) => new DatagramTsSource({ input, sink, datagrams, clock });
 }

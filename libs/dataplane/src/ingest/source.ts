@@ -11,6 +11,18 @@ export interface SourceSink {
   rejected(chunk: Buffer): void;
   /** The source's state changed (`detail` says why, for the event log). */
   stateChanged(from: IngestState, to: IngestState, detail: string | null): void;
+  /**
+   * Something an operator should see in the event log that is not a state change: a peer
+   * connected, left or was refused ("caller 10.1.2.3:5000 rejected: bad passphrase"). Never a secret.
+   */
+  event?(event: SourceEvent): void;
+}
+
+export interface SourceEvent {
+  kind: 'peer_connected' | 'peer_disconnected' | 'peer_rejected' | 'stream_restarted' | 'looped';
+  level: 'info' | 'warn';
+  message: string;
+  peer?: string | null;
 }
 
 /**
@@ -28,3 +40,18 @@ export interface Source {
 
 /** Makes the source for a channel's input; the pipeline owns it from then on. */
 export type SourceFactory = (input: InputConfig, sink: SourceSink) => Source;
+
+/** Makes sources of one input kind. */
+export type SourceFactoryOf<I extends InputConfig> = (input: I, sink: SourceSink) => Source;
+
+/** One factory per input kind the installation supports; a kind left out is refused when a channel starts. */
+export type SourceFactories = { [K in InputConfig['type']]?: SourceFactoryOf<Extract<InputConfig, { type: K }>> };
+
+/** The SourceFactory the pipeline takes, dispatching on the input's type. */
+export function sourceFactoryByType(factories: SourceFactories): SourceFactory {
+  return (input, sink) => {
+    const create = factories[input.type] as SourceFactoryOf<typeof input> | undefined;
+    if (!create) throw new Error(`input type "${input.type}" is not available on this node`);
+    return create(input, sink);
+  };
+}
