@@ -16,7 +16,7 @@ import { LimitsModule } from './limits/limits.module.js';
 import { MediaLiveModule } from './medialive/medialive.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OutputsModule } from './outputs/outputs.module.js';
-import { ProcessModule } from './process/process.module.js';
+import { RuntimeModule } from './runtime/runtime.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -38,7 +38,7 @@ export class AppModule {
         EventsModule,
         EventLogModule,
         LimitsModule,
-        ProcessModule,
+        RuntimeModule,
         AuthModule,
         UsersModule,
         TokensModule,

@@ -1,19 +1,20 @@
 import { type Clock, systemClock, type TimerHandle } from '@mld/supervisor';
 import { TsAnalyzer, type Scte35Cue } from '@mld/ts-analysis';
-import type { Egress } from './egress/egress.js';
+import type { Egress, EgressStateChange, EgressStateListener } from './egress/egress.js';
 import { FanOut } from './fanout/fan-out.js';
 import type { Source, SourceEvent, SourceFactory, SourceSink } from './ingest/source.js';
-import type { ChannelConfig, ChannelSnapshot, EgressSnapshot, IngestState, InputConfig, OutputConfig } from './types.js';
+import type { ChannelConfig, ChannelSnapshot, IngestState, InputConfig, OutputConfig } from './types.js';
 
 export interface PipelineDeps {
   /** Makes the channel's input (RTP/UDP sockets in production; anything implementing Source in tests). */
   createSource: SourceFactory;
   /** Time for the analysis ticks and timestamps; the system clock unless a test passes a fake one. */
   clock?: Clock;
-  createEgress: (config: OutputConfig, onStateChange: (snapshot: EgressSnapshot, reason: string | undefined) => void) => Egress;
+  createEgress: (config: OutputConfig, onStateChange: EgressStateListener) => Egress;
   onIngestState?: (channelId: string, from: IngestState, to: IngestState, detail: string | null) => void;
   onIngestEvent?: (channelId: string, event: SourceEvent) => void;
-  onEgressState?: (channelId: string, snapshot: EgressSnapshot, reason: string | undefined) => void;
+  /** An output's transition; the snapshot carries the output's current name (renames restart nothing). */
+  onEgressState?: (channelId: string, change: EgressStateChange) => void;
   onCue?: (channelId: string, cue: Scte35Cue) => void;
 }
 
@@ -166,7 +167,9 @@ export class ChannelPipeline {
   }
 
   private addOutput(config: OutputConfig): void {
-    const egress = this.deps.createEgress(config, (snapshot, reason) => this.deps.onEgressState?.(this.id, snapshot, reason));
+    // The pipeline owns the name: the egress keeps the config it started with, and a rename restarts nothing.
+    const currentName = (): string => this.outputs.get(config.id)?.name ?? config.name;
+    const egress = this.deps.createEgress(config, (change) => this.deps.onEgressState?.(this.id, { ...change, snapshot: { ...change.snapshot, name: currentName() } }));
     this.outputs.set(config.id, { key: outputKey(config), name: config.name, egress });
     egress.start();
     this.fanOut.add(egress);

@@ -4,12 +4,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditRecordEntity } from './audit-record.entity.js';
 import { AuditController } from './audit.controller.js';
 import { AuditInterceptor } from './audit.interceptor.js';
+import { RefusedRequests } from '../common/refused-requests.js';
 import { AuditService } from './audit.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AuditRecordEntity])],
   controllers: [AuditController],
-  providers: [AuditService, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
-  exports: [AuditService],
+  providers: [AuditService, { provide: RefusedRequests, useExisting: AuditService }, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+  exports: [AuditService, RefusedRequests],
 })
 export class AuditModule {}

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { LessThan, Repository } from 'typeorm';
 import type { RequestWithPrincipal } from '../auth/principal.js';
+import type { RefusedRequests } from '../common/refused-requests.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { AnonymousAuditLimiter } from './anonymous-audit-limiter.js';
 import { auditEntryFor, type AuditActor, type AuditEntry, IN_PROGRESS } from './audit-entry.js';
@@ -16,7 +17,7 @@ type AuditedRequest = Request & RequestWithPrincipal & { [RECORDED]?: boolean };
 export const NOT_RECORDED_ACTION = 'audit.anonymous_not_recorded';
 
 @Injectable()
-export class AuditService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class AuditService implements RefusedRequests, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private readonly anonymous = new AnonymousAuditLimiter();
   private pruneTimer: NodeJS.Timeout | undefined;
@@ -52,6 +53,11 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
     } catch (error) {
       this.logger.error(`could not write the outcome (${statusCode}) of audit record ${id}; it stays at ${IN_PROGRESS}: ${(error as Error).message}`);
     }
+  }
+
+  /** The error filter's report (RefusedRequests): a request refused before any handler ran. */
+  record(request: Request, statusCode: number): Promise<void> {
+    return this.recordRequest(request, statusCode, 'refused');
   }
 
   /** Records a request refused before any handler ran (nothing changed), once. */

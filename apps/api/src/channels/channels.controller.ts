@@ -6,7 +6,7 @@ import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { RequirePermission } from '../auth/permissions.decorator.js';
 import { toChannelResponse } from './channel.presenter.js';
 import { ChannelsService } from './channels.service.js';
-import { PipelinesService } from '../process/pipelines.service.js';
+import { PipelinesService } from '../runtime/pipelines.service.js';
 import { ChannelResponseDto, CreateChannelDto, UpdateChannelDto } from './dto/channel.dto.js';
 
 @ApiTags('channels')
@@ -52,7 +52,6 @@ export class ChannelsController {
   @ApiErrors(400, 404, 409)
   async update(@Param('id') id: string, @Body() body: UpdateChannelDto, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
     const channel = await this.channels.update(id, body, principal.name);
-    await this.pipelines.settled(channel.id);
     return toChannelResponse(channel, principal.role, this.pipelines);
   }
 
@@ -64,7 +63,6 @@ export class ChannelsController {
   @ApiErrors(404)
   async remove(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     await this.channels.remove(id, principal.name);
-    await this.pipelines.settled(id);
   }
 
   @Post(':id/start')
@@ -75,7 +73,6 @@ export class ChannelsController {
   @ApiErrors(404, 409)
   async start(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
     const channel = await this.channels.setDesiredState(id, 'running', principal.name);
-    await this.pipelines.settled(channel.id);
     return toChannelResponse(channel, principal.role, this.pipelines);
   }
 
@@ -87,7 +84,6 @@ export class ChannelsController {
   @ApiErrors(404)
   async stop(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
     const channel = await this.channels.setDesiredState(id, 'stopped', principal.name);
-    await this.pipelines.settled(channel.id);
     return toChannelResponse(channel, principal.role, this.pipelines);
   }
 }

@@ -6,6 +6,7 @@ import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/uuid.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { LimitsService } from '../limits/limits.service.js';
+import { DataPlanePort } from '../runtime/data-plane.port.js';
 import { ChannelEntity } from './channel.entity.js';
 import { collisionReason, inputsCollide, resolveInputSettings, type ChannelInputFields } from './channel-input-rules.js';
 
@@ -21,6 +22,7 @@ export class ChannelsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: DomainEvents,
     private readonly limits: LimitsService,
+    private readonly dataPlane: DataPlanePort,
   ) {}
 
   list(): Promise<ChannelEntity[]> {
@@ -45,6 +47,7 @@ export class ChannelsService {
       await this.limits.assertChannelAllowed(manager);
       return repo.save(repo.create({ name: fields.name, description: fields.description ?? '', desiredState: 'stopped', ...input.value }));
     });
+    await this.dataPlane.apply(saved.id);
     this.events.publish('channel.changed', { channelId: saved.id, name: saved.name, change: 'created', actor });
     return this.get(saved.id);
   }
@@ -65,6 +68,7 @@ export class ChannelsService {
       await repo.save(channel);
       return channel.name;
     });
+    await this.dataPlane.apply(id);
     this.events.publish('channel.changed', { channelId: id, name, change: 'updated', actor });
     return this.get(id);
   }
@@ -79,6 +83,7 @@ export class ChannelsService {
         await repo.findOne({ where: { id: channel.id }, lock: { mode: 'pessimistic_write' } });
         await this.limits.guardChildProcesses(manager, () => repo.update({ id: channel.id }, { desiredState }));
       });
+      await this.dataPlane.apply(channel.id);
       this.events.publish('channel.changed', { channelId: channel.id, name: channel.name, change: desiredState === 'running' ? 'started' : 'stopped', actor });
     }
     return this.get(id);
@@ -88,6 +93,7 @@ export class ChannelsService {
   async remove(id: string, actor: string): Promise<void> {
     const channel = await this.get(id);
     await this.repo.delete({ id: channel.id });
+    await this.dataPlane.apply(channel.id);
     this.events.publish('channel.deleted', { channelId: channel.id, name: channel.name, change: 'deleted', actor });
   }
 

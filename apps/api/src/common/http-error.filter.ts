@@ -1,9 +1,9 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Injectable, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { ErrorFieldProblem, ErrorResponse } from '@mld/contracts';
 import type { Request, Response } from 'express';
-import { AuditService } from '../audit/audit.service.js';
 import { QueryFailedError } from 'typeorm';
 import { DOMAIN_ERROR_STATUS, DomainError } from './domain-error.js';
+import { RefusedRequests } from './refused-requests.js';
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -79,14 +79,14 @@ function body(status: number, code: string, message: string, problems?: ErrorFie
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpErrorFilter');
 
-  constructor(private readonly audit: AuditService) {}
+  constructor(private readonly refused: RefusedRequests) {}
 
   async catch(error: unknown, host: ArgumentsHost): Promise<void> {
     if (host.getType() !== 'http') throw error;
     const response = host.switchToHttp().getResponse<Response>();
     const errorBody = toErrorResponse(error);
     // Refused before reaching a handler (401/403 from the guard): still a mutation attempt worth recording.
-    await this.audit.recordRequest(host.switchToHttp().getRequest<Request>(), errorBody.status_code, 'refused');
+    await this.refused.record(host.switchToHttp().getRequest<Request>(), errorBody.status_code);
     if (errorBody.status_code >= HttpStatus.INTERNAL_SERVER_ERROR) {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }

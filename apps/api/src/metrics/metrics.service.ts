@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { StatusService } from '../process/status.service.js';
+import { StatusService } from '../runtime/status.service.js';
 import { processTree } from './process-tree.js';
 
 const OUTPUT_STATES = ['stopped', 'starting', 'running', 'backoff', 'failed', 'stopping'] as const;

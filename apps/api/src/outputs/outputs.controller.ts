@@ -7,7 +7,7 @@ import { RequirePermission } from '../auth/permissions.decorator.js';
 import { CreateOutputDto, OutputResponseDto, UpdateOutputDto } from './dto/output.dto.js';
 import { toOutputResponse } from './output.presenter.js';
 import { OutputsService } from './outputs.service.js';
-import { PipelinesService } from '../process/pipelines.service.js';
+import { PipelinesService } from '../runtime/pipelines.service.js';
 import { DomainError } from '../common/domain-error.js';
 
 @ApiTags('outputs')
@@ -38,7 +38,6 @@ export class OutputsController {
   @ApiErrors(400, 409)
   async create(@Param('channelId') channelId: string, @Body() body: CreateOutputDto, @CurrentPrincipal() principal: Principal): Promise<OutputResponse> {
     const output = await this.outputs.create(channelId, body, principal.name);
-    await this.pipelines.settled(output.channelId);
     return toOutputResponse(output, principal.role, this.pipelines);
   }
 
@@ -53,7 +52,6 @@ export class OutputsController {
   @ApiErrors(409)
   async startAll(@Param('channelId') channelId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse[]> {
     const outputs = await this.outputs.setAllDesiredState(channelId, 'running', principal.name);
-    await this.pipelines.settled(channelId);
     return outputs.map((o) => toOutputResponse(o, principal.role, this.pipelines));
   }
 
@@ -64,7 +62,6 @@ export class OutputsController {
   @ApiResponse({ status: 200, type: [OutputResponseDto] })
   async stopAll(@Param('channelId') channelId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse[]> {
     const outputs = await this.outputs.setAllDesiredState(channelId, 'stopped', principal.name);
-    await this.pipelines.settled(channelId);
     return outputs.map((o) => toOutputResponse(o, principal.role, this.pipelines));
   }
 
@@ -88,7 +85,6 @@ export class OutputsController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<OutputResponse> {
     const output = await this.outputs.update(channelId, outputId, body, principal.name);
-    await this.pipelines.settled(output.channelId);
     return toOutputResponse(output, principal.role, this.pipelines);
   }
 
@@ -99,7 +95,6 @@ export class OutputsController {
   @ApiResponse({ status: 204 })
   async remove(@Param('channelId') channelId: string, @Param('outputId') outputId: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     await this.outputs.remove(channelId, outputId, principal.name);
-    await this.pipelines.settled(channelId);
   }
 
   @Post(':outputId/start')
@@ -110,7 +105,6 @@ export class OutputsController {
   @ApiErrors(409)
   async start(@Param('channelId') channelId: string, @Param('outputId') outputId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse> {
     const output = await this.outputs.setDesiredState(channelId, outputId, 'running', principal.name);
-    await this.pipelines.settled(output.channelId);
     return toOutputResponse(output, principal.role, this.pipelines);
   }
 
@@ -135,7 +129,6 @@ export class OutputsController {
   @ApiResponse({ status: 200, type: OutputResponseDto })
   async stop(@Param('channelId') channelId: string, @Param('outputId') outputId: string, @CurrentPrincipal() principal: Principal): Promise<OutputResponse> {
     const output = await this.outputs.setDesiredState(channelId, outputId, 'stopped', principal.name);
-    await this.pipelines.settled(output.channelId);
     return toOutputResponse(output, principal.role, this.pipelines);
   }
 }

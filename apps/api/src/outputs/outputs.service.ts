@@ -7,6 +7,7 @@ import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/uuid.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { LimitsService } from '../limits/limits.service.js';
+import { DataPlanePort } from '../runtime/data-plane.port.js';
 import { OutputEntity } from './output.entity.js';
 
 export interface OutputFields {
@@ -23,6 +24,7 @@ export class OutputsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: DomainEvents,
     private readonly limits: LimitsService,
+    private readonly dataPlane: DataPlanePort,
   ) {}
 
   async list(channelId: string): Promise<OutputEntity[]> {
@@ -55,6 +57,7 @@ export class OutputsService {
         ),
       );
     });
+    await this.dataPlane.apply(channelId);
     this.events.publish('output.changed', { channelId, outputId: saved.id, name: saved.name, change: 'created', actor });
     return this.get(channelId, saved.id);
   }
@@ -75,6 +78,7 @@ export class OutputsService {
       await this.limits.guardChildProcesses(manager, () => repo.save(output)); // re-enabled, or udp → srt, may start a process
       return output.name;
     });
+    await this.dataPlane.apply(channelId);
     this.events.publish('output.changed', { channelId, outputId, name, change: 'updated', actor });
     return this.get(channelId, outputId);
   }
@@ -82,6 +86,7 @@ export class OutputsService {
   async remove(channelId: string, outputId: string, actor: string): Promise<void> {
     const output = await this.get(channelId, outputId);
     await this.dataSource.getRepository(OutputEntity).delete({ id: output.id });
+    await this.dataPlane.apply(channelId);
     this.events.publish('output.deleted', { channelId, outputId: output.id, name: output.name, change: 'deleted', actor });
   }
 
@@ -95,6 +100,7 @@ export class OutputsService {
         await this.channel(manager, channelId, true); // channel row, then the cap's lock: one order everywhere
         await this.limits.guardChildProcesses(manager, () => manager.getRepository(OutputEntity).update({ id: output.id }, { desiredState }));
       });
+      await this.dataPlane.apply(channelId);
       this.events.publish('output.changed', { channelId, outputId: output.id, name: output.name, change: desiredState === 'running' ? 'started' : 'stopped', actor });
     }
     return this.get(channelId, outputId);
@@ -102,8 +108,8 @@ export class OutputsService {
 
   /**
    * Master switch: every enabled output of the channel, in one transaction (the channel row locked),
-   * so a failure half-way leaves all of them as they were. Events (and with them the data plane)
-   * follow only the commit.
+   * so a failure half-way leaves all of them as they were. The data plane and the events follow
+   * only the commit.
    */
   async setAllDesiredState(channelId: string, desiredState: DesiredState, actor: string): Promise<OutputEntity[]> {
     const changed = await this.dataSource.transaction(async (manager) => {
@@ -116,6 +122,8 @@ export class OutputsService {
       });
       return toChange;
     });
+    // One application for the whole switch: every output changes in the same pipeline pass.
+    if (changed.length > 0) await this.dataPlane.apply(channelId);
     for (const output of changed) {
       this.events.publish('output.changed', { channelId, outputId: output.id, name: output.name, change: desiredState === 'running' ? 'started' : 'stopped', actor });
     }

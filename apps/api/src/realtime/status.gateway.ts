@@ -9,7 +9,7 @@ import { EventLogService } from '../event-log/event-log.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { SOCKET_SECURITY_HEADERS } from '../common/security-headers.js';
 import { DomainEvents, type AccessChangedEvent } from '../events/domain-events.js';
-import { StatusService } from '../process/status.service.js';
+import { StatusService } from '../runtime/status.service.js';
 
 interface SocketData {
   principal: Principal;

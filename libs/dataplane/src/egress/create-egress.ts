@@ -1,6 +1,6 @@
-import type { Spawner } from '@mld/supervisor';
-import type { EgressSnapshot, OutputConfig } from '../types.js';
-import { DEFAULT_TOOLS, type Egress, type ToolPaths } from './egress.js';
+import type { Clock, Spawner } from '@mld/supervisor';
+import type { OutputConfig } from '../types.js';
+import { DEFAULT_TOOLS, type Egress, type EgressStateListener, type ToolPaths } from './egress.js';
 import { buildFfmpegRtmpArgs } from './ffmpeg-rtmp-command.js';
 import { ProcessEgress } from './process-egress.js';
 import { RtmpOutputLink } from './rtmp/rtmp-output-link.js';
@@ -15,7 +15,8 @@ export interface EgressFactoryOptions {
   stallTimeoutMs?: { srt?: number; rtmp?: number };
   /** How RTMP/RTMPS outputs open their connection (default node:net / node:tls with verification). */
   rtmpConnector?: RtmpConnector;
-  onStateChange?: (snapshot: EgressSnapshot, reason: string | undefined) => void;
+  onStateChange?: EgressStateListener;
+  clock?: Clock;
 }
 
 /** The right egress for the protocol; each output isolated in its own process or socket. */
@@ -33,6 +34,7 @@ export function createEgress(config: OutputConfig, options: EgressFactoryOptions
         stdoutStats: 'srt',
         stallTimeoutMs: options.stallTimeoutMs?.srt ?? 10_000,
         ...(options.spawner ? { spawner: options.spawner } : {}),
+        ...(options.clock ? { clock: options.clock } : {}),
         ...(options.onStateChange ? { onStateChange: options.onStateChange } : {}),
       });
     case 'rtmp':
@@ -48,10 +50,11 @@ export function createEgress(config: OutputConfig, options: EgressFactoryOptions
         slowTimeoutMs: 20_000,
         stallTimeoutMs: options.stallTimeoutMs?.rtmp ?? 20_000,
         ...(options.spawner ? { spawner: options.spawner } : {}),
+        ...(options.clock ? { clock: options.clock } : {}),
         ...(options.onStateChange ? { onStateChange: options.onStateChange } : {}),
       });
     case 'udp':
     case 'rtp':
-      return new UdpEgress(config, options.onStateChange);
+      return new UdpEgress({ config, ...(options.onStateChange ? { onStateChange: options.onStateChange } : {}), ...(options.clock ? { clock: options.clock } : {}) });
   }
 }

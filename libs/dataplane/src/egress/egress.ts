@@ -1,5 +1,5 @@
 import type { TsSink } from '../fanout/fan-out.js';
-import type { EgressSnapshot, OutputConfig } from '../types.js';
+import type { EgressSnapshot, EgressState, OutputConfig } from '../types.js';
 
 /** One output of a channel: takes TS, sends it somewhere, reports how it goes. */
 export interface Egress extends TsSink {
@@ -11,6 +11,16 @@ export interface Egress extends TsSink {
   retryNow(): void;
   snapshot(): EgressSnapshot;
 }
+
+/** A transition of an output, as its supervisor took it (the edge, not a rebuilt guess of it). */
+export interface EgressStateChange {
+  from: EgressState;
+  to: EgressState;
+  snapshot: EgressSnapshot;
+  reason: string | undefined;
+}
+
+export type EgressStateListener = (change: EgressStateChange) => void;
 
 export interface ToolPaths {
   srtLiveTransmit: string;

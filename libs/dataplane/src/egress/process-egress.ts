@@ -1,8 +1,8 @@
-import { defaultSpawner, SupervisedProcess, type LineParser, type Spawner } from '@mld/supervisor';
+import { defaultSpawner, SupervisedProcess, systemClock, type Clock, type LineParser, type Spawner, type TimerHandle } from '@mld/supervisor';
 import { ChunkQueue } from '../fanout/chunk-queue.js';
 import { RateMeter } from '../rate-meter.js';
 import type { EgressSnapshot, FfmpegProgress, OutputConfig, SrtLinkStats } from '../types.js';
-import type { Egress } from './egress.js';
+import type { Egress, EgressStateListener } from './egress.js';
 import { outputRedactor } from './redactor.js';
 import { DeliveryReports, type ChildStdoutSink } from './stdout-sink.js';
 import { parseFfmpegProgressLine, parseSrtStatsJson } from './tool-parsers.js';
@@ -42,7 +42,9 @@ export interface ProcessEgressOptions {
    */
   stdoutSink?: ChildStdoutSink;
   spawner?: Spawner;
-  onStateChange?: (snapshot: EgressSnapshot, reason: string | undefined) => void;
+  /** Time for the supervisor, the write coalescing and the meters (a FakeClock in unit tests). */
+  clock?: Clock;
+  onStateChange?: EgressStateListener;
 }
 
 const WRITE_BATCH_BYTES = 64 * 1316;
@@ -60,8 +62,9 @@ export class ProcessEgress implements Egress {
   private readonly queue: ChunkQueue;
   private readonly meter = new RateMeter(2000);
   private readonly coalesceMs: number;
-  private flushTimer: NodeJS.Timeout | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly clock: Clock;
+  private flushTimer: TimerHandle | undefined;
+  private idleTimer: TimerHandle | undefined;
   private waitingForDrain = false;
   private bytesOut = 0;
   private connected: boolean | null;
@@ -74,6 +77,7 @@ export class ProcessEgress implements Egress {
   constructor(private readonly options: ProcessEgressOptions) {
     this.id = options.config.id;
     this.config = options.config;
+    this.clock = options.clock ?? systemClock;
     this.queue = new ChunkQueue(options.maxQueueBytes ?? 4 * 1024 * 1024);
     this.coalesceMs = options.coalesceMs ?? 1;
     this.connected = options.connectedPattern || options.stdoutSink ? false : null;
@@ -97,6 +101,7 @@ export class ProcessEgress implements Egress {
       stopGraceMs: 3000,
       backoff: { baseMs: 500, factor: 2, capMs: 10_000, jitter: 'equal' },
       healthyAfterMs: 30_000,
+      clock: this.clock,
       spawner:
         sink && reports
           ? reports.spawner(spawner, (stdout) =>
@@ -122,7 +127,7 @@ export class ProcessEgress implements Egress {
       if (!options.connectedPattern) return;
       if (options.connectedPattern.test(line)) this.connected = true;
     });
-    this.process.onStateChange((_from, to, event) => {
+    this.process.onStateChange((from, to, event) => {
       if (to !== 'running' && to !== 'starting') {
         sink?.detach();
         this.connected = options.connectedPattern || sink ? false : null;
@@ -136,24 +141,25 @@ export class ProcessEgress implements Egress {
         this.queue.clear();
         this.waitingForDrain = false;
       }
-      options.onStateChange?.(this.snapshot(), event.reason);
+      options.onStateChange?.({ from, to, snapshot: this.snapshot(), reason: event.reason });
     });
   }
 
   start(): void {
     this.process.start();
-    this.idleTimer ??= setInterval(() => {
+    this.idleTimer ??= this.clock.setInterval(() => {
       const sink = this.options.stdoutSink;
       // With a sink, silence is only innocent while the destination session is up and drained.
       if (this.queue.empty && !this.waitingForDrain && (!sink || sink.idle)) this.process.reportProgress(0);
-      if (sink) this.onSinkTick(sink, Date.now());
-      this.meter.sample(Date.now(), this.bytesSent());
+      const now = this.clock.now();
+      if (sink) this.onSinkTick(sink, now);
+      this.meter.sample(now, this.bytesSent());
     }, 500);
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.flushTimer);
-    clearInterval(this.idleTimer);
+    if (this.flushTimer !== undefined) this.clock.clearTimeout(this.flushTimer);
+    if (this.idleTimer !== undefined) this.clock.clearInterval(this.idleTimer);
     this.flushTimer = undefined;
     this.idleTimer = undefined;
     this.queue.clear();
@@ -170,7 +176,7 @@ export class ProcessEgress implements Egress {
     this.queue.push(ts);
     if (this.waitingForDrain) return;
     if (this.coalesceMs === 0) this.flush();
-    else if (this.flushTimer === undefined) this.flushTimer = setTimeout(() => this.flush(), this.coalesceMs);
+    else if (this.flushTimer === undefined) this.flushTimer = this.clock.setTimeout(() => this.flush(), this.coalesceMs);
   }
 
   snapshot(): EgressSnapshot {

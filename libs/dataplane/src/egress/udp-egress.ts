@@ -1,14 +1,21 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIpv4Multicast, isIpv6, isIpv6Multicast } from '@mld/contracts';
 import { RtpPacketizer, TS_PACKET_SIZE } from '@mld/mpegts';
+import { canTransition, IllegalTransitionError, systemClock, type Clock, type TimerHandle } from '@mld/supervisor';
 import { RateMeter } from '../rate-meter.js';
 import type { EgressSnapshot, EgressState, OutputConfig } from '../types.js';
-import type { Egress } from './egress.js';
+import type { Egress, EgressStateListener } from './egress.js';
 
 /** 7 TS packets: the payload size of MediaLive's own UDP/RTP output. */
 const DATAGRAM_TS_BYTES = 7 * TS_PACKET_SIZE;
 /** Bytes handed to the kernel but not yet confirmed sent, before this output drops its own data. */
 const MAX_IN_FLIGHT_BYTES = 2 * 1024 * 1024;
+
+export interface UdpEgressOptions {
+  config: OutputConfig;
+  onStateChange?: EgressStateListener;
+  clock?: Clock;
+}
 
 /**
  * UDP or RTP output sent by the service's own socket: no child process, no copy beyond the
@@ -18,8 +25,11 @@ export class UdpEgress implements Egress {
   readonly id: string;
   private socket: Socket | undefined;
   private readonly rtp: RtpPacketizer | undefined;
+  readonly config: OutputConfig;
+  private readonly onStateChange: EgressStateListener | undefined;
+  private readonly clock: Clock;
   private state: EgressState = 'stopped';
-  private since = Date.now();
+  private since: number;
   private startedAt: number | null = null;
   private lastError: string | null = null;
   private bytesOut = 0;
@@ -27,15 +37,16 @@ export class UdpEgress implements Egress {
   private inFlight = 0;
   private pending: Buffer | undefined;
   private readonly meter = new RateMeter(2000);
-  private meterTimer: NodeJS.Timeout | undefined;
-  private readonly clockOrigin = Date.now();
+  private meterTimer: TimerHandle | undefined;
+  private readonly clockOrigin: number;
 
-  constructor(
-    readonly config: OutputConfig,
-    private readonly onStateChange?: (snapshot: EgressSnapshot, reason: string | undefined) => void,
-  ) {
-    this.id = config.id;
-    this.rtp = config.protocol === 'rtp' ? new RtpPacketizer() : undefined;
+  constructor(options: UdpEgressOptions) {
+    this.config = options.config;
+    this.onStateChange = options.onStateChange;
+    this.clock = options.clock ?? systemClock;
+    this.id = this.config.id;
+    this.since = this.clockOrigin = this.clock.now();
+    this.rtp = this.config.protocol === 'rtp' ? new RtpPacketizer() : undefined;
   }
 
   start(): void {
@@ -60,18 +71,21 @@ export class UdpEgress implements Egress {
         this.setState('failed', this.lastError);
       }
     });
-    this.startedAt = Date.now();
+    this.startedAt = this.clock.now();
     this.setState('starting', undefined);
-    this.meterTimer = setInterval(() => this.meter.sample(Date.now(), this.bytesOut), 500);
+    this.meterTimer = this.clock.setInterval(() => this.meter.sample(this.clock.now(), this.bytesOut), 500);
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.meterTimer);
+    if (this.meterTimer !== undefined) this.clock.clearInterval(this.meterTimer);
+    this.meterTimer = undefined;
+    if (this.state === 'stopped') return;
     if (this.pending && this.state === 'running') this.send(this.pending);
     this.pending = undefined;
+    if (this.state === 'starting' || this.state === 'running') this.setState('stopping', undefined);
     // Closing a dgram socket drops what libuv still queues, silently: let in-flight sends finish (bounded).
-    const deadline = Date.now() + 1000;
-    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const deadline = this.clock.now() + 1000;
+    while (this.inFlight > 0 && this.clock.now() < deadline) await new Promise<void>((r) => this.clock.setTimeout(r, 5));
     const socket = this.socket;
     this.socket = undefined;
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
@@ -124,7 +138,7 @@ export class UdpEgress implements Egress {
       this.droppedBytes += payload.length;
       return;
     }
-    const datagram = this.rtp ? this.rtp.packetize(payload, Date.now() - this.clockOrigin) : payload;
+    const datagram = this.rtp ? this.rtp.packetize(payload, this.clock.now() - this.clockOrigin) : payload;
     this.inFlight += payload.length;
     this.socket!.send(datagram, this.config.port, this.config.host, (error) => {
       this.inFlight -= payload.length;
@@ -135,10 +149,13 @@ export class UdpEgress implements Egress {
     });
   }
 
+  /** The supervisor's transition table holds here too: an output's states mean the same whatever carries it. */
   private setState(to: EgressState, reason: string | undefined): void {
-    if (to === this.state) return;
+    const from = this.state;
+    if (to === from) return;
+    if (!canTransition(from, to)) throw new IllegalTransitionError(from, to);
     this.state = to;
-    this.since = Date.now();
-    this.onStateChange?.(this.snapshot(), reason);
+    this.since = this.clock.now();
+    this.onStateChange?.({ from, to, snapshot: this.snapshot(), reason });
   }
 }

@@ -4,7 +4,7 @@ import { IsIn, IsInt, IsIP, IsOptional, IsString, Length, Matches, Max, MaxLengt
 import { OptionalNotNull } from '../../common/optional-not-null.js';
 import { SafeText } from '../../common/safe-text.js';
 import { OutputResponseDto } from '../../outputs/dto/output.dto.js';
-import { ChannelRuntimeDto } from '../../process/dto/runtime.dto.js';
+import { ChannelRuntimeDto } from '../../runtime/dto/runtime.dto.js';
 
 const NOT_BLANK = /\S/;
 

@@ -3,7 +3,7 @@ import { DESIRED_STATES, OUTPUT_PROTOCOLS, type DesiredState, type OutputOptions
 import { IsBoolean, IsIn, IsObject, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { OptionalNotNull } from '../../common/optional-not-null.js';
 import { SafeText } from '../../common/safe-text.js';
-import { OutputRuntimeDto } from '../../process/dto/runtime.dto.js';
+import { OutputRuntimeDto } from '../../runtime/dto/runtime.dto.js';
 
 const OPTIONS_DESCRIPTION = [
   'Per-protocol options; the same names may also be given in the URL query.',

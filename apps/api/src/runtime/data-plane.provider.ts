@@ -1,0 +1,53 @@
+import { Logger, type FactoryProvider } from '@nestjs/common';
+import { createEgress, DataPlane, datagramTsSourceFactory, sourceFactoryByType, udpDatagramSourceFactory, type EgressStateChange } from '@mld/dataplane';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { DomainEvents } from '../events/domain-events.js';
+import { ChannelCatalog } from './channel-catalog.js';
+import { toCueRecord } from './runtime.presenter.js';
+
+/** The data plane of this node: one instance for the service's lifetime, made here and nowhere else. */
+export const DATA_PLANE = Symbol('DATA_PLANE');
+
+/**
+ * Builds the data plane with this node's tools and sockets, and relays what it reports
+ * (input and output transitions, SCTE-35 cues) to the log and the domain event bus, named
+ * from the catalog. The data plane itself knows nothing of Nest, SQL or names.
+ */
+export const dataPlaneProvider: FactoryProvider<DataPlane> = {
+  provide: DATA_PLANE,
+  inject: [APP_CONFIG, DomainEvents, ChannelCatalog],
+  useFactory: (config: AppConfig, events: DomainEvents, catalog: ChannelCatalog): DataPlane => {
+    const logger = new Logger('Pipelines');
+    const datagrams = datagramTsSourceFactory(udpDatagramSourceFactory);
+    const tools = { ffmpeg: config.ffmpegPath, srtLiveTransmit: config.srtLiveTransmitPath };
+    return new DataPlane({
+      createSource: sourceFactoryByType({ rtp: datagrams, udp: datagrams }),
+      createEgress: (output, onStateChange) => createEgress(output, { tools, onStateChange }),
+      onIngestState: (channelId, from, to, detail) => {
+        const channelName = catalog.channelName(channelId);
+        logger.log(`channel "${channelName}" input ${from} → ${to}${detail ? `: ${detail}` : ''}`);
+        events.publish('runtime.input_state', { channelId, channelName, from, to, detail });
+      },
+      onEgressState: (channelId, change) => relayEgressState(logger, events, catalog.channelName(channelId), channelId, change),
+      onCue: (channelId, cue) => events.publish('runtime.scte35_cue', { channelId, channelName: catalog.channelName(channelId), cue: toCueRecord(cue) }),
+    });
+  },
+};
+
+function relayEgressState(logger: Logger, events: DomainEvents, channelName: string, channelId: string, { from, to, snapshot, reason }: EgressStateChange): void {
+  const message = `channel "${channelName}" output "${snapshot.name}" (${snapshot.protocol}) ${from} → ${to}${reason ? `: ${reason}` : ''}`;
+  if (to === 'backoff' || to === 'failed') logger.warn(message);
+  else logger.log(message);
+  events.publish('runtime.output_state', {
+    channelId,
+    channelName,
+    outputId: snapshot.id,
+    outputName: snapshot.name,
+    protocol: snapshot.protocol,
+    from,
+    to,
+    reason,
+    nextRetryAt: snapshot.nextRetryAt,
+    restarts: snapshot.restarts,
+  });
+}

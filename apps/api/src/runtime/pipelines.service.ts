@@ -1,0 +1,94 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { ChannelRuntime, OutputRuntime, Scte35CueRecord } from '@mld/contracts';
+import { createPreviewEgress, type DataPlane } from '@mld/dataplane';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { ChannelCatalog } from './channel-catalog.js';
+import { DATA_PLANE } from './data-plane.provider.js';
+import { DataPlanePort } from './data-plane.port.js';
+import { toChannelRuntime, toCueRecord, toOutputRuntime } from './runtime.presenter.js';
+
+/**
+ * Keeps the data plane equal to the persisted desired state: at boot for every channel, then
+ * for each channel a use-case applies (DataPlanePort). Applications to one channel run one
+ * after the other, each reading the catalog when its turn comes, so the last one always runs
+ * the latest committed configuration.
+ */
+@Injectable()
+export class PipelinesService implements DataPlanePort, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Pipelines');
+  private readonly ffmpegPath: string;
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(
+    @Inject(DATA_PLANE) private readonly dataPlane: DataPlane,
+    private readonly catalog: ChannelCatalog,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.ffmpegPath = config.ffmpegPath;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const running = (await this.catalog.loadAll()).filter((view) => view.config !== null);
+    if (running.length > 0) this.logger.log(`resuming ${running.length} channel(s) that should be running`);
+    // Not awaited, so the API answers while pipelines start.
+    for (const view of running) void this.apply(view.id);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.dataPlane.close();
+  }
+
+  apply(channelId: string): Promise<void> {
+    const previous = this.chains.get(channelId) ?? Promise.resolve();
+    const run = previous.then(() => this.reconcile(channelId));
+    this.chains.set(channelId, run);
+    void run.then(() => {
+      if (this.chains.get(channelId) === run) this.chains.delete(channelId);
+    });
+    return run;
+  }
+
+  /** Reads the channel once and applies it. Never throws. */
+  private async reconcile(channelId: string): Promise<void> {
+    try {
+      const view = await this.catalog.refresh(channelId);
+      for (const s of view?.skipped ?? []) this.logger.warn(`output ${s.outputId} not started: ${s.reason}`);
+      await this.dataPlane.apply(channelId, view?.config ?? null);
+    } catch (error) {
+      this.logger.error(`could not apply channel ${channelId}: ${(error as Error).message}`);
+    }
+  }
+
+  channelRuntime(channelId: string): ChannelRuntime | null {
+    const snapshot = this.dataPlane.snapshot(channelId);
+    return snapshot ? toChannelRuntime(snapshot.ingest, snapshot.analysis) : null;
+  }
+
+  /** The last cues seen on the channel's input, newest first; undefined when it is not running. */
+  recentCues(channelId: string, limit: number): Scte35CueRecord[] | undefined {
+    return this.dataPlane.recentCues(channelId, limit)?.map(toCueRecord).reverse();
+  }
+
+  outputRuntime(channelId: string, outputId: string): OutputRuntime | null {
+    const output = this.dataPlane.snapshot(channelId)?.outputs.find((o) => o.id === outputId);
+    return output ? toOutputRuntime(output) : null;
+  }
+
+  /** Starts the HLS preview of a running channel into `dir`; false when the channel is not running. */
+  attachPreview(channelId: string, dir: string): boolean {
+    return this.dataPlane.attachPreview(channelId, () => createPreviewEgress(channelId, dir, this.ffmpegPath));
+  }
+
+  /** Whether the channel's current pipeline runs a preview (false once it stopped, also after a restart). */
+  hasPreview(channelId: string): boolean {
+    return this.dataPlane.hasPreview(channelId);
+  }
+
+  detachPreview(channelId: string): Promise<void> {
+    return this.dataPlane.detachPreview(channelId);
+  }
+
+  retryOutput(channelId: string, outputId: string): boolean {
+    return this.dataPlane.retryOutput(channelId, outputId);
+  }
+}
