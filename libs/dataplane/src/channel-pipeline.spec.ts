@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '@mld/supervisor/testing';
 import { ChannelPipeline } from './channel-pipeline.js';
 import { RecordingEgress, ScriptedSource } from './testing/fakes.js';
-import type { ChannelConfig, InputConfig, OutputConfig } from './types.js';
+import type { EgressStateChange, EgressStateListener } from './egress/egress.js';
+import type { ChannelConfig, EgressState, InputConfig, OutputConfig } from './types.js';
 
 const INPUT: InputConfig = { type: 'udp', bindIp: '127.0.0.1', port: 5000, sourceIp: null, interfaceIp: null };
 
@@ -31,16 +32,20 @@ function harness() {
   const clock = new FakeClock();
   const sources: ScriptedSource[] = [];
   const egresses: RecordingEgress[] = [];
+  const listeners = new Map<RecordingEgress, EgressStateListener>();
+  const reported: EgressStateChange[] = [];
   const pipeline = new ChannelPipeline('ch', channel([]), {
     clock,
+    onEgressState: (_channelId, change) => reported.push(change),
     createSource: (input, sink) => {
       const s = new ScriptedSource(input, sink);
       sources.push(s);
       return s;
     },
-    createEgress: (config) => {
+    createEgress: (config, onStateChange) => {
       const e = new RecordingEgress(config);
       egresses.push(e);
+      listeners.set(e, onStateChange);
       return e;
     },
   });
@@ -50,7 +55,9 @@ function harness() {
     assert.equal(running.length, 1, `${id}: ${running.length} running instances`);
     return running[0]!;
   };
-  return { clock, pipeline, sources, egresses, live, only, source: () => sources.at(-1)! };
+  /** Makes the egress report a transition, as its supervisor would. */
+  const transition = (e: RecordingEgress, from: EgressState, to: EgressState) => listeners.get(e)!({ from, to, snapshot: e.snapshot(), reason: undefined });
+  return { clock, pipeline, sources, egresses, live, only, reported, transition, source: () => sources.at(-1)! };
 }
 
 describe('ChannelPipeline.apply: which outputs restart', () => {
@@ -71,6 +78,18 @@ describe('ChannelPipeline.apply: which outputs restart', () => {
     assert.equal(h.egresses.length, 2, 'no egress was created again');
     assert.deepEqual([a.starts, a.stops, b.starts, b.stops], [1, 0, 1, 0]);
     assert.equal(h.pipeline.snapshot().outputs.find((o) => o.id === 'a')?.name, 'renamed');
+  });
+
+  it('after a rename without restart, the transitions an egress reports carry the new name and their own origin', async () => {
+    const h = harness();
+    await h.pipeline.start(channel([output('a', 1, 'old')]));
+    const a = h.only('a');
+    await h.pipeline.apply(channel([output('a', 1, 'new')]));
+    h.transition(a, 'running', 'backoff');
+    assert.deepEqual(
+      h.reported.map((c) => [c.from, c.to, c.snapshot.name]),
+      [['running', 'backoff', 'new']],
+    );
   });
 
   it('a changed destination restarts that output only; the others keep receiving without a gap', async () => {

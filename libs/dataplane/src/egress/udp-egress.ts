@@ -36,6 +36,8 @@ export class UdpEgress implements Egress {
   private droppedBytes = 0;
   private inFlight = 0;
   private pending: Buffer | undefined;
+  /** Set while stop() waits for the kernel to take what is in flight. */
+  private onDrained: (() => void) | undefined;
   private readonly meter = new RateMeter(2000);
   private meterTimer: TimerHandle | undefined;
   private readonly clockOrigin: number;
@@ -84,8 +86,15 @@ export class UdpEgress implements Egress {
     this.pending = undefined;
     if (this.state === 'starting' || this.state === 'running') this.setState('stopping', undefined);
     // Closing a dgram socket drops what libuv still queues, silently: let in-flight sends finish (bounded).
-    const deadline = this.clock.now() + 1000;
-    while (this.inFlight > 0 && this.clock.now() < deadline) await new Promise<void>((r) => this.clock.setTimeout(r, 5));
+    if (this.inFlight > 0) {
+      let timer: TimerHandle | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => (this.onDrained = resolve)),
+        new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, 1000))),
+      ]);
+      this.clock.clearTimeout(timer);
+      this.onDrained = undefined;
+    }
     const socket = this.socket;
     this.socket = undefined;
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
@@ -142,6 +151,7 @@ export class UdpEgress implements Egress {
     this.inFlight += payload.length;
     this.socket!.send(datagram, this.config.port, this.config.host, (error) => {
       this.inFlight -= payload.length;
+      if (this.inFlight === 0) this.onDrained?.();
       if (error) {
         this.droppedBytes += payload.length;
         this.lastError = `send failed: ${error.message}`;

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { FakeSpawner } from '@mld/supervisor/testing';
-import type { EgressSnapshot, OutputConfig } from '../../types.js';
+import type { OutputConfig } from '../../types.js';
 import { createEgress } from '../create-egress.js';
 import { FLV_AUDIO, FLV_VIDEO, writeFlv } from './flv-tag-reader.js';
 import { PUBLISH_CONFIRM_MS } from './rtmp-publisher.js';
@@ -38,7 +38,7 @@ describe('RTMP egress: FFmpeg child + the service publisher', () => {
     const port = await closedPort();
     const spawner = new FakeSpawner();
     const states: string[] = [];
-    const egress = createEgress(rtmpConfig(port), { spawner, onStateChange: (s: EgressSnapshot) => states.push(s.state) });
+    const egress = createEgress(rtmpConfig(port), { spawner, onStateChange: ({ to }) => states.push(to) });
     egress.start();
     for (let i = 0; i < 50; i++) egress.accept(Buffer.alloc(1316, 0x47));
     await wait(200);
