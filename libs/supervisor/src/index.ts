@@ -7,6 +7,7 @@ export * from './output-lines.js';
 export * from './clock.js';
 export * from './typed-emitter.js';
 export * from './spawner.js';
+export * from './tool-run.js';
 export * from './pdeathsig.js';
 export * from './registry.js';
 export * from './supervised-process.types.js';

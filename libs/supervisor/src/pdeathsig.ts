@@ -28,6 +28,7 @@ export function wrapWithPdeathsig(
   command: string,
   args: readonly string[],
   setprivPath: string = DEFAULT_SETPRIV_PATH,
+  signal: 'KILL' | 'INT' | 'TERM' = 'KILL',
 ): { command: string; args: string[] } {
-  return { command: setprivPath, args: ['--pdeathsig', 'KILL', '--', command, ...args] };
+  return { command: setprivPath, args: ['--pdeathsig', signal, '--', command, ...args] };
 }

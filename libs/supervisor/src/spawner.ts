@@ -11,6 +11,19 @@ export interface SpawnRequest {
   env?: NodeJS.ProcessEnv;
   stdin: 'pipe' | 'ignore';
   stdout: 'pipe' | 'ignore';
+  /** Run as this user and group (a root service starting PostgreSQL as "postgres"). */
+  uid?: number;
+  gid?: number;
+  /**
+   * What the kernel sends the child if this process dies (default SIGKILL). A server with its own
+   * clean shutdown (PostgreSQL: SIGINT) gets that instead, so it never outlives us half-written.
+   */
+  parentDeathSignal?: 'KILL' | 'INT' | 'TERM';
+  /**
+   * false: not SIGKILLed by the exit sweep (killAll). Only for a child whose owner always stops it
+   * first and whose parentDeathSignal covers a crash (PostgreSQL: SIGKILL would force crash recovery).
+   */
+  sweepOnExit?: boolean;
 }
 
 export interface ChildExit {
@@ -69,11 +82,13 @@ export class NodeSpawner implements Spawner {
   spawn(request: SpawnRequest): ChildHandle {
     const guarded = this.usesPdeathsig;
     const target = guarded
-      ? wrapWithPdeathsig(request.command, request.args, this.setprivPath)
+      ? wrapWithPdeathsig(request.command, request.args, this.setprivPath, request.parentDeathSignal)
       : { command: request.command, args: [...request.args] };
     const child = spawn(target.command, target.args, {
       cwd: request.cwd,
       env: request.env,
+      ...(request.uid !== undefined ? { uid: request.uid } : {}),
+      ...(request.gid !== undefined ? { gid: request.gid } : {}),
       stdio: [request.stdin, request.stdout, 'pipe'],
       // Own process group: stop() can signal grandchildren too, and a Ctrl-C
       // on our terminal does not hit the children before we decide to stop them.
@@ -138,7 +153,7 @@ export class NodeSpawner implements Spawner {
       finish(exitInfo ?? { code: reaped || code === null || code >= 0 ? code : null, signal });
     });
 
-    if (child.pid !== undefined) trackChild(handle);
+    if (child.pid !== undefined && request.sweepOnExit !== false) trackChild(handle);
     return handle;
   }
 }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { runTool } from '@mld/supervisor';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { chmod, rename, writeFile } from 'node:fs/promises';
@@ -40,9 +40,9 @@ export function passwordRefusal(dir: string, problem: string): ClusterRefusedErr
 
 /** The major version of the PostgreSQL binaries, e.g. "18". */
 export function serverMajorVersion(postgres: string): string {
-  const result = spawnSync(postgres, ['--version'], { encoding: 'utf8', timeout: 30_000 });
-  const m = /PostgreSQL\)?\s+(\d+)/.exec(result.stdout ?? '');
-  if (!m) throw new Error(`cannot read the version of ${postgres}: ${(result.stderr ?? result.error?.message ?? '').trim()}`);
+  const result = runTool({ command: postgres, args: ['--version'], timeoutMs: 30_000 });
+  const m = /PostgreSQL\)?\s+(\d+)/.exec(result.stdout);
+  if (!m) throw new Error(`cannot read the version of ${postgres}: ${(result.stderr || result.error || '').trim()}`);
   return m[1]!;
 }
 

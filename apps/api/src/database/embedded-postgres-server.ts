@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { defaultSpawner, runTool } from '@mld/supervisor';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
@@ -45,18 +45,14 @@ export async function binaries(): Promise<{ initdb: string; postgres: string }> 
 /** When running as root, PostgreSQL refuses to start: it runs as the "postgres" system user. */
 export function serverIdentity(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  let ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+  let ids = runTool({ command: 'id', args: ['-u', 'postgres'], timeoutMs: 10_000 });
   if (ids.status !== 0) {
-    const add = spawnSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { encoding: 'utf8' });
-    if (add.status !== 0) throw new Error(`cannot create the "postgres" system user for embedded PostgreSQL: ${add.stderr.trim()}`);
-    ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+    const add = runTool({ command: 'useradd', args: ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], timeoutMs: 30_000 });
+    if (add.status !== 0) throw new Error(`cannot create the "postgres" system user for embedded PostgreSQL: ${(add.stderr || add.error || '').trim()}`);
+    ids = runTool({ command: 'id', args: ['-u', 'postgres'], timeoutMs: 10_000 });
   }
-  const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+  const gid = runTool({ command: 'id', args: ['-g', 'postgres'], timeoutMs: 10_000 });
   return { uid: Number(ids.stdout.trim()), gid: Number(gid.stdout.trim()) };
-}
-
-function hasSetpriv(): boolean {
-  return spawnSync('setpriv', ['--help'], { encoding: 'utf8' }).status === 0;
 }
 
 export async function freePort(host = '127.0.0.1'): Promise<number> {
@@ -145,13 +141,14 @@ async function initialise(dir: string, initdb: string, owner: { uid: number; gid
   await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
   if (owner) await chown(pwfile, owner.uid, owner.gid);
   try {
-    const result = spawnSync(
-      initdb,
-      [`--pgdata=${target}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
-      { encoding: 'utf8', timeout: 120_000, ...(owner ?? {}) },
-    );
+    const result = runTool({
+      command: initdb,
+      args: [`--pgdata=${target}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
+      timeoutMs: 120_000,
+      ...(owner ?? {}),
+    });
     if (result.status !== 0) {
-      const reason = `${result.stderr ?? ''}${result.error?.message ?? ''}`.trim();
+      const reason = `${result.stderr}${result.error ?? ''}`.trim();
       if (/Permission denied/i.test(reason)) {
         throw new Error(`initdb cannot use ${dir} (${reason.split('\n')[0]}). PostgreSQL runs as user "postgres": choose a DATA_DIR that user can reach, e.g. DATA_DIR=/var/lib/medialive-distributor`);
       }
@@ -180,9 +177,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const port = options.port || (await freePort());
   const serverArgs = ['-D', options.dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=50'];
-  // If we die without stopping it (SIGKILL), the kernel sends the server SIGINT: a fast, clean shutdown.
-  const [command, args] = hasSetpriv() ? ['setpriv', ['--pdeathsig', 'INT', '--', postgres, ...serverArgs]] : [postgres, serverArgs];
-  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...(owner ?? {}) });
+  // If we die without stopping it (SIGKILL), the kernel sends the server SIGINT: a fast, clean
+  // shutdown. The owner always stops it at shutdown, so the exit sweep's SIGKILL is not wanted.
+  const child = defaultSpawner().spawn({ command: postgres, args: serverArgs, stdin: 'ignore', stdout: 'ignore', parentDeathSignal: 'INT', sweepOnExit: false, ...(owner ?? {}) });
+  let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const exitListeners: Array<() => void> = [];
+  child.onExit((exit) => {
+    exitInfo = exit;
+    for (const listener of exitListeners.splice(0)) listener();
+  });
+  const exited = new Promise<void>((resolve) => (exitInfo ? resolve() : exitListeners.push(resolve)));
   const stderrTail: string[] = [];
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -201,19 +205,17 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         }
       }
     });
-    child.once('error', (error) => {
+    child.onError((error) => {
       clearTimeout(timer);
       reject(error);
     });
-    child.once('exit', (code, signal) => {
+    void exited.then(() => {
       clearTimeout(timer);
-      reject(new Error(`PostgreSQL exited during start (code ${code}, signal ${signal}): ${stderrTail.join(' | ')}`));
+      reject(new Error(`PostgreSQL exited during start (code ${exitInfo?.code}, signal ${exitInfo?.signal}): ${stderrTail.join(' | ')}`));
     });
   });
-  child.removeAllListeners('exit');
   child.stderr?.removeAllListeners('data');
   child.stderr?.resume(); // keep draining so the server never blocks on a full pipe
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${options.database}`;
   let stopping: Promise<void> | undefined;
@@ -223,7 +225,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     pid: child.pid ?? -1,
     stop() {
       stopping ??= (async () => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
+        if (exitInfo) return;
         child.kill('SIGINT'); // fast shutdown: aborts sessions, checkpoints, exits
         const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000).unref());
         if ((await Promise.race([exited.then(() => 'exited' as const), timeout])) === 'timeout') {

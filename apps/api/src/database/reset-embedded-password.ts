@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { runTool } from '@mld/supervisor';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,14 +18,15 @@ export async function resetEmbeddedPassword(dir: string): Promise<string> {
   if (!existsSync(version)) throw new Error(`${dir} holds no PostgreSQL cluster (no PG_VERSION): nothing to reset`);
   serverMajorVersion(postgres); // fails early with a clear message if the binaries are broken
   const password = randomBytes(24).toString('base64url');
-  const result = spawnSync(postgres, ['--single', '-D', dir, 'postgres'], {
+  const result = runTool({
+    command: postgres,
+    args: ['--single', '-D', dir, 'postgres'],
     input: `ALTER USER postgres WITH PASSWORD '${password}';\n`,
-    encoding: 'utf8',
-    timeout: 120_000,
+    timeoutMs: 120_000,
     ...(serverIdentity() ?? {}),
   });
-  if (result.status !== 0 || /\b(ERROR|FATAL):/.test(`${result.stdout ?? ''}${result.stderr ?? ''}`)) {
-    throw new Error(`PostgreSQL single-user mode failed (is the service still running?): ${`${result.stderr ?? ''}${result.error?.message ?? ''}`.trim()}`);
+  if (result.status !== 0 || /\b(ERROR|FATAL):/.test(`${result.stdout}${result.stderr}`)) {
+    throw new Error(`PostgreSQL single-user mode failed (is the service still running?): ${`${result.stderr}${result.error ?? ''}`.trim()}`);
   }
   await writePasswordFile(dir, password);
   return passwordFileFor(dir);
