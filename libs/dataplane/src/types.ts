@@ -63,6 +63,18 @@ export interface OutputConfig {
   options: OutputOptions;
 }
 
+/** The on-demand HLS preview of a channel: fed like an output, but not one (no URL, no secret, not listed). */
+export interface PreviewTarget {
+  id: string;
+  name: string;
+  protocol: 'hls';
+  /** The directory FFmpeg writes the playlist and segments into. */
+  dir: string;
+}
+
+/** What an egress serves. */
+export type EgressTarget = OutputConfig | PreviewTarget;
+
 /** Everything that should run for one channel; outputs absent from the list are stopped. */
 export interface ChannelConfig {
   id: string;
@@ -166,7 +178,7 @@ export interface FfmpegProgress {
 export interface EgressSnapshot {
   id: string;
   name: string;
-  protocol: OutputProtocol;
+  protocol: EgressTarget['protocol'];
   state: EgressState;
   since: number;
   pid: number | null;

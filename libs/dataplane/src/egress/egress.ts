@@ -1,9 +1,9 @@
 import type { TsSink } from '../fanout/fan-out.js';
-import type { EgressSnapshot, EgressState, OutputConfig } from '../types.js';
+import type { EgressSnapshot, EgressState, EgressTarget } from '../types.js';
 
 /** One output of a channel: takes TS, sends it somewhere, reports how it goes. */
 export interface Egress extends TsSink {
-  readonly config: OutputConfig;
+  readonly config: EgressTarget;
   start(): void;
   /** Resolves when everything it started is gone. */
   stop(): Promise<void>;

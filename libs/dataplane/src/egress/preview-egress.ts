@@ -1,5 +1,5 @@
 import type { Spawner } from '@mld/supervisor';
-import type { OutputConfig } from '../types.js';
+import type { PreviewTarget } from '../types.js';
 import type { Egress } from './egress.js';
 import { ffmpegTsInputArgs } from './ffmpeg-ts-input.js';
 import { ProcessEgress } from './process-egress.js';
@@ -28,7 +28,7 @@ export function buildHlsPreviewArgs(dir: string): string[] {
 }
 
 export function createPreviewEgress(channelId: string, dir: string, ffmpeg = 'ffmpeg', spawner?: Spawner): Egress {
-  const config: OutputConfig = { id: `preview:${channelId}`, name: 'preview', protocol: 'rtmp', url: `file://${dir}`, host: 'localhost', port: 0, path: '', options: {} };
+  const config: PreviewTarget = { id: `preview:${channelId}`, name: 'preview', protocol: 'hls', dir };
   return new ProcessEgress({
     config,
     command: ffmpeg,

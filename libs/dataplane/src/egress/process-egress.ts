@@ -1,14 +1,14 @@
 import { defaultSpawner, SupervisedProcess, systemClock, type Clock, type LineParser, type Spawner, type TimerHandle } from '@mld/supervisor';
 import { ChunkQueue } from '../fanout/chunk-queue.js';
 import { RateMeter } from '../rate-meter.js';
-import type { EgressSnapshot, FfmpegProgress, OutputConfig, SrtLinkStats } from '../types.js';
+import type { EgressSnapshot, EgressTarget, FfmpegProgress, SrtLinkStats } from '../types.js';
 import type { Egress, EgressStateListener } from './egress.js';
 import { outputRedactor } from './redactor.js';
 import { DeliveryReports, type ChildStdoutSink } from './stdout-sink.js';
 import { parseFfmpegProgressLine, parseSrtStatsJson } from './tool-parsers.js';
 
 export interface ProcessEgressOptions {
-  config: OutputConfig;
+  config: EgressTarget;
   command: string;
   args: string[];
   parser: LineParser;
@@ -57,7 +57,7 @@ const WRITE_BATCH_BYTES = 64 * 1316;
  */
 export class ProcessEgress implements Egress {
   readonly id: string;
-  readonly config: OutputConfig;
+  readonly config: EgressTarget;
   private readonly process: SupervisedProcess;
   private readonly queue: ChunkQueue;
   private readonly meter = new RateMeter(2000);
@@ -85,13 +85,13 @@ export class ProcessEgress implements Egress {
     const spawner = options.spawner ?? defaultSpawner();
     const reports = sink ? new DeliveryReports() : undefined;
     this.process = new SupervisedProcess({
-      owner: `output:${options.config.id}`,
+      owner: options.config.protocol === 'hls' ? options.config.id : `output:${options.config.id}`,
       command: options.command,
       args: options.args,
       stdin: 'pipe',
       stdout: options.parseStdout || options.stdoutStats || sink ? 'parse' : 'ignore',
       parser: reports ? reports.parser(options.parser) : options.parser,
-      redact: outputRedactor(options.config),
+      redact: options.config.protocol === 'hls' ? (text: string) => text : outputRedactor(options.config),
       stallTimeoutMs: options.stallTimeoutMs ?? 10_000,
       // srt-live-transmit's JSON statistics lines are ~800 characters.
       maxLineLength: 4096,
