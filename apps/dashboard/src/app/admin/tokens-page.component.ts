@@ -6,30 +6,25 @@ import { listResource } from '../core/api/list-resource';
 import { formatLocalTime } from '../core/format/format';
 import { SessionService } from '../core/session/session.service';
 import { ConfirmedActionService } from '../ui/confirmed-action.service';
+import { ListStateComponent } from '../ui/list-state.component';
+import { PageHeaderComponent } from '../ui/page-header.component';
 import { AdminApiService } from './admin-api.service';
 import { TokenDialogComponent } from './token-dialog.component';
 
 /** API tokens for automation (admin): create (secret shown once), list, revoke. */
 @Component({
   selector: 'app-tokens-page',
-  imports: [MatButton],
+  imports: [MatButton, PageHeaderComponent, ListStateComponent],
   template: `
-    <div class="page-header">
-      <h1>API tokens</h1>
-      <p class="muted small page-header__meta">For scripts and monitoring: send as <span class="mono">Authorization: Bearer mld_…</span></p>
-      <div class="page-header__actions">
+    <app-page-header title="API tokens">
+      <p meta class="muted small page-header__meta">For scripts and monitoring: send as <span class="mono">Authorization: Bearer mld_…</span></p>
+      <div actions>
         @if (canWrite()) {
           <button matButton="filled" type="button" (click)="create()" data-testid="new-token">New token</button>
         }
       </div>
-    </div>
-    @if (error(); as e) {
-      <p class="notice notice--error" role="alert" data-testid="tokens-error">{{ e }}</p>
-    }
-    @if (tokens().length === 0 && !error()) {
-      <p class="muted" data-testid="tokens-empty">No API tokens yet.</p>
-    } @else {
-      <div class="table-wrap">
+    </app-page-header>
+    <app-list-state testId="tokens" [error]="error()" [empty]="tokens().length === 0" emptyText="No API tokens yet.">
         <table class="table" data-testid="tokens-table">
           <caption class="visually-hidden">API tokens</caption>
           <thead>
@@ -68,8 +63,7 @@ import { TokenDialogComponent } from './token-dialog.component';
             }
           </tbody>
         </table>
-      </div>
-    }
+    </app-list-state>
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -7,26 +7,24 @@ import { formatLocalTime } from '../core/format/format';
 import { NotifyService } from '../core/notify.service';
 import { SessionService } from '../core/session/session.service';
 import { ConfirmedActionService } from '../ui/confirmed-action.service';
+import { ListStateComponent } from '../ui/list-state.component';
+import { PageHeaderComponent } from '../ui/page-header.component';
 import { AdminApiService } from './admin-api.service';
 import { UserDialogComponent, type UserDialogData } from './user-dialog.component';
 
 /** Users and their roles (admin): create, change role, reset password, delete. */
 @Component({
   selector: 'app-users-page',
-  imports: [MatButton],
+  imports: [MatButton, PageHeaderComponent, ListStateComponent],
   template: `
-    <div class="page-header">
-      <h1>Users</h1>
-      <div class="page-header__actions">
+    <app-page-header title="Users">
+      <div actions>
         @if (canWrite()) {
           <button matButton="filled" type="button" (click)="create()" data-testid="new-user">New user</button>
         }
       </div>
-    </div>
-    @if (error(); as e) {
-      <p class="notice notice--error" role="alert" data-testid="users-error">{{ e }}</p>
-    }
-    <div class="table-wrap">
+    </app-page-header>
+    <app-list-state testId="users" [error]="error()">
       <table class="table" data-testid="users-table">
         <caption class="visually-hidden">Users and their roles</caption>
         <thead>
@@ -74,7 +72,7 @@ import { UserDialogComponent, type UserDialogData } from './user-dialog.componen
           }
         </tbody>
       </table>
-    </div>
+    </app-list-state>
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

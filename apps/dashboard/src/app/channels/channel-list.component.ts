@@ -16,13 +16,14 @@ import { SparklineComponent } from '../ui/sparkline.component';
 import { ChannelFormDialogComponent, type ChannelFormData } from './channel-form-dialog.component';
 import { ChannelsApiService } from './channels-api.service';
 import { inputEndpoint } from './channel-view';
+import { PageHeaderComponent } from '../ui/page-header.component';
 
 type StateFilter = 'all' | 'running' | 'stopped' | 'attention';
 
 /** The overview: every channel with its health, input, outputs and a bitrate sparkline, live. */
 @Component({
   selector: 'app-channel-list',
-  imports: [RouterLink, MatButton, HealthBadgeComponent, SparklineComponent],
+  imports: [RouterLink, MatButton, HealthBadgeComponent, SparklineComponent, PageHeaderComponent],
   templateUrl: './channel-list.component.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -11,11 +11,12 @@ import { ChannelsApiService } from '../channels/channels-api.service';
 import { EventListComponent } from '../ui/event-list.component';
 import { EventsApiService } from './events-api.service';
 import { EMPTY_FILTER, EVENT_TYPE_GROUPS, type EventFilter, eventQueryParams, matchesFilter } from './events-query';
+import { PageHeaderComponent } from '../ui/page-header.component';
 
 /** The event log: filters by channel, type and time; older pages by cursor; new events live on top. */
 @Component({
   selector: 'app-events-page',
-  imports: [MatButton, MatFormField, MatLabel, MatSelect, MatOption, MatOptgroup, MatSlideToggle, EventListComponent],
+  imports: [MatButton, MatFormField, MatLabel, MatSelect, MatOption, MatOptgroup, MatSlideToggle, EventListComponent, PageHeaderComponent],
   templateUrl: './events-page.component.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
