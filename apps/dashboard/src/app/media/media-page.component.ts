@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, DestroyRef, type ElementRef, inject, signal, viewChild } from '@angular/core';
 import { HttpEventType } from '@angular/common/http';
 import { MatButton } from '@angular/material/button';
 import type { MediaResponse } from '@mld/contracts';
@@ -30,7 +30,7 @@ import { codecsText, formatClipDuration, storedAsText, uploadPercent, uploadStat
         <div class="form-grid">
           <div class="field">
             <label for="media-file">File</label>
-            <input id="media-file" type="file" accept=".ts,.m2t,.mp4,.mov,video/mp2t,video/mp4,video/quicktime" (change)="pick($event)" [disabled]="busy()" data-testid="media-file" />
+            <input #fileInput id="media-file" type="file" accept=".ts,.m2t,.mp4,.mov,video/mp2t,video/mp4,video/quicktime" (change)="pick($event)" [disabled]="busy()" data-testid="media-file" />
           </div>
           <div class="field">
             <label for="media-name">Name <span class="muted small">(optional; default: the file's name)</span></label>
@@ -125,6 +125,7 @@ export class MediaPageComponent {
   protected readonly percent = computed(() => uploadPercent(this.upload()));
   protected readonly statusText = computed(() => uploadStatusText(this.upload()));
   private running: Subscription | undefined;
+  private readonly fileInput = viewChild<ElementRef<HTMLInputElement>>('fileInput');
 
   protected readonly formatBytes = formatBytes;
   protected readonly formatBitrate = formatBitrate;
@@ -155,6 +156,9 @@ export class MediaPageComponent {
         } else if (event.type === HttpEventType.Response && event.body) {
           this.upload.set({ phase: 'idle' });
           this.name.set('');
+          this.file.set(null);
+          const input = this.fileInput()?.nativeElement;
+          if (input) input.value = '';
           this.notify.info(`"${event.body.name}" added to the media library (${codecsText(event.body)}, ${formatClipDuration(event.body.duration_ms)})`);
           this.list.reload();
         }
