@@ -99,7 +99,8 @@ export class MediaLibrary implements OnModuleInit {
     const media = await this.find(id);
     await this.assertUnused(media);
     try {
-      await this.repo.delete({ id: media.id });
+      // Two deletes at once: only the one that removed the row goes on.
+      if ((await this.repo.delete({ id: media.id })).affected === 0) throw DomainError.notFound('media', id);
     } catch (error) {
       // A channel took the file between the check and the delete: the foreign key refused it.
       if (error instanceof QueryFailedError && (error as QueryFailedError & { driverError?: { code?: string } }).driverError?.code === '23503') await this.assertUnused(media);

@@ -28,7 +28,7 @@ describe('media library (real PostgreSQL, real ffprobe/FFmpeg)', () => {
   let viewer: string;
   let operator: string;
   let work: string;
-  const files = { ts: '', mp4: '', mpeg4: '', text: '', big: '' };
+  const files = { ts: '', mp4: '', mov: '', mpeg4: '', text: '', big: '' };
   let mediaDir: string;
 
   /** Everything under DATA_DIR/media, incoming uploads included. */
@@ -40,6 +40,7 @@ describe('media library (real PostgreSQL, real ffprobe/FFmpeg)', () => {
     work = mkdtempSync(join(tmpdir(), 'mld-media-'));
     files.ts = await makeTs(work, 'clip');
     files.mp4 = await makeMp4(work, 'clip-h264.mp4', 'libx264');
+    files.mov = await makeMp4(work, 'clip-h264.mov', 'libx264');
     files.mpeg4 = await makeMp4(work, 'clip-mpeg4.mp4', 'mpeg4');
     files.text = join(work, 'x.ts');
     writeFileSync(files.text, 'this is not a transport stream\n'.repeat(20));
@@ -87,7 +88,7 @@ describe('media library (real PostgreSQL, real ffprobe/FFmpeg)', () => {
     assert.ok(audit.body.some((r) => r.action === 'MediaController.upload' && r.status_code === 201 && r.actor_name === 'admin'));
   });
 
-  it('remuxes MP4 H.264/AAC once to MPEG-TS with the same codecs; the name defaults to the file name', async () => {
+  it('remuxes MP4 and MOV with H.264/AAC once to MPEG-TS with the same codecs; the name defaults to the file name', async () => {
     const before = onDisk();
     const result = await upload(files.mp4);
     assert.equal(result.status, 201, JSON.stringify(result.body));
@@ -102,6 +103,11 @@ describe('media library (real PostgreSQL, real ffprobe/FFmpeg)', () => {
     for (let i = 0; i < bytes.length; i += 188) assert.equal(bytes[i], 0x47, `no sync byte at ${i}`);
     assert.ok(result.body.duration_ms !== null && Math.abs(result.body.duration_ms - 2000) < 250);
     assert.deepEqual(onDisk(), { stored: [...before.stored, `${result.body.id}.ts`].sort(), incoming: [] });
+
+    const mov = await upload(files.mov, { name: 'QuickTime' });
+    assert.equal(mov.status, 201, JSON.stringify(mov.body));
+    assert.deepEqual([mov.body.source_container, mov.body.video_codec, mov.body.audio_codec], ['mov', 'h264', 'aac']);
+    assert.equal(ffprobe(join(mediaDir, `${mov.body.id}.ts`)).format.format_name, 'mpegts');
   });
 
   it('refuses other codecs and non-media with 415 naming what was found and what is accepted', async () => {
@@ -114,6 +120,12 @@ describe('media library (real PostgreSQL, real ffprobe/FFmpeg)', () => {
     assert.equal(text.status, 415, JSON.stringify(text.body));
     assert.match(text.body.message, /^the file is not a media file ffprobe recognises \(ffprobe exited with code 1: the file: Invalid data found when processing input\); accepted:/);
     assert.ok(!text.body.message.includes(app.dataDir), 'a server path leaked into the message');
+    // A playlist naming a file on the server is not followed: the HLS demuxer is not on ffprobe's list.
+    const playlist = join(work, 'list.m3u8');
+    writeFileSync(playlist, `#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n${files.ts}\n#EXT-X-ENDLIST\n`);
+    const hls = await upload(playlist);
+    assert.equal(hls.status, 415, JSON.stringify(hls.body));
+    assert.match(hls.body.message, /^the file is not a media file ffprobe recognises/);
     assertNothingLeft(before);
   });
 

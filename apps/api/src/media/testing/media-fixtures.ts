@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 
 export const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-/** 2 s of testsrc + sine as MP4 with the given video codec (libx264 → H.264, mpeg4 → MPEG-4 Part 2). */
+/** 2 s of testsrc + sine as MP4 (or MOV, by the name's extension) with the given video codec (libx264 → H.264, mpeg4 → MPEG-4 Part 2). */
 export async function makeMp4(dir: string, name: string, videoCodec: 'libx264' | 'mpeg4'): Promise<string> {
   const path = join(dir, name);
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=1000:sample_rate=48000', '-t', '2', '-c:v', videoCodec, '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '64k', '-movflags', '+faststart', path];
