@@ -13,6 +13,7 @@ import { EventLogModule } from './event-log/event-log.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LimitsModule } from './limits/limits.module.js';
+import { MediaModule } from './media/media.module.js';
 import { MediaLiveModule } from './medialive/medialive.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OutputsModule } from './outputs/outputs.module.js';
@@ -49,6 +50,7 @@ export class AppModule {
         RealtimeModule,
         MetricsModule,
         MediaLiveModule,
+        MediaModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

@@ -10,6 +10,7 @@ import { AppModule } from './app.module.js';
 import { toErrorResponse } from './common/http-error.filter.js';
 import { findBodyProblem, jsonNestsDeeperThan, MAX_JSON_DEPTH, tooDeepError } from './common/json-body-guard.js';
 import { securityHeaders } from './common/security-headers.js';
+import { requestTimeoutForUploads } from './media/upload-limit.interceptor.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { AppLogger } from './config/app-logger.js';
@@ -82,6 +83,8 @@ export async function startApplication(config: AppConfig): Promise<RunningApplic
       response.status(body.status_code).json(body);
     });
     await app.get(UsersService).bootstrapAdmin({ username: config.adminUsername, password: config.adminPassword, dataDir: config.dataDir });
+    // Media uploads (POST /api/media) may take long to receive; headers still time out as before.
+    app.getHttpServer().requestTimeout = requestTimeoutForUploads(config.mediaMaxUploadBytes);
     await app.listen(config.port, config.host);
     const port = (app.getHttpServer().address() as AddressInfo).port;
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;

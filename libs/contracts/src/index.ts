@@ -5,3 +5,4 @@ export * from './output-secrets.js';
 export * from './api-types.js';
 export * from './socket-events.js';
 export * from './medialive.js';
+export * from './media.js';

@@ -30,3 +30,12 @@ describe('MediaLive permissions', () => {
     assert.equal(hasPermission('admin', 'medialive.write'), true);
   });
 });
+
+describe('media library permissions', () => {
+  it('every role lists the library; only admins upload and delete', () => {
+    assert.equal(hasPermission('viewer', 'media.read'), true);
+    assert.equal(hasPermission('viewer', 'media.write'), false);
+    assert.equal(hasPermission('operator', 'media.write'), false);
+    assert.equal(hasPermission('admin', 'media.write'), true);
+  });
+});

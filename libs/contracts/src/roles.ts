@@ -29,10 +29,12 @@ export const PERMISSIONS = [
   'medialive.read', // list / inspect / preflight AWS MediaLive channels
   'medialive.control', // start / stop AWS MediaLive channels
   'medialive.write', // link, fix destinations, create MediaLive inputs
+  'media.read', // list the media library (files a channel can play)
+  'media.write', // upload and delete media files
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const VIEWER: readonly Permission[] = ['channel.read', 'output.read', 'event.read', 'system.read', 'medialive.read'];
+const VIEWER: readonly Permission[] = ['channel.read', 'output.read', 'event.read', 'system.read', 'medialive.read', 'media.read'];
 const OPERATOR: readonly Permission[] = [
   ...VIEWER,
   'channel.control',

@@ -1,5 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn, type Relation } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn, type Relation } from 'typeorm';
 import type { DesiredState, InputType } from '@mld/contracts';
+import { MediaEntity } from '../media/media.entity.js';
 import { OutputEntity } from '../outputs/output.entity.js';
 
 @Entity('channels')
@@ -30,6 +31,14 @@ export class ChannelEntity {
 
   @Column({ name: 'interface_ip', type: 'varchar', length: 45, nullable: true })
   interfaceIp!: string | null;
+
+  /** The media library file this channel plays when its input is a file; a used file cannot be deleted. */
+  @Column({ name: 'input_media_id', type: 'uuid', nullable: true })
+  inputMediaId!: string | null;
+
+  @ManyToOne(() => MediaEntity, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'input_media_id', foreignKeyConstraintName: 'FK_channels_input_media' })
+  inputMedia?: Relation<MediaEntity> | null;
 
   @Column({ name: 'desired_state', type: 'varchar', length: 8, default: 'stopped' })
   desiredState!: DesiredState;

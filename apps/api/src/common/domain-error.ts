@@ -15,6 +15,10 @@ export const DOMAIN_ERROR_STATUS = {
   LIMIT_REACHED: 409,
   /** An optional module (MediaLive) is switched off by configuration: a state, not a fault. */
   MODULE_DISABLED: 409,
+  /** An upload larger than its configured limit (MEDIA_MAX_UPLOAD_BYTES). */
+  PAYLOAD_TOO_LARGE: 413,
+  /** Content of a kind the route does not take (decided from the bytes, not the file name). */
+  UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
 } as const;

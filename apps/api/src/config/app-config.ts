@@ -39,6 +39,10 @@ export interface AppConfig {
   ffmpegPath: string;
   /** srt-live-transmit executable (SRT outputs). */
   srtLiveTransmitPath: string;
+  /** ffprobe executable (decides what an uploaded media file is). */
+  ffprobePath: string;
+  /** Largest media file an upload may carry, in bytes; larger ones are refused with 413. */
+  mediaMaxUploadBytes: number;
   medialive: MediaLiveConfig;
 }
 
@@ -134,6 +138,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     eventRetentionDays: int(env, 'EVENT_RETENTION_DAYS', 30, 1, 3650),
     ffmpegPath: executable(env, 'FFMPEG_PATH', 'ffmpeg'),
     srtLiveTransmitPath: executable(env, 'SRT_LIVE_TRANSMIT_PATH', 'srt-live-transmit'),
+    ffprobePath: executable(env, 'FFPROBE_PATH', 'ffprobe'),
+    mediaMaxUploadBytes: int(env, 'MEDIA_MAX_UPLOAD_BYTES', 4 * 1024 ** 3, 1, 1024 ** 4),
     medialive: medialiveConfig(env),
   };
 }

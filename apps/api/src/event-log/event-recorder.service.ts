@@ -40,6 +40,14 @@ export class EventRecorderService implements OnApplicationBootstrap, OnApplicati
       this.bus.subscribe('output.deleted', (e) =>
         void this.log.record({ type: 'config.changed', channelId: e.channelId, outputId: e.outputId, outputName: e.name, actor: e.actor, message: `output "${e.name}" deleted by ${e.actor}`, details: { entity: 'output', change: 'deleted' } }),
       ),
+      this.bus.subscribe('media.changed', (e) =>
+        void this.log.record({
+          type: 'config.changed',
+          actor: e.actor,
+          message: e.change === 'created' ? `media "${e.name}" uploaded by ${e.actor}${e.summary ? ` (${e.summary})` : ''}` : `media "${e.name}" deleted by ${e.actor}`,
+          details: { entity: 'media', change: e.change, media_id: e.mediaId },
+        }),
+      ),
       this.bus.subscribe('runtime.output_state', (e) => this.onOutputState(e)),
       this.bus.subscribe('runtime.input_state', (e) => this.onInputState(e)),
       this.bus.subscribe('runtime.scte35_cue', ({ channelId, channelName, cue }) =>

@@ -43,6 +43,8 @@ export interface DomainEventMap {
   'channel.deleted': { channelId: string; name: string; change: 'deleted'; actor: string };
   'output.changed': { channelId: string; outputId: string; name: string; change: ConfigChange; actor: string };
   'output.deleted': { channelId: string; outputId: string; name: string; change: 'deleted'; actor: string };
+  /** A file added to or removed from the media library; `summary` says what was stored. */
+  'media.changed': { mediaId: string; name: string; change: 'created' | 'deleted'; actor: string; summary?: string };
   /** A MediaLive start/stop in progress (for the socket gateway). */
   'medialive.progress': MediaLiveProgress;
 }

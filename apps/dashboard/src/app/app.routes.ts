@@ -18,6 +18,7 @@ export const routes: Routes = [
       { path: '', pathMatch: 'full', redirectTo: 'channels' },
       { path: 'channels', loadChildren: () => import('./channels/channels.routes').then((m) => m.CHANNEL_ROUTES) },
       { path: 'events', loadChildren: () => import('./events/events.routes').then((m) => m.EVENT_ROUTES) },
+      { path: 'media', loadChildren: () => import('./media/media.routes').then((m) => m.MEDIA_ROUTES) },
       { path: 'medialive', loadChildren: () => import('./medialive/medialive.routes').then((m) => m.MEDIALIVE_ROUTES) },
       { path: 'admin', loadChildren: () => import('./admin/admin.routes').then((m) => m.ADMIN_ROUTES) },
       { path: 'system', loadChildren: () => import('./system/system.routes').then((m) => m.SYSTEM_ROUTES) },

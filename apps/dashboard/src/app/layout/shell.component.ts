@@ -21,6 +21,7 @@ export class ShellComponent {
   protected readonly theme = inject(ThemeService);
   protected readonly user = this.session.user;
   protected readonly canAdminUsers = computed(() => this.session.can('user.read'));
+  protected readonly canReadMedia = computed(() => this.session.can('media.read'));
   protected readonly canAdminTokens = computed(() => this.session.can('token.read'));
   protected readonly themeLabel = computed(() => ({ system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' })[this.theme.choice()]);
 

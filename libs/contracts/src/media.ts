@@ -1,0 +1,44 @@
+/**
+ * The media library: files uploaded once per installation that a channel can play as its input.
+ * Every stored file is MPEG-TS (an MP4/MOV upload is remuxed once, never transcoded).
+ */
+
+/** What an upload may be: the containers and codecs the library accepts, as ffprobe names them. */
+export const MEDIA_ACCEPTED = {
+  /** Stored byte for byte. */
+  asIs: ['mpegts'],
+  /** Remuxed once to MPEG-TS without transcoding. */
+  remuxed: ['mp4', 'mov'],
+  videoCodecs: ['h264'],
+  audioCodecs: ['aac'],
+} as const;
+
+/** Longest name a media file may have (characters). */
+export const MEDIA_NAME_MAX_LENGTH = 200;
+
+export interface MediaChannelRef {
+  id: string;
+  name: string;
+}
+
+export interface MediaResponse {
+  id: string;
+  /** Metadata only: never part of a path. */
+  name: string;
+  size_bytes: number;
+  /** Null when ffprobe could not tell. */
+  duration_ms: number | null;
+  /** Always `mpegts`: what is stored and played. */
+  container: 'mpegts';
+  /** What was uploaded: `mpegts` (stored as is), `mp4` or `mov` (remuxed). */
+  source_container: string;
+  video_codec: string | null;
+  audio_codec: string | null;
+  bitrate_bps: number | null;
+  width: number | null;
+  height: number | null;
+  created_at: string;
+  uploaded_by: string;
+  /** Channels whose input is this file: it cannot be deleted while this is not empty. */
+  used_by: MediaChannelRef[];
+}
