@@ -1,4 +1,5 @@
-import type { DesiredState, InputType, OutputProtocol } from './protocols.js';
+import type { ChannelInputView, InputType } from './channel-input.js';
+import type { DesiredState, OutputProtocol } from './protocols.js';
 import type { OutputOptions } from './output-url.js';
 import type { Role } from './roles.js';
 
@@ -7,29 +8,23 @@ import type { Role } from './roles.js';
  * implement these; the dashboard consumes them.
  */
 
-export interface ChannelInput {
-  type: InputType;
-  bind_ip: string;
-  port: number;
-  /** Source-specific multicast: only accept the group from this sender. */
-  source_ip: string | null;
-  /** Local interface address used to join a multicast group. */
-  interface_ip: string | null;
-}
-
 export interface ChannelResponse {
   id: string;
   name: string;
   description: string;
+  /** The input, whatever its type (secrets masked for roles without secret.read). */
+  input: ChannelInputView;
   input_type: InputType;
-  bind_ip: string;
-  port: number;
+  /** RTP/UDP and SRT listener: the address bound; null for other inputs. */
+  bind_ip: string | null;
+  /** RTP/UDP and SRT: the port; null for RTMP and file inputs. */
+  port: number | null;
   source_ip: string | null;
   interface_ip: string | null;
-  /** Seed-compatible alias of bind_ip. */
-  rtp_ip: string;
-  /** Seed-compatible alias of port. */
-  rtp_port: number;
+  /** Seed-compatible alias of bind_ip (RTP/UDP inputs). */
+  rtp_ip: string | null;
+  /** Seed-compatible alias of port (RTP/UDP inputs). */
+  rtp_port: number | null;
   desired_state: DesiredState;
   /** What is happening now; null when the channel is not running. */
   runtime: ChannelRuntime | null;
@@ -128,8 +123,50 @@ export interface ChannelRuntime {
   rtp: { lost: number; duplicates: number; reordered: number; late: number; resyncs: number; ssrc_changes: number; ssrc: number | null };
   last_packet_at: string | null;
   bitrate_bps: number;
+  /** The sender as the transport sees it ("10.1.2.3:5000"): SRT peer, RTMP publisher; null when none. */
+  peer: string | null;
+  /** SRT inputs: the receiving side of the connection; null for other inputs or while nobody is connected. */
+  srt: SrtInputHealth | null;
+  /** RTMP inputs: the publishing encoder; null while nobody publishes. */
+  rtmp: RtmpInputHealth | null;
+  /** File inputs: playback position. */
+  file: FileInputHealth | null;
   /** The stream itself: TR 101 290, programs and PIDs, PCR, SCTE-35 counts. Null before the first analysis. */
   analysis: StreamAnalysis | null;
+}
+
+export interface SrtInputHealth {
+  at: string;
+  rtt_ms: number;
+  recv_rate_mbps: number;
+  /** Negotiated latency (TSBPD), ms. */
+  latency_ms: number;
+  packets_received: number;
+  packets_lost: number;
+  packets_retransmitted: number;
+  /** Lost for good (not recovered in time): what the outputs miss. */
+  packets_dropped: number;
+}
+
+export interface RtmpInputHealth {
+  client_address: string;
+  encoder: string | null;
+  video_codec: string | null;
+  audio_codec: string | null;
+  width: number | null;
+  height: number | null;
+  frame_rate: number | null;
+  video_kbps: number | null;
+  audio_kbps: number | null;
+  connected_at: string;
+}
+
+export interface FileInputHealth {
+  media_id: string;
+  duration_ms: number;
+  position_ms: number;
+  loops: number;
+  loop: boolean;
 }
 
 /** Live state of an output's process or socket (absent while it is not meant to run). */

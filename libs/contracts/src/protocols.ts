@@ -1,6 +1,3 @@
-export const INPUT_TYPES = ['rtp', 'udp'] as const;
-export type InputType = (typeof INPUT_TYPES)[number];
-
 export const OUTPUT_PROTOCOLS = ['srt', 'rtmp', 'rtmps', 'udp', 'rtp'] as const;
 export type OutputProtocol = (typeof OUTPUT_PROTOCOLS)[number];
 

@@ -1,30 +1,60 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { collisionReason, inputsCollide, resolveInputSettings } from './channel-input-rules.js';
+import { boundUdpPort, collisionReason, describeInput, inputsCollide, resolveChannelInput } from './channel-input-rules.js';
 
-describe('resolveInputSettings', () => {
-  it('accepts the seed aliases rtp_ip/rtp_port', () => {
-    const r = resolveInputSettings({ rtp_ip: '0.0.0.0', rtp_port: 5000 }, undefined);
-    assert.deepEqual(r, { ok: true, value: { inputType: 'rtp', bindIp: '0.0.0.0', port: 5000, sourceIp: null, interfaceIp: null } });
+const KEY = () => 'live_test';
+
+describe('resolveChannelInput', () => {
+  it('accepts the seed aliases rtp_ip/rtp_port as an RTP input', () => {
+    const r = resolveChannelInput({ rtp_ip: '0.0.0.0', rtp_port: 5000 }, undefined);
+    assert.deepEqual(r, { ok: true, value: { type: 'rtp', bind_ip: '0.0.0.0', port: 5000, source_ip: null, interface_ip: null } });
   });
 
   it('refuses an alias that disagrees with the canonical field', () => {
-    const r = resolveInputSettings({ bind_ip: '1.1.1.1', rtp_ip: '2.2.2.2', port: 1 }, undefined);
+    const r = resolveChannelInput({ bind_ip: '1.1.1.1', rtp_ip: '2.2.2.2', port: 1 }, undefined);
     assert.equal(r.ok, false);
     assert.equal(!r.ok && r.problems[0]!.field, 'rtp_ip');
   });
 
   it('requires an address and a port on create, keeps current ones on update', () => {
-    const r = resolveInputSettings({}, undefined);
+    const r = resolveChannelInput({}, undefined);
     assert.deepEqual(!r.ok && r.problems.map((p) => p.field), ['bind_ip', 'port']);
-    const u = resolveInputSettings({ port: 6000 }, { inputType: 'udp', bindIp: '239.1.1.1', port: 5000, sourceIp: '10.0.0.1', interfaceIp: null });
-    assert.deepEqual(u.ok && u.value, { inputType: 'udp', bindIp: '239.1.1.1', port: 6000, sourceIp: '10.0.0.1', interfaceIp: null });
+    const u = resolveChannelInput({ port: 6000 }, { type: 'udp', bind_ip: '239.1.1.1', port: 5000, source_ip: '10.0.0.1', interface_ip: null });
+    assert.deepEqual(u.ok && u.value, { type: 'udp', bind_ip: '239.1.1.1', port: 6000, source_ip: '10.0.0.1', interface_ip: null });
   });
 
   it('allows source_ip and interface_ip only for multicast groups', () => {
-    const r = resolveInputSettings({ bind_ip: '10.0.0.1', port: 5000, source_ip: '10.0.0.2' }, undefined);
+    const r = resolveChannelInput({ bind_ip: '10.0.0.1', port: 5000, source_ip: '10.0.0.2' }, undefined);
     assert.match(!r.ok ? r.problems[0]!.message : '', /only when bind_ip is a multicast group/);
-    assert.equal(resolveInputSettings({ bind_ip: '239.0.0.1', port: 5000, source_ip: '10.0.0.2' }, undefined).ok, true);
+    assert.equal(resolveChannelInput({ bind_ip: '239.0.0.1', port: 5000, source_ip: '10.0.0.2' }, undefined).ok, true);
+  });
+
+  it('takes "input" of any kind, but not together with flat fields', () => {
+    const srt = resolveChannelInput({ input: { type: 'srt', port: 9000, passphrase: 'correct-horse-77' } }, undefined, KEY);
+    assert.deepEqual(srt.ok && srt.value, { type: 'srt', mode: 'listener', bind_ip: '0.0.0.0', host: null, port: 9000, latency: 200, passphrase: 'correct-horse-77', pbkeylen: null, streamid: null });
+    const both = resolveChannelInput({ input: { type: 'rtmp' }, port: 5000 }, undefined, KEY);
+    assert.deepEqual(!both.ok && both.problems.map((p) => p.field), ['port']);
+  });
+
+  it('an unchanged request keeps the current input of any kind; flat fields on an SRT channel describe a new RTP input', () => {
+    const current = { type: 'rtmp', stream_key: 'live_old' } as const;
+    assert.deepEqual(resolveChannelInput({}, current, KEY), { ok: true, value: current });
+    const r = resolveChannelInput({ bind_ip: '0.0.0.0', port: 5000 }, current, KEY);
+    assert.equal(r.ok && r.value.type, 'rtp');
+  });
+});
+
+describe('boundUdpPort and describeInput', () => {
+  it('RTP/UDP and SRT listeners bind a UDP port; callers, RTMP and files do not', () => {
+    assert.deepEqual(boundUdpPort({ type: 'srt', mode: 'listener', bind_ip: '0.0.0.0', host: null, port: 9000, latency: 200, passphrase: null, pbkeylen: null, streamid: null }), { bindIp: '0.0.0.0', port: 9000 });
+    assert.equal(boundUdpPort({ type: 'srt', mode: 'caller', bind_ip: '0.0.0.0', host: 'enc', port: 9000, latency: 200, passphrase: null, pbkeylen: null, streamid: null }), null);
+    assert.equal(boundUdpPort({ type: 'rtmp', stream_key: 'k' }), null);
+  });
+
+  it('describes an input without its secrets', () => {
+    const d = describeInput({ type: 'srt', mode: 'caller', bind_ip: '0.0.0.0', host: '127.0.0.9', port: 9000, latency: 300, passphrase: 'correct-horse-77', pbkeylen: 16, streamid: 'secret-id' });
+    assert.equal(d, 'srt caller 127.0.0.9:9000, latency 300 ms, encrypted');
+    assert.equal(describeInput({ type: 'rtmp', stream_key: 'live_abc' }), 'rtmp push');
   });
 });
 

@@ -1,10 +1,13 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn, type Relation } from 'typeorm';
 import type { DesiredState, InputType } from '@mld/contracts';
 import { MediaEntity } from '../media/media.entity.js';
+import type { ChannelInputSettingsColumn } from './channel-input.mapper.js';
 import { OutputEntity } from '../outputs/output.entity.js';
 
 @Entity('channels')
-@Index('UQ_channels_bind', ['bindIp', 'port'], { unique: true })
+// Inputs that bind a local UDP port (RTP/UDP, SRT listener): one channel per address and port.
+// The service's own check (channel-input-rules) also refuses overlaps with 0.0.0.0 and multicast.
+@Index('UQ_channels_bind', ['bindIp', 'port'], { unique: true, where: '"bind_ip" IS NOT NULL' })
 export class ChannelEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -19,12 +22,17 @@ export class ChannelEntity {
   @Column({ name: 'input_type', type: 'varchar', length: 8 })
   inputType!: InputType;
 
-  /** Unicast address to bind, 0.0.0.0 for all, or a multicast group to join. */
-  @Column({ name: 'bind_ip', type: 'varchar', length: 45 })
-  bindIp!: string;
+  /**
+   * RTP/UDP: unicast address to bind, 0.0.0.0 for all, or a multicast group to join. SRT
+   * listener: the address bound. Null for inputs that bind no port of their own (SRT caller,
+   * RTMP on the shared server, file).
+   */
+  @Column({ name: 'bind_ip', type: 'varchar', length: 45, nullable: true })
+  bindIp!: string | null;
 
-  @Column({ type: 'integer' })
-  port!: number;
+  /** RTP/UDP and SRT listener: the port bound; SRT caller: the port called; null otherwise. */
+  @Column({ type: 'integer', nullable: true })
+  port!: number | null;
 
   @Column({ name: 'source_ip', type: 'varchar', length: 45, nullable: true })
   sourceIp!: string | null;
@@ -39,6 +47,14 @@ export class ChannelEntity {
   @ManyToOne(() => MediaEntity, { onDelete: 'RESTRICT', nullable: true })
   @JoinColumn({ name: 'input_media_id', foreignKeyConstraintName: 'FK_channels_input_media' })
   inputMedia?: Relation<MediaEntity> | null;
+
+  /**
+   * What the kind of input needs beyond address and port (ChannelInputSettings): SRT mode, host,
+   * latency and secrets; the RTMP stream key; the media file and looping. Secrets live here as in
+   * output URLs: masked in every answer to a role without secret.read.
+   */
+  @Column({ name: 'input_settings', type: 'jsonb', default: {} })
+  inputSettings!: ChannelInputSettingsColumn;
 
   @Column({ name: 'desired_state', type: 'varchar', length: 8, default: 'stopped' })
   desiredState!: DesiredState;

@@ -1,24 +1,34 @@
-import type { ChannelRuntime, ChannelWithOutputsResponse, Role } from '@mld/contracts';
+import { hasPermission, maskChannelInput, type ChannelInputSpec, type ChannelInputView, type ChannelRuntime, type ChannelWithOutputsResponse, type Role } from '@mld/contracts';
 import { toOutputResponse, type RuntimeLookup } from '../outputs/output.presenter.js';
+import type { ChannelEntity } from './channel.entity.js';
+import { inputSpecOf } from './channel-input.mapper.js';
 
 export interface ChannelRuntimeLookup extends RuntimeLookup {
   channelRuntime(channelId: string): ChannelRuntime | null;
 }
-import type { ChannelEntity } from './channel.entity.js';
 
-export function toChannelResponse(channel: ChannelEntity, role: Role, runtime?: ChannelRuntimeLookup): ChannelWithOutputsResponse {
+/** Adds what an encoder operator needs to an input (RTMP publish URL, SRT URL to call). */
+export interface InputViews {
+  view(input: ChannelInputSpec): ChannelInputView;
+}
+
+/** Secrets of the input (passphrase, stream id, stream key, and the key inside publish_url) leave only for roles with secret.read. */
+export function toChannelResponse(channel: ChannelEntity, role: Role, runtime?: ChannelRuntimeLookup, views?: InputViews): ChannelWithOutputsResponse {
   const outputs = [...(channel.outputs ?? [])].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+  const input = maskChannelInput(inputSpecOf(channel), hasPermission(role, 'secret.read'));
+  const datagram = input.type === 'rtp' || input.type === 'udp';
   return {
     id: channel.id,
     name: channel.name,
     description: channel.description,
+    input: views ? views.view(input) : input,
     input_type: channel.inputType,
     bind_ip: channel.bindIp,
     port: channel.port,
     source_ip: channel.sourceIp,
     interface_ip: channel.interfaceIp,
-    rtp_ip: channel.bindIp,
-    rtp_port: channel.port,
+    rtp_ip: datagram ? channel.bindIp : null,
+    rtp_port: datagram ? channel.port : null,
     desired_state: channel.desiredState,
     runtime: runtime?.channelRuntime(channel.id) ?? null,
     output_count: outputs.length,

@@ -6,6 +6,7 @@ import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { RequirePermission } from '../auth/permissions.decorator.js';
 import { toChannelResponse } from './channel.presenter.js';
 import { ChannelsService } from './channels.service.js';
+import { IngestEndpoints } from '../runtime/ingest-endpoints.js';
 import { PipelinesService } from '../runtime/pipelines.service.js';
 import { ChannelResponseDto, CreateChannelDto, UpdateChannelDto } from './dto/channel.dto.js';
 
@@ -17,6 +18,7 @@ export class ChannelsController {
   constructor(
     private readonly channels: ChannelsService,
     private readonly pipelines: PipelinesService,
+    private readonly endpoints: IngestEndpoints,
   ) {}
 
   @Get()
@@ -24,16 +26,19 @@ export class ChannelsController {
   @ApiOperation({ summary: 'List channels with their outputs' })
   @ApiResponse({ status: 200, type: [ChannelResponseDto] })
   async list(@CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse[]> {
-    return (await this.channels.list()).map((c) => toChannelResponse(c, principal.role, this.pipelines));
+    return (await this.channels.list()).map((c) => toChannelResponse(c, principal.role, this.pipelines, this.endpoints));
   }
 
   @Post()
   @RequirePermission('channel.write')
-  @ApiOperation({ summary: 'Create a channel (an RTP or UDP MPEG-TS input)', description: 'Seed-compatible: `{"name": "...", "rtp_ip": "...", "rtp_port": 5000}` works unchanged. 409 LIMIT_REACHED beyond max_channels (GET /api/limits).' })
+  @ApiOperation({
+    summary: 'Create a channel with its input (RTP/UDP, SRT listener or caller, RTMP push, media file)',
+    description: 'Seed-compatible: `{"name": "...", "rtp_ip": "...", "rtp_port": 5000}` works unchanged; other inputs as `"input": {"type": …}`. 409 when the input\'s UDP port is taken by another channel (RTP/UDP and SRT listeners share the UDP port space), 409 LIMIT_REACHED beyond max_channels (GET /api/limits).',
+  })
   @ApiResponse({ status: 201, type: ChannelResponseDto })
   @ApiErrors(400, 409)
   async create(@Body() body: CreateChannelDto, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
-    return toChannelResponse(await this.channels.create(body, principal.name), principal.role, this.pipelines);
+    return toChannelResponse(await this.channels.create(body, principal.name), principal.role, this.pipelines, this.endpoints);
   }
 
   @Get(':id')
@@ -42,7 +47,7 @@ export class ChannelsController {
   @ApiResponse({ status: 200, type: ChannelResponseDto })
   @ApiErrors(404)
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
-    return toChannelResponse(await this.channels.get(id), principal.role, this.pipelines);
+    return toChannelResponse(await this.channels.get(id), principal.role, this.pipelines, this.endpoints);
   }
 
   @Patch(':id')
@@ -52,7 +57,17 @@ export class ChannelsController {
   @ApiErrors(400, 404, 409)
   async update(@Param('id') id: string, @Body() body: UpdateChannelDto, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
     const channel = await this.channels.update(id, body, principal.name);
-    return toChannelResponse(channel, principal.role, this.pipelines);
+    return toChannelResponse(channel, principal.role, this.pipelines, this.endpoints);
+  }
+
+  @Post(':id/input/rotate-key')
+  @HttpCode(200)
+  @RequirePermission('channel.write')
+  @ApiOperation({ summary: 'RTMP input: make a new stream key', description: 'The old key stops working at once: a publisher using it is disconnected and must be given the new publish_url.' })
+  @ApiResponse({ status: 200, type: ChannelResponseDto })
+  @ApiErrors(404, 409)
+  async rotateStreamKey(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
+    return toChannelResponse(await this.channels.rotateStreamKey(id, principal.name), principal.role, this.pipelines, this.endpoints);
   }
 
   @Delete(':id')
@@ -73,7 +88,7 @@ export class ChannelsController {
   @ApiErrors(404, 409)
   async start(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
     const channel = await this.channels.setDesiredState(id, 'running', principal.name);
-    return toChannelResponse(channel, principal.role, this.pipelines);
+    return toChannelResponse(channel, principal.role, this.pipelines, this.endpoints);
   }
 
   @Post(':id/stop')
@@ -84,6 +99,6 @@ export class ChannelsController {
   @ApiErrors(404)
   async stop(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
     const channel = await this.channels.setDesiredState(id, 'stopped', principal.name);
-    return toChannelResponse(channel, principal.role, this.pipelines);
+    return toChannelResponse(channel, principal.role, this.pipelines, this.endpoints);
   }
 }

@@ -43,7 +43,19 @@ export interface AppConfig {
   ffprobePath: string;
   /** Largest media file an upload may carry, in bytes; larger ones are refused with 413. */
   mediaMaxUploadBytes: number;
+  /** The host name or address encoders are told to send to (SRT URL to call, RTMP server URL); undefined: this node's first external IPv4. */
+  publicHost: string | undefined;
+  rtmpIngest: RtmpIngestConfig;
   medialive: MediaLiveConfig;
+}
+
+/** The shared RTMP server every RTMP-input channel is published to (it listens while one such channel runs). */
+export interface RtmpIngestConfig {
+  bindIp: string;
+  /** 0: any free port (tests). */
+  port: number;
+  /** RTMPS beside RTMP when a certificate and key are given. */
+  tls: { port: number; certFile: string; keyFile: string } | undefined;
 }
 
 /**
@@ -140,7 +152,28 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     srtLiveTransmitPath: executable(env, 'SRT_LIVE_TRANSMIT_PATH', 'srt-live-transmit'),
     ffprobePath: executable(env, 'FFPROBE_PATH', 'ffprobe'),
     mediaMaxUploadBytes: int(env, 'MEDIA_MAX_UPLOAD_BYTES', 4 * 1024 ** 3, 1, 1024 ** 4),
+    publicHost: publicHost(env),
+    rtmpIngest: rtmpIngestConfig(env),
     medialive: medialiveConfig(env),
+  };
+}
+
+function publicHost(env: Env): string | undefined {
+  const value = optional(env, 'PUBLIC_HOST');
+  if (value !== undefined && !/^[a-zA-Z0-9.-]{1,253}$/.test(value)) throw new ConfigError(`PUBLIC_HOST must be a host name or IPv4 address, got "${value}"`);
+  return value;
+}
+
+function rtmpIngestConfig(env: Env): RtmpIngestConfig {
+  const bindIp = optional(env, 'RTMP_INGEST_BIND') ?? '0.0.0.0';
+  if (!/^(\d{1,3}\.){3}\d{1,3}$/.test(bindIp)) throw new ConfigError(`RTMP_INGEST_BIND must be an IPv4 address, got "${bindIp}"`);
+  const certFile = optional(env, 'RTMPS_CERT_FILE');
+  const keyFile = optional(env, 'RTMPS_KEY_FILE');
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new ConfigError('RTMPS_CERT_FILE and RTMPS_KEY_FILE go together: give both for RTMPS ingest, or neither');
+  return {
+    bindIp,
+    port: int(env, 'RTMP_INGEST_PORT', 1935, 0, 65535),
+    tls: certFile && keyFile ? { port: int(env, 'RTMPS_INGEST_PORT', 1936, 0, 65535), certFile, keyFile } : undefined,
   };
 }
 

@@ -26,7 +26,8 @@ export class EventRecorderService implements OnApplicationBootstrap, OnApplicati
         if (e.change === 'started' || e.change === 'stopped') {
           void this.log.record({ type: `channel.${e.change}`, channelId: e.channelId, channelName: e.name, actor: e.actor, message: `channel "${e.name}" ${e.change} by ${e.actor}` });
         } else {
-          void this.log.record({ type: 'config.changed', channelId: e.channelId, channelName: e.name, actor: e.actor, message: `channel "${e.name}" ${e.change} by ${e.actor}`, details: { entity: 'channel', change: e.change } });
+          const what = e.change === 'input_changed' ? `input changed (${e.detail ?? ''})` : e.change === 'stream_key_rotated' ? 'RTMP stream key rotated' : e.change;
+          void this.log.record({ type: 'config.changed', channelId: e.channelId, channelName: e.name, actor: e.actor, message: `channel "${e.name}" ${what} by ${e.actor}`, details: { entity: 'channel', change: e.change, ...(e.detail ? { detail: e.detail } : {}) } });
         }
       }),
       this.bus.subscribe('channel.deleted', (e) =>

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { MediaLiveProgress, Scte35CueRecord } from '@mld/contracts';
 
 /** What an operator (or token) changed: `started`/`stopped` are changes of the desired state. */
-export type ConfigChange = 'created' | 'updated' | 'started' | 'stopped' | 'deleted';
+export type ConfigChange = 'created' | 'updated' | 'input_changed' | 'stream_key_rotated' | 'started' | 'stopped' | 'deleted';
 
 /** Live state transitions reported by the data plane (snapshots in the dataplane's own shape). */
 export interface OutputStateEvent {
@@ -39,7 +39,8 @@ export interface DomainEventMap {
   'runtime.output_state': OutputStateEvent;
   'runtime.input_state': InputStateEvent;
   'runtime.scte35_cue': { channelId: string; channelName: string; cue: Scte35CueRecord };
-  'channel.changed': { channelId: string; name: string; change: ConfigChange; actor: string };
+  /** `detail`: what changed, in words an operator reads (never a secret), e.g. "input rtp 0.0.0.0:5000 → srt listener 0.0.0.0:9000". */
+  'channel.changed': { channelId: string; name: string; change: ConfigChange; actor: string; detail?: string };
   'channel.deleted': { channelId: string; name: string; change: 'deleted'; actor: string };
   'output.changed': { channelId: string; outputId: string; name: string; change: ConfigChange; actor: string };
   'output.deleted': { channelId: string; outputId: string; name: string; change: 'deleted'; actor: string };

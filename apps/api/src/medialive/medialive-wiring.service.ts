@@ -52,7 +52,7 @@ export class MediaLiveWiringService {
     const link = await this.medialive.links.findOneByOrFail({ medialiveChannelId: id });
     return {
       link: presentLink(link, channel.name),
-      channel: { id: channel.id, name: channel.name, input_type: channel.inputType, bind_ip: channel.bindIp, port: channel.port, created },
+      channel: { id: channel.id, name: channel.name, input_type: channel.inputType, bind_ip: channel.bindIp ?? input.bind_ip, port: channel.port ?? input.port, created },
       preflight: await this.medialive.preflight(id, described),
       note: BACKUP_NOTE,
     };
@@ -68,6 +68,9 @@ export class MediaLiveWiringService {
     const link = await this.medialive.links.findOneBy({ medialiveChannelId: id });
     if (!link) throw DomainError.conflict(`MediaLive channel ${id} is not linked to a channel of ours: link it first`, 'id');
     const ours = await this.medialive.channels.get(link.channelId);
+    if ((ours.inputType !== 'rtp' && ours.inputType !== 'udp') || ours.bindIp === null || ours.port === null) {
+      throw DomainError.conflict(`channel "${ours.name}" has a ${ours.inputType} input: MediaLive sends RTP or UDP, so its destinations cannot point at it; give the channel an RTP/UDP input or unlink`, 'id');
+    }
     const described = await this.medialive.describe(id, true);
     const plan = planFix(described, { id: ours.id, name: ours.name, inputType: ours.inputType, bindIp: ours.bindIp, port: ours.port }, this.medialive.addresses());
     if (!apply || plan.changes.length === 0) return { medialive_channel_id: id, applied: false, changes: plan.changes };

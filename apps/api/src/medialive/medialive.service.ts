@@ -82,7 +82,8 @@ export class MediaLiveService {
   async preflight(id: string, channel?: MlChannel): Promise<MediaLivePreflightResponse> {
     const described = channel ?? (await this.describe(id));
     const link = await this.links.findOneBy({ medialiveChannelId: id });
-    const ours: OurChannelRef[] = (await this.channels.list()).map((c) => ({ id: c.id, name: c.name, inputType: c.inputType, bindIp: c.bindIp, port: c.port }));
+    // MediaLive sends RTP/UDP: only such channels can be its destination.
+    const ours: OurChannelRef[] = (await this.channels.list()).flatMap((c) => ((c.inputType === 'rtp' || c.inputType === 'udp') && c.bindIp !== null && c.port !== null ? [{ id: c.id, name: c.name, inputType: c.inputType, bindIp: c.bindIp, port: c.port }] : []));
     const others = (await this.listCached()).filter((c) => c.id !== id);
     const result = preflight({
       channel: described,

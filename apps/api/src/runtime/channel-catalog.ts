@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DesiredState, InputType, OutputProtocol } from '@mld/contracts';
 import type { ChannelConfig } from '@mld/dataplane';
 import { DataSource } from 'typeorm';
 import { ChannelEntity } from '../channels/channel.entity.js';
-import { toChannelConfig } from './pipeline-config.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { MediaFiles } from '../media/media-files.js';
+import { toChannelConfig, type MediaPath } from './pipeline-config.js';
 
 /** What the runtime knows of one channel's configuration: read once per change, shared by all. */
 export interface ChannelView {
@@ -28,13 +30,17 @@ export interface ChannelView {
 @Injectable()
 export class ChannelCatalog {
   private readonly views = new Map<string, ChannelView>();
+  private readonly mediaPath: MediaPath;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
+    const files = new MediaFiles(config.dataDir);
+    this.mediaPath = (id) => files.pathOf(id);
+  }
 
   async loadAll(): Promise<ChannelView[]> {
     const channels = await this.dataSource.getRepository(ChannelEntity).find({ relations: { outputs: true } });
     this.views.clear();
-    for (const channel of channels) this.views.set(channel.id, toView(channel));
+    for (const channel of channels) this.views.set(channel.id, toView(channel, this.mediaPath));
     return [...this.views.values()];
   }
 
@@ -45,7 +51,7 @@ export class ChannelCatalog {
       this.views.delete(channelId);
       return null;
     }
-    const view = toView(channel);
+    const view = toView(channel, this.mediaPath);
     this.views.set(channelId, view);
     return view;
   }
@@ -64,8 +70,8 @@ export class ChannelCatalog {
   }
 }
 
-function toView(channel: ChannelEntity): ChannelView {
-  const { config, skipped } = toChannelConfig(channel);
+function toView(channel: ChannelEntity, mediaPath: MediaPath): ChannelView {
+  const { config, skipped } = toChannelConfig(channel, mediaPath);
   return {
     id: channel.id,
     name: channel.name,

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChannelEntity } from '../channels/channel.entity.js';
 import type { OutputEntity } from '../outputs/output.entity.js';
-import { toChannelConfig } from './pipeline-config.js';
+import { toChannelConfig, toInputConfig } from './pipeline-config.js';
 
 function channel(outputs: Array<Partial<OutputEntity>>): ChannelEntity {
   const base = { enabled: true, desiredState: 'running', options: {}, name: 'o' };
@@ -15,14 +15,25 @@ function channel(outputs: Array<Partial<OutputEntity>>): ChannelEntity {
     port: 5000,
     sourceIp: null,
     interfaceIp: null,
+    inputMediaId: null,
+    inputSettings: {},
     outputs: outputs.map((o, i) => ({ ...base, id: `o${i}`, ...o })),
   } as unknown as ChannelEntity;
 }
 
+const MEDIA = (id: string) => `/data/media/${id}.ts`;
+
 describe('toChannelConfig', () => {
   it('hands the data plane lower-case schemes and bare IPv6 hosts, whatever an older row says', () => {
-    const { config } = toChannelConfig(channel([{ protocol: 'rtmp', url: 'RTMP://h/live/k' }, { protocol: 'srt', url: 'srt://[::1]:9000' }]));
+    const { config } = toChannelConfig(channel([{ protocol: 'rtmp', url: 'RTMP://h/live/k' }, { protocol: 'srt', url: 'srt://[::1]:9000' }]), MEDIA);
     assert.equal(config!.outputs[0]!.url, 'rtmp://h/live/k');
     assert.equal(config!.outputs[1]!.host, '::1');
+  });
+
+  it('gives the data plane each kind of input with its own fields; a file by its path under the media directory', () => {
+    const srt = toInputConfig({ type: 'srt', mode: 'listener', bind_ip: '0.0.0.0', host: null, port: 9000, latency: 250, passphrase: 'correct-horse-77', pbkeylen: 16, streamid: null }, MEDIA);
+    assert.deepEqual(srt, { type: 'srt', mode: 'listener', bindIp: '0.0.0.0', host: null, port: 9000, latencyMs: 250, passphrase: 'correct-horse-77', pbkeylen: 16, streamId: null });
+    assert.deepEqual(toInputConfig({ type: 'file', media_id: 'abc', loop: false }, MEDIA), { type: 'file', mediaId: 'abc', path: '/data/media/abc.ts', loop: false });
+    assert.deepEqual(toInputConfig({ type: 'rtmp', stream_key: 'live_k' }, MEDIA), { type: 'rtmp', streamKey: 'live_k' });
   });
 });

@@ -1,12 +1,31 @@
-import { normaliseOutputUrl, parseOutputUrl } from '@mld/contracts';
-import type { ChannelConfig, OutputConfig } from '@mld/dataplane';
+import { normaliseOutputUrl, parseOutputUrl, type ChannelInputSpec } from '@mld/contracts';
+import type { ChannelConfig, InputConfig, OutputConfig } from '@mld/dataplane';
+import { inputSpecOf } from '../channels/channel-input.mapper.js';
 import type { ChannelEntity } from '../channels/channel.entity.js';
+
+/** Where the media library keeps a file (DATA_DIR/media/<id>.ts). */
+export type MediaPath = (mediaId: string) => string;
+
+/** What the data plane runs for an input as the API stores it. */
+export function toInputConfig(input: ChannelInputSpec, mediaPath: MediaPath): InputConfig {
+  switch (input.type) {
+    case 'rtp':
+    case 'udp':
+      return { type: input.type, bindIp: input.bind_ip, port: input.port, sourceIp: input.source_ip, interfaceIp: input.interface_ip };
+    case 'srt':
+      return { type: 'srt', mode: input.mode, bindIp: input.bind_ip, host: input.host, port: input.port, latencyMs: input.latency, passphrase: input.passphrase, pbkeylen: input.pbkeylen, streamId: input.streamid };
+    case 'rtmp':
+      return { type: 'rtmp', streamKey: input.stream_key };
+    case 'file':
+      return { type: 'file', mediaId: input.media_id, path: mediaPath(input.media_id), loop: input.loop };
+  }
+}
 
 /**
  * What should stream for a channel, from its persisted desired state: nothing unless the channel
  * is wanted running; then every output that is enabled and wanted running.
  */
-export function toChannelConfig(channel: ChannelEntity): { config: ChannelConfig | null; skipped: Array<{ outputId: string; reason: string }> } {
+export function toChannelConfig(channel: ChannelEntity, mediaPath: MediaPath): { config: ChannelConfig | null; skipped: Array<{ outputId: string; reason: string }> } {
   if (channel.desiredState !== 'running') return { config: null, skipped: [] };
   const outputs: OutputConfig[] = [];
   const skipped: Array<{ outputId: string; reason: string }> = [];
@@ -25,7 +44,7 @@ export function toChannelConfig(channel: ChannelEntity): { config: ChannelConfig
     config: {
       id: channel.id,
       name: channel.name,
-      input: { type: channel.inputType, bindIp: channel.bindIp, port: channel.port, sourceIp: channel.sourceIp, interfaceIp: channel.interfaceIp },
+      input: toInputConfig(inputSpecOf(channel), mediaPath),
       outputs,
     },
     skipped,

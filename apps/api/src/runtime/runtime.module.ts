@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { ChannelCatalog } from './channel-catalog.js';
 import { dataPlaneProvider } from './data-plane.provider.js';
 import { DataPlanePort } from './data-plane.port.js';
+import { IngestEndpoints } from './ingest-endpoints.js';
 import { PipelinesService } from './pipelines.service.js';
 import { PreviewController } from './preview.controller.js';
 import { PreviewService } from './preview.service.js';
@@ -15,7 +16,7 @@ import { StatusService } from './status.service.js';
 @Global()
 @Module({
   controllers: [StatusController, PreviewController],
-  providers: [ChannelCatalog, dataPlaneProvider, PipelinesService, { provide: DataPlanePort, useExisting: PipelinesService }, StatusService, PreviewService],
-  exports: [DataPlanePort, PipelinesService, StatusService],
+  providers: [ChannelCatalog, IngestEndpoints, dataPlaneProvider, PipelinesService, { provide: DataPlanePort, useExisting: PipelinesService }, StatusService, PreviewService],
+  exports: [DataPlanePort, IngestEndpoints, PipelinesService, StatusService],
 })
 export class RuntimeModule {}

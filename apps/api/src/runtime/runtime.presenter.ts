@@ -63,6 +63,25 @@ export function toChannelRuntime(s: IngestSnapshot, analysis?: TsAnalysisSnapsho
     rtp: { lost: s.rtp.lost, duplicates: s.rtp.duplicates, reordered: s.rtp.reordered, late: s.rtp.late, resyncs: s.rtp.resyncs, ssrc_changes: s.rtp.ssrcChanges, ssrc: s.rtp.ssrc },
     last_packet_at: iso(s.lastPacketAt),
     bitrate_bps: s.bitrateBps,
+    peer: s.peer ?? null,
+    srt: s.srt
+      ? { at: new Date(s.srt.at).toISOString(), rtt_ms: s.srt.rttMs, recv_rate_mbps: s.srt.recvRateMbps, latency_ms: s.srt.latencyMs, packets_received: s.srt.packetsReceived, packets_lost: s.srt.packetsLost, packets_retransmitted: s.srt.packetsRetransmitted, packets_dropped: s.srt.packetsDropped }
+      : null,
+    rtmp: s.rtmp
+      ? {
+          client_address: s.rtmp.clientAddress,
+          encoder: s.rtmp.encoder,
+          video_codec: s.rtmp.videoCodec,
+          audio_codec: s.rtmp.audioCodec,
+          width: s.rtmp.width,
+          height: s.rtmp.height,
+          frame_rate: s.rtmp.frameRate,
+          video_kbps: s.rtmp.videoKbps,
+          audio_kbps: s.rtmp.audioKbps,
+          connected_at: new Date(s.rtmp.connectedAt).toISOString(),
+        }
+      : null,
+    file: s.file ? { media_id: s.file.mediaId, duration_ms: s.file.durationMs, position_ms: s.file.positionMs, loops: s.file.loops, loop: s.file.loop } : null,
     analysis: analysis ? toStreamAnalysis(analysis) : null,
   };
 }

@@ -1,5 +1,5 @@
 import { emptyRtpHeader, readRtpHeader, RtpReorderBuffer, TS_PACKET_SIZE, TS_SYNC_BYTE, type RtpHeader } from '@mld/mpegts';
-import type { InputType } from '@mld/contracts';
+import type { DatagramInputType } from '@mld/contracts';
 
 export interface DepacketizerCounters {
   datagrams: number;
@@ -26,7 +26,7 @@ export class TsDepacketizer {
   private readonly onRejectedTs: ((ts: Buffer) => void) | undefined;
 
   constructor(
-    private readonly type: InputType,
+    private readonly type: DatagramInputType,
     private readonly emit: (ts: Buffer) => void,
     options: { windowPackets?: number; maxDelayMs?: number; onRejectedTs?: (ts: Buffer) => void } = {},
   ) {

@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { DESIRED_STATES, INPUT_TYPES, type DesiredState, type InputType } from '@mld/contracts';
-import { IsIn, IsInt, IsIP, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath, PartialType } from '@nestjs/swagger';
+import { DATAGRAM_INPUT_TYPES, DEFAULT_SRT_LATENCY_MS, DESIRED_STATES, INPUT_TYPES, SRT_LATENCY_BOUNDS, SRT_MODES, SRT_PASSPHRASE_LENGTH, SRT_PBKEYLENS, type DatagramInputType, type DesiredState, type InputType } from '@mld/contracts';
+import { IsIn, IsInt, IsIP, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { OptionalNotNull } from '../../common/optional-not-null.js';
 import { SafeText } from '../../common/safe-text.js';
 import { OutputResponseDto } from '../../outputs/dto/output.dto.js';
@@ -8,6 +8,41 @@ import { ChannelRuntimeDto } from '../../runtime/dto/runtime.dto.js';
 
 const NOT_BLANK = /\S/;
 
+// The input kinds, for the OpenAPI document only: `input` is checked as a whole by parseChannelInput
+// (libs/contracts), which names the field of every problem (input.port, input.passphrase, …).
+export class DatagramInputDto {
+  @ApiProperty({ enum: DATAGRAM_INPUT_TYPES, description: 'rtp: RTP/MP2T as MediaLive sends it; udp: raw MPEG-TS over UDP' }) type!: DatagramInputType;
+  @ApiProperty({ example: '0.0.0.0', description: 'Local IPv4 address (0.0.0.0: all) or a multicast group to join' }) bind_ip!: string;
+  @ApiProperty({ minimum: 1, maximum: 65535, example: 5000 }) port!: number;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Source-specific multicast: the only sender accepted' }) source_ip?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Local interface address to join the group on' }) interface_ip?: string | null;
+}
+
+export class SrtInputDto {
+  @ApiProperty({ enum: ['srt'] }) type!: 'srt';
+  @ApiPropertyOptional({ enum: SRT_MODES, default: 'listener', description: 'listener: the encoder calls this service; caller: this service calls an encoder or gateway that listens' }) mode?: string;
+  @ApiPropertyOptional({ example: '0.0.0.0', description: 'Listener: local address to bind (default 0.0.0.0)' }) bind_ip?: string;
+  @ApiPropertyOptional({ example: 'encoder.example.net', description: 'Caller: the listener to call' }) host?: string;
+  @ApiProperty({ minimum: 1, maximum: 65535, example: 9000, description: 'Listener: the UDP port bound (it shares the UDP port space with RTP/UDP inputs); caller: the port called' }) port!: number;
+  @ApiPropertyOptional({ minimum: SRT_LATENCY_BOUNDS.min, maximum: SRT_LATENCY_BOUNDS.max, default: DEFAULT_SRT_LATENCY_MS, description: 'Receiver latency in milliseconds' }) latency?: number;
+  @ApiPropertyOptional({ nullable: true, type: String, minLength: SRT_PASSPHRASE_LENGTH.min, maxLength: SRT_PASSPHRASE_LENGTH.max, description: 'AES encryption; secret (masked without secret.read; omit it in a change to keep the current one)' }) passphrase?: string | null;
+  @ApiPropertyOptional({ nullable: true, enum: SRT_PBKEYLENS, description: 'Key length in bytes (needs a passphrase)' }) pbkeylen?: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Caller: stream id sent to the listener; treated as a secret' }) streamid?: string | null;
+}
+
+export class RtmpInputDto {
+  @ApiProperty({ enum: ['rtmp'], description: 'The encoder publishes to the shared RTMP server; the service makes the stream key (see input.publish_url in the answer)' }) type!: 'rtmp';
+}
+
+export class FileInputDto {
+  @ApiProperty({ enum: ['file'] }) type!: 'file';
+  @ApiProperty({ format: 'uuid', description: 'A file of the media library (GET /api/media)' }) media_id!: string;
+  @ApiPropertyOptional({ default: true, description: 'Start over at the end, with continuity counters and timestamps rising on' }) loop?: boolean;
+}
+
+const INPUT_SCHEMA = { oneOf: [DatagramInputDto, SrtInputDto, RtmpInputDto, FileInputDto].map((dto) => ({ $ref: getSchemaPath(dto) })), discriminator: { propertyName: 'type' } };
+
+@ApiExtraModels(DatagramInputDto, SrtInputDto, RtmpInputDto, FileInputDto)
 export class CreateChannelDto {
   @ApiProperty({ example: 'news-main', maxLength: 100 })
   @IsString()
@@ -23,12 +58,20 @@ export class CreateChannelDto {
   @SafeText()
   description?: string;
 
-  @ApiPropertyOptional({ enum: INPUT_TYPES, default: 'rtp', description: 'rtp: RTP/MP2T as MediaLive sends it; udp: raw MPEG-TS over UDP' })
+  @ApiPropertyOptional({
+    ...INPUT_SCHEMA,
+    description: 'The input, any kind: `{"type": "srt", "mode": "listener", "port": 9000, "latency": 200, "passphrase": "…"}`, `{"type": "rtmp"}`, `{"type": "file", "media_id": "…"}`, `{"type": "rtp", "bind_ip": "0.0.0.0", "port": 5000}`. Instead of the flat RTP/UDP fields below, not with them. Changing it on a running channel switches the source without restarting its outputs.',
+  })
   @OptionalNotNull()
-  @IsIn(INPUT_TYPES, { message: `input_type must be one of ${INPUT_TYPES.join(', ')}` })
-  input_type?: InputType;
+  @IsObject({ message: 'input must be an object with a "type"' })
+  input?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ example: '0.0.0.0', description: 'Local IPv4 address to receive on (0.0.0.0 = all), or a multicast group to join. Required unless rtp_ip is given.' })
+  @ApiPropertyOptional({ enum: DATAGRAM_INPUT_TYPES, default: 'rtp', description: 'Flat (seed) form of an RTP/UDP input. rtp: RTP/MP2T as MediaLive sends it; udp: raw MPEG-TS over UDP' })
+  @OptionalNotNull()
+  @IsIn(DATAGRAM_INPUT_TYPES, { message: `input_type must be one of ${DATAGRAM_INPUT_TYPES.join(', ')} (other inputs are given as "input": {"type": …})` })
+  input_type?: DatagramInputType;
+
+  @ApiPropertyOptional({ example: '0.0.0.0', description: 'Local IPv4 address to receive on (0.0.0.0 = all), or a multicast group to join. Required (or rtp_ip) unless `input` is given.' })
   @OptionalNotNull()
   @IsIP(4, { message: 'bind_ip must be an IPv4 address' })
   bind_ip?: string;
@@ -38,7 +81,7 @@ export class CreateChannelDto {
   @IsIP(4, { message: 'rtp_ip must be an IPv4 address' })
   rtp_ip?: string;
 
-  @ApiPropertyOptional({ example: 5000, minimum: 1, maximum: 65535, description: 'UDP port to receive on. Required unless rtp_port is given.' })
+  @ApiPropertyOptional({ example: 5000, minimum: 1, maximum: 65535, description: 'UDP port to receive on. Required (or rtp_port) unless `input` is given.' })
   @OptionalNotNull()
   @IsInt({ message: 'port must be an integer' })
   @Min(1)
@@ -66,17 +109,37 @@ export class CreateChannelDto {
 // skipNullProperties: false keeps `{"name": null}` a 400 instead of a NOT NULL violation.
 export class UpdateChannelDto extends PartialType(CreateChannelDto, { skipNullProperties: false }) {}
 
+export class ChannelInputViewDto {
+  @ApiProperty({ enum: INPUT_TYPES }) type!: InputType;
+  @ApiPropertyOptional({ description: 'RTP/UDP, SRT listener' }) bind_ip?: string;
+  @ApiPropertyOptional() port?: number;
+  @ApiPropertyOptional({ nullable: true, type: String }) source_ip?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) interface_ip?: string | null;
+  @ApiPropertyOptional({ enum: SRT_MODES }) mode?: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) host?: string | null;
+  @ApiPropertyOptional({ description: 'SRT receiver latency, ms' }) latency?: number;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Masked (****) without secret.read' }) passphrase?: string | null;
+  @ApiPropertyOptional({ nullable: true, enum: SRT_PBKEYLENS }) pbkeylen?: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Masked (****) without secret.read' }) streamid?: string | null;
+  @ApiPropertyOptional({ description: 'RTMP: masked (****) without secret.read' }) stream_key?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) media_id?: string;
+  @ApiPropertyOptional() loop?: boolean;
+  @ApiPropertyOptional({ example: 'rtmp://distributor.example.net/live/live_…', description: 'RTMP: the URL to paste into the encoder (key masked without secret.read)' }) publish_url?: string;
+  @ApiPropertyOptional({ example: 'srt://distributor.example.net:9000', description: 'SRT listener: the URL the encoder calls (add the passphrase in the encoder)' }) connect_url?: string;
+}
+
 export class ChannelResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty() description!: string;
+  @ApiProperty({ type: ChannelInputViewDto }) input!: ChannelInputViewDto;
   @ApiProperty({ enum: INPUT_TYPES }) input_type!: InputType;
-  @ApiProperty({ example: '0.0.0.0' }) bind_ip!: string;
-  @ApiProperty({ example: 5000 }) port!: number;
+  @ApiProperty({ example: '0.0.0.0', nullable: true, type: String, description: 'RTP/UDP and SRT listener; null for other inputs' }) bind_ip!: string | null;
+  @ApiProperty({ example: 5000, nullable: true, type: Number, description: 'RTP/UDP and SRT; null for RTMP and file inputs' }) port!: number | null;
   @ApiProperty({ nullable: true, type: String }) source_ip!: string | null;
   @ApiProperty({ nullable: true, type: String }) interface_ip!: string | null;
-  @ApiProperty({ deprecated: true, description: 'Alias of bind_ip' }) rtp_ip!: string;
-  @ApiProperty({ deprecated: true, description: 'Alias of port' }) rtp_port!: number;
+  @ApiProperty({ deprecated: true, nullable: true, type: String, description: 'Alias of bind_ip (RTP/UDP)' }) rtp_ip!: string | null;
+  @ApiProperty({ deprecated: true, nullable: true, type: Number, description: 'Alias of port (RTP/UDP)' }) rtp_port!: number | null;
   @ApiProperty({ enum: DESIRED_STATES, description: 'What the operator asked for; the live state comes with the data plane' }) desired_state!: DesiredState;
   @ApiProperty({ type: ChannelRuntimeDto, nullable: true, description: 'Live input state; null when the channel is not running' }) runtime!: ChannelRuntimeDto | null;
   @ApiProperty() output_count!: number;

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { ChannelRuntime, OutputRuntime } from '@mld/contracts';
+import type { ChannelRuntime, FileInputHealth, OutputRuntime, RtmpInputHealth, SrtInputHealth } from '@mld/contracts';
 
 export class RtpCountersDto {
   @ApiProperty({ description: 'Sequence numbers never received (gap not filled within the reorder window)' }) lost!: number;
@@ -9,6 +9,38 @@ export class RtpCountersDto {
   @ApiProperty() resyncs!: number;
   @ApiProperty() ssrc_changes!: number;
   @ApiProperty({ nullable: true, type: Number }) ssrc!: number | null;
+}
+
+export class SrtInputHealthDto implements SrtInputHealth {
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty() rtt_ms!: number;
+  @ApiProperty() recv_rate_mbps!: number;
+  @ApiProperty({ description: 'Negotiated latency (TSBPD), ms' }) latency_ms!: number;
+  @ApiProperty() packets_received!: number;
+  @ApiProperty() packets_lost!: number;
+  @ApiProperty() packets_retransmitted!: number;
+  @ApiProperty({ description: 'Lost for good (not recovered within the latency)' }) packets_dropped!: number;
+}
+
+export class RtmpInputHealthDto implements RtmpInputHealth {
+  @ApiProperty({ example: '10.1.2.3:50612' }) client_address!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'obs-output module (libobs version 30.1.2)' }) encoder!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'h264' }) video_codec!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'aac' }) audio_codec!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) width!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) height!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) frame_rate!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) video_kbps!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) audio_kbps!: number | null;
+  @ApiProperty({ format: 'date-time' }) connected_at!: string;
+}
+
+export class FileInputHealthDto implements FileInputHealth {
+  @ApiProperty({ format: 'uuid' }) media_id!: string;
+  @ApiProperty() duration_ms!: number;
+  @ApiProperty() position_ms!: number;
+  @ApiProperty({ description: 'Completed passes through the file' }) loops!: number;
+  @ApiProperty() loop!: boolean;
 }
 
 export class ChannelRuntimeDto implements ChannelRuntime {
@@ -24,6 +56,10 @@ export class ChannelRuntimeDto implements ChannelRuntime {
   @ApiProperty({ type: RtpCountersDto }) rtp!: RtpCountersDto;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) last_packet_at!: string | null;
   @ApiProperty() bitrate_bps!: number;
+  @ApiProperty({ nullable: true, type: String, example: '10.1.2.3:41234', description: 'The sender as the transport sees it: SRT peer, RTMP publisher' }) peer!: string | null;
+  @ApiProperty({ nullable: true, type: SrtInputHealthDto, description: 'SRT inputs, while a peer is connected' }) srt!: SrtInputHealthDto | null;
+  @ApiProperty({ nullable: true, type: RtmpInputHealthDto, description: 'RTMP inputs, while an encoder publishes' }) rtmp!: RtmpInputHealthDto | null;
+  @ApiProperty({ nullable: true, type: FileInputHealthDto, description: 'File inputs' }) file!: FileInputHealthDto | null;
   @ApiProperty({
     nullable: true,
     type: 'object',

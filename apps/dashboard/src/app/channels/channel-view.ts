@@ -16,8 +16,19 @@ export function formatEndpoint(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
-export function inputEndpoint(channel: Pick<ChannelResponse, 'bind_ip' | 'port'>): string {
-  return formatEndpoint(channel.bind_ip, channel.port);
+/** Where the input receives, in one line: `0.0.0.0:5000`, `srt listener :9000`, `srt caller enc:9000`, `rtmp push`, `file`. */
+export function inputEndpoint(channel: Pick<ChannelResponse, 'input' | 'bind_ip' | 'port'>): string {
+  const input = channel.input;
+  switch (input?.type) {
+    case 'srt':
+      return input.mode === 'caller' ? `srt caller ${formatEndpoint(input.host ?? '', input.port)}` : `srt listener ${formatEndpoint(input.bind_ip, input.port)}`;
+    case 'rtmp':
+      return 'rtmp push';
+    case 'file':
+      return input.loop ? 'file (looped)' : 'file';
+    default:
+      return channel.bind_ip !== null && channel.port !== null ? formatEndpoint(channel.bind_ip, channel.port) : EMPTY_VALUE;
+  }
 }
 
 /** UTC, to the second: operators across time zones compare these with logs. */
