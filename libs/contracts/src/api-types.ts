@@ -266,6 +266,7 @@ export interface OutputStatus {
 export interface ChannelStatus {
   channel_id: string;
   name: string;
+  input_type: InputType;
   desired_state: DesiredState;
   runtime: ChannelRuntime | null;
   outputs: OutputStatus[];

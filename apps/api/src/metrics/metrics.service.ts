@@ -36,6 +36,16 @@ export class MetricsService {
     gauge('mld_channel_rtp_reordered_total', 'RTP packets put back in order', channelLabels, (g) => this.eachChannel((c, l) => g.set(l, c.runtime?.rtp.reordered ?? 0)));
     gauge('mld_channel_rtp_duplicates_total', 'RTP packets received twice', channelLabels, (g) => this.eachChannel((c, l) => g.set(l, c.runtime?.rtp.duplicates ?? 0)));
 
+    // Per kind of input: what its transport knows of the sender (absent while nobody sends).
+    gauge('mld_channel_input_info', 'The input kind (1 for the current one)', [...channelLabels, 'input_type'], (g) => this.eachChannel((c, l) => g.set({ ...l, input_type: c.input_type }, 1)));
+    gauge('mld_channel_srt_rtt_ms', 'SRT input: round-trip time', channelLabels, (g) => this.eachChannel((c, l) => c.runtime?.srt && g.set(l, c.runtime.srt.rtt_ms)));
+    gauge('mld_channel_srt_latency_ms', 'SRT input: negotiated latency', channelLabels, (g) => this.eachChannel((c, l) => c.runtime?.srt && g.set(l, c.runtime.srt.latency_ms)));
+    gauge('mld_channel_srt_packets_lost_total', 'SRT input: packets lost on the way (before retransmission)', channelLabels, (g) => this.eachChannel((c, l) => c.runtime?.srt && g.set(l, c.runtime.srt.packets_lost)));
+    gauge('mld_channel_srt_packets_retransmitted_total', 'SRT input: packets retransmitted', channelLabels, (g) => this.eachChannel((c, l) => c.runtime?.srt && g.set(l, c.runtime.srt.packets_retransmitted)));
+    gauge('mld_channel_srt_packets_dropped_total', 'SRT input: packets lost for good (not recovered within the latency)', channelLabels, (g) => this.eachChannel((c, l) => c.runtime?.srt && g.set(l, c.runtime.srt.packets_dropped)));
+    gauge('mld_channel_rtmp_publisher_connected', 'RTMP input: an encoder publishes (1) or not (0)', channelLabels, (g) => this.eachChannel((c, l) => c.input_type === 'rtmp' && g.set(l, c.runtime?.rtmp ? 1 : 0)));
+    gauge('mld_channel_file_loops_total', 'File input: completed passes through the file', channelLabels, (g) => this.eachChannel((c, l) => c.runtime?.file && g.set(l, c.runtime.file.loops)));
+
     gauge('mld_channel_cc_errors_total', 'Continuity-counter errors on the input (TR 101 290 1.4)', channelLabels, (g) =>
       this.eachChannel((c, l) => g.set(l, c.runtime?.analysis?.tr101290.cc_error.count ?? 0)),
     );

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { DESIRED_STATES, OUTPUT_PROTOCOLS, type ChannelStatus, type DesiredState, type OutputProtocol, type OutputStatus, type Scte35CueRecord, type StatusSnapshot } from '@mld/contracts';
+import { DESIRED_STATES, INPUT_TYPES, OUTPUT_PROTOCOLS, type ChannelStatus, type InputType, type DesiredState, type OutputProtocol, type OutputStatus, type Scte35CueRecord, type StatusSnapshot } from '@mld/contracts';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
@@ -23,6 +23,7 @@ class OutputStatusDto implements OutputStatus {
 class ChannelStatusDto implements ChannelStatus {
   @ApiProperty({ format: 'uuid' }) channel_id!: string;
   @ApiProperty() name!: string;
+  @ApiProperty({ enum: INPUT_TYPES }) input_type!: InputType;
   @ApiProperty({ enum: DESIRED_STATES }) desired_state!: DesiredState;
   @ApiProperty({ type: ChannelRuntimeDto, nullable: true }) runtime!: ChannelRuntimeDto | null;
   @ApiProperty({ type: [OutputStatusDto] }) outputs!: OutputStatusDto[];

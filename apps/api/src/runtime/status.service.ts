@@ -30,6 +30,7 @@ export class StatusService {
     return {
       channel_id: channelId,
       name: view.name,
+      input_type: view.inputType,
       desired_state: view.desiredState,
       runtime: this.pipelines.channelRuntime(channelId),
       outputs: view.outputs.map((o) => ({
