@@ -17,8 +17,6 @@ interface PesExtent {
   first: number;
   /** Latest decode time, relative to `first`. */
   lastRel: number;
-  /** Last positive step between decode times: one frame. */
-  step: number;
   minPtsRel: number;
   maxPtsRel: number;
 }
@@ -63,12 +61,10 @@ export class SegmentExtent {
     const e = this.pes.get(pid);
     if (!e) {
       const ptsRel = signedDistance(pts, decode, PTS_MODULO);
-      this.pes.set(pid, { first: decode, lastRel: 0, step: 0, minPtsRel: ptsRel, maxPtsRel: ptsRel });
+      this.pes.set(pid, { first: decode, lastRel: 0, minPtsRel: ptsRel, maxPtsRel: ptsRel });
       return;
     }
-    const rel = signedDistance(decode, e.first, PTS_MODULO);
-    if (rel > e.lastRel) e.step = rel - e.lastRel;
-    e.lastRel = rel;
+    e.lastRel = signedDistance(decode, e.first, PTS_MODULO);
     const ptsRel = signedDistance(pts, e.first, PTS_MODULO);
     if (ptsRel < e.minPtsRel) e.minPtsRel = ptsRel;
     if (ptsRel > e.maxPtsRel) e.maxPtsRel = ptsRel;
@@ -82,8 +78,9 @@ export class SegmentExtent {
   /**
    * How far (90 kHz) the next segment, if it starts with the same timestamps as this one (a
    * loop), must be shifted to go on as if nothing happened: the PCR span plus one mean PCR
-   * interval (the join looks like any other PCR step), or more if some PID's decode or
-   * presentation times would otherwise step back. 0 when the segment had no clock at all.
+   * interval, so the join looks like any other PCR step. Only if some PID's decode or
+   * presentation times would then not rise (a PID running far past the PCR) is it shifted just
+   * far enough for them to. 0 when the segment had no clock at all.
    */
   continuation90k(): number {
     let need = 0;
@@ -91,8 +88,8 @@ export class SegmentExtent {
       need = (this.lastPcrRel * this.pcrCount) / (this.pcrCount - 1) / 300;
     }
     for (const e of this.pes.values()) {
-      if (e.step <= 0) continue;
-      need = Math.max(need, e.lastRel + e.step, e.maxPtsRel - e.minPtsRel + e.step);
+      // Strictly after: the next segment's first decode and earliest presentation come after this one's last.
+      need = Math.max(need, e.lastRel + 1, e.maxPtsRel - e.minPtsRel + 1);
     }
     return Math.ceil(need);
   }

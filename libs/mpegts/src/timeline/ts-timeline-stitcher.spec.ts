@@ -51,11 +51,10 @@ describe('TsTimelineStitcher', () => {
     assert.equal(r.ccErrors, 0);
     assert.deepEqual(timelineProblems(r, { passes: 3 }), []);
     assert.equal(r.cues.length, 3 * feed.cues.length);
-    // 4 s of PCR every 40 ms would make the join one more 40 ms step (4 s); but the last audio
-    // frame (1920 ticks) starts at 359,040 and must end before the next pass's first one starts.
-    assert.equal(step, 359_040 + 1920);
+    // 3.96 s from the first to the last PCR, one every 40 ms: the join is one more 40 ms step.
+    assert.equal(step, 4 * 90_000);
     const steps = r.pcrs.slice(1).map((p, i) => p - r.pcrs[i]!);
-    assert.deepEqual([...new Set(steps)], [40 * 27_000, (40 * 90 + 960) * 300]);
+    assert.deepEqual([...new Set(steps)], [40 * 27_000]);
     const s = stitcher.stats;
     assert.equal(s.segments, 2);
     assert.equal(s.scte35Shifted, 2 * feed.cues.length);
@@ -70,6 +69,20 @@ describe('TsTimelineStitcher', () => {
   it('gives the same result whatever the buffers passed to process()', () => {
     const reference = loop(feed.ts, 2, 7).out;
     for (const chunk of [1, 3, 64, 100_000]) assert.ok(loop(feed.ts, 2, chunk).out.equals(reference), `chunks of ${chunk} packets`);
+  });
+
+  it('shifts further than the PCR says only when a PID would otherwise step back', () => {
+    // PCR every 100 ms for 1 s; audio presented until 1.5 s: the next pass must start after it.
+    const st = new TsTimelineStitcher();
+    const play = (audioEnd: number): number => {
+      st.extent.reset();
+      for (let i = 0; i <= 10; i++) st.extent.onPcr(0x100, i * 2_700_000);
+      st.extent.onPes(0x101, 10_000, -1);
+      st.extent.onPes(0x101, 10_000 + audioEnd, -1);
+      return st.extent.continuation90k();
+    };
+    assert.equal(play(135_000), 135_001);
+    assert.equal(play(50_000), 99_000, 'PCR span + one interval');
   });
 
   it('wraps PCR and PTS at 2^33', () => {
