@@ -17,3 +17,7 @@ export * from './egress/ffmpeg-rtmp-command.js';
 export * from './egress/tool-parsers.js';
 export * from './egress/redactor.js';
 export * from './egress/preview-egress.js';
+export * from './ingest/file/file-ts-source.js';
+export * from './ingest/file/pcr-pacer.js';
+export * from './ingest/file/ts-file.js';
+export * from './ingest/file/ts-file-probe.js';

@@ -13,3 +13,7 @@ export * from './ts-inspect.js';
 export * from './ts-mux.js';
 export * from './ts-packet.js';
 export * from './ts-packet-aligner.js';
+export * from './timeline/segment-extent.js';
+export * from './timeline/splice-section-shifter.js';
+export * from './timeline/timestamp-fields.js';
+export * from './timeline/ts-timeline-stitcher.js';

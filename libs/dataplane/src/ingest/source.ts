@@ -19,7 +19,7 @@ export interface SourceSink {
 }
 
 export interface SourceEvent {
-  kind: 'peer_connected' | 'peer_disconnected' | 'peer_rejected' | 'stream_restarted' | 'looped';
+  kind: 'peer_connected' | 'peer_disconnected' | 'peer_rejected' | 'stream_restarted' | 'looped' | 'ended';
   level: 'info' | 'warn';
   message: string;
   peer?: string | null;

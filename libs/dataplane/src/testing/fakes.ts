@@ -1,6 +1,7 @@
 // Test doubles of the data plane's adapters (sockets, sources, outputs) — never of the code under test.
 import type { Egress } from '../egress/egress.js';
 import type { DatagramSource } from '../ingest/datagram-source.js';
+import type { TsFileOpener } from '../ingest/file/ts-file.js';
 import type { Source, SourceSink } from '../ingest/source.js';
 import type { EgressSnapshot, IngestSnapshot, InputConfig, OutputConfig } from '../types.js';
 
@@ -105,4 +106,28 @@ export class ScriptedDatagrams implements DatagramSource {
   deliver(datagram: Buffer): void {
     this.onDatagram?.(datagram);
   }
+}
+
+/** Files held in memory, opened as the file source opens files on disk. */
+export class MemoryTsFiles {
+  readonly files = new Map<string, Buffer>();
+  reads = 0;
+  opens = 0;
+  /** Reads fail with this error (EIO) while set. */
+  readError: Error | undefined;
+
+  readonly opener: TsFileOpener = async (path) => {
+    this.opens++;
+    const data = this.files.get(path);
+    if (!data) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
+    return {
+      size: data.length,
+      read: async (into, position) => {
+        this.reads++;
+        if (this.readError) throw this.readError;
+        return data.copy(into, 0, position, Math.min(data.length, position + into.length));
+      },
+      close: async () => undefined,
+    };
+  };
 }
