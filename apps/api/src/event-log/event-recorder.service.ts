@@ -1,6 +1,6 @@
-import type { Scte35CueRecord } from '@mld/contracts';
+import type { EventType, Scte35CueRecord } from '@mld/contracts';
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DomainEvents, type InputStateEvent, type OutputStateEvent } from '../events/domain-events.js';
+import { DomainEvents, type InputEventRecord, type InputStateEvent, type OutputStateEvent } from '../events/domain-events.js';
 import { EventLogService } from './event-log.service.js';
 
 /**
@@ -14,6 +14,7 @@ export class EventRecorderService implements OnApplicationBootstrap, OnApplicati
   private readonly failing = new Set<string>();
   /** Channels whose input was lost: their next "receiving" is a restoration. */
   private readonly inputLost = new Set<string>();
+  private readonly loopsLogged = new Map<string, number>();
 
   constructor(
     private readonly bus: DomainEvents,
@@ -51,6 +52,7 @@ export class EventRecorderService implements OnApplicationBootstrap, OnApplicati
       ),
       this.bus.subscribe('runtime.output_state', (e) => this.onOutputState(e)),
       this.bus.subscribe('runtime.input_state', (e) => this.onInputState(e)),
+      this.bus.subscribe('runtime.input_event', (e) => this.onInputEvent(e)),
       this.bus.subscribe('runtime.scte35_cue', ({ channelId, channelName, cue }) =>
         void this.log.record({
           type: 'channel.scte35_cue',
@@ -93,6 +95,21 @@ export class EventRecorderService implements OnApplicationBootstrap, OnApplicati
     }
   }
 
+  private onInputEvent(e: InputEventRecord): void {
+    const type = INPUT_EVENT_TYPES[e.kind];
+    // A looping file would write an event per pass for ever: the first ones tell the story, the snapshot counts the rest.
+    if (e.kind === 'looped' && (this.loopsLogged.get(e.channelId) ?? 0) >= MAX_LOOP_EVENTS) return;
+    if (e.kind === 'looped') this.loopsLogged.set(e.channelId, (this.loopsLogged.get(e.channelId) ?? 0) + 1);
+    void this.log.record({
+      channelId: e.channelId,
+      channelName: e.channelName,
+      type,
+      severity: e.level === 'warn' ? 'warning' : 'info',
+      message: `channel "${e.channelName}" input: ${e.message}`,
+      ...(e.peer ? { details: { peer: e.peer } } : {}),
+    });
+  }
+
   private onInputState(e: InputStateEvent): void {
     const base = { channelId: e.channelId, channelName: e.channelName };
     if (e.to === 'receiving' && this.inputLost.delete(e.channelId)) {
@@ -104,9 +121,22 @@ export class EventRecorderService implements OnApplicationBootstrap, OnApplicati
       void this.log.record({ ...base, type: 'input.error', severity: 'error', message: `channel "${e.channelName}" input error: ${e.detail ?? 'unknown'}` });
     } else if (e.to === 'stopped') {
       this.inputLost.delete(e.channelId);
+      this.loopsLogged.delete(e.channelId);
     }
   }
 }
+
+const INPUT_EVENT_TYPES: Record<InputEventRecord['kind'], EventType> = {
+  peer_connected: 'input.connected',
+  peer_disconnected: 'input.disconnected',
+  peer_rejected: 'input.rejected',
+  stream_restarted: 'input.restarted',
+  looped: 'input.looped',
+  ended: 'input.ended',
+};
+
+/** Loop events recorded per channel run. */
+const MAX_LOOP_EVENTS = 10;
 
 function describeCue(cue: Scte35CueRecord): string {
   if (cue.splice_insert) {

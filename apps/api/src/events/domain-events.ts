@@ -34,10 +34,22 @@ export interface AccessChangedEvent {
   change: 'revoked' | 'role' | 'password' | 'deleted';
 }
 
+/** Something an input's transport saw that is not a state change: a peer came, left or was refused; a file looped. */
+export interface InputEventRecord {
+  channelId: string;
+  channelName: string;
+  kind: 'peer_connected' | 'peer_disconnected' | 'peer_rejected' | 'stream_restarted' | 'looped' | 'ended';
+  level: 'info' | 'warn';
+  /** Never a secret: the sources build it from addresses and reasons only. */
+  message: string;
+  peer: string | null;
+}
+
 export interface DomainEventMap {
   'auth.access_changed': AccessChangedEvent;
   'runtime.output_state': OutputStateEvent;
   'runtime.input_state': InputStateEvent;
+  'runtime.input_event': InputEventRecord;
   'runtime.scte35_cue': { channelId: string; channelName: string; cue: Scte35CueRecord };
   /** `detail`: what changed, in words an operator reads (never a secret), e.g. "input rtp 0.0.0.0:5000 → srt listener 0.0.0.0:9000". */
   'channel.changed': { channelId: string; name: string; change: ConfigChange; actor: string; detail?: string };

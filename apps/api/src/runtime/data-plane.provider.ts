@@ -1,5 +1,5 @@
 import { Logger, type FactoryProvider } from '@nestjs/common';
-import { createEgress, DataPlane, datagramTsSourceFactory, sourceFactoryByType, udpDatagramSourceFactory, type EgressStateChange } from '@mld/dataplane';
+import { createEgress, DataPlane, datagramTsSourceFactory, fileTsSourceFactory, sourceFactoryByType, udpDatagramSourceFactory, type EgressStateChange, type SourceEvent } from '@mld/dataplane';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { ChannelCatalog } from './channel-catalog.js';
@@ -21,18 +21,26 @@ export const dataPlaneProvider: FactoryProvider<DataPlane> = {
     const datagrams = datagramTsSourceFactory(udpDatagramSourceFactory);
     const tools = { ffmpeg: config.ffmpegPath, srtLiveTransmit: config.srtLiveTransmitPath };
     return new DataPlane({
-      createSource: sourceFactoryByType({ rtp: datagrams, udp: datagrams }),
+      createSource: sourceFactoryByType({ rtp: datagrams, udp: datagrams, file: fileTsSourceFactory() }),
       createEgress: (output, onStateChange) => createEgress(output, { tools, onStateChange }),
       onIngestState: (channelId, from, to, detail) => {
         const channelName = catalog.channelName(channelId);
         logger.log(`channel "${channelName}" input ${from} → ${to}${detail ? `: ${detail}` : ''}`);
         events.publish('runtime.input_state', { channelId, channelName, from, to, detail });
       },
+      onIngestEvent: (channelId, event) => relayIngestEvent(logger, events, catalog.channelName(channelId), channelId, event),
       onEgressState: (channelId, change) => relayEgressState(logger, events, catalog.channelName(channelId), channelId, change),
       onCue: (channelId, cue) => events.publish('runtime.scte35_cue', { channelId, channelName: catalog.channelName(channelId), cue: toCueRecord(cue) }),
     });
   },
 };
+
+function relayIngestEvent(logger: Logger, events: DomainEvents, channelName: string, channelId: string, event: SourceEvent): void {
+  const message = `channel "${channelName}" input: ${event.message}`;
+  if (event.level === 'warn') logger.warn(message);
+  else logger.log(message);
+  events.publish('runtime.input_event', { channelId, channelName, kind: event.kind, level: event.level, message: event.message, peer: event.peer ?? null });
+}
 
 function relayEgressState(logger: Logger, events: DomainEvents, channelName: string, channelId: string, { from, to, snapshot, reason }: EgressStateChange): void {
   const message = `channel "${channelName}" output "${snapshot.name}" (${snapshot.protocol}) ${from} → ${to}${reason ? `: ${reason}` : ''}`;

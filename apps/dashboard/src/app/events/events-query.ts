@@ -58,6 +58,6 @@ export function formatDetails(details: Record<string, unknown> | null | undefine
 export const EVENT_TYPE_GROUPS: readonly { label: string; types: readonly EventType[] }[] = [
   { label: 'Operator actions', types: ['channel.started', 'channel.stopped', 'output.started', 'output.stopped', 'config.changed'] },
   { label: 'Outputs', types: ['output.running', 'output.failed', 'output.stalled', 'output.recovered'] },
-  { label: 'Input', types: ['input.lost', 'input.restored', 'input.error'] },
+  { label: 'Input', types: ['input.lost', 'input.restored', 'input.error', 'input.connected', 'input.disconnected', 'input.rejected', 'input.restarted', 'input.looped', 'input.ended'] },
   { label: 'SCTE-35', types: ['channel.scte35_cue'] },
 ];
