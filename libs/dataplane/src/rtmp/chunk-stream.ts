@@ -126,14 +126,19 @@ export class ChunkReader {
   private wanted = 1;
   private heldBytes = 0;
   private readonly streams = new Map<number, InStream>();
-  private readonly maxMessageBytes: number;
-  private readonly maxChunkSize: number;
-  private readonly maxChunkStreams: number;
-  private readonly maxPendingBytes: number;
+  private maxMessageBytes = 0;
+  private maxChunkSize = 0;
+  private maxChunkStreams = 0;
+  private maxPendingBytes = 0;
   /** Every byte received, for acknowledgements. */
   bytesReceived = 0;
 
   constructor(limits: ChunkReaderLimits = {}) {
+    this.setLimits(limits);
+  }
+
+  /** Changes the limits from the next chunk on (a server raises them once the peer is known). */
+  setLimits(limits: ChunkReaderLimits): void {
     this.maxMessageBytes = limits.maxMessageBytes ?? 4 * 1024 * 1024;
     this.maxChunkSize = limits.maxChunkSize ?? 0xffffff;
     this.maxChunkStreams = limits.maxChunkStreams ?? 64;
