@@ -36,8 +36,6 @@ function start(opts: { publish?: 'accept' | 'reject' | 'wait' } = {}): Recorded 
   return { ...r, session };
 }
 
-const names = (r: Recorded) => r.connection.commands().map((c) => c.values[0]);
-
 describe('RtmpServerSession: what an encoder sees', () => {
   it('answers the handshake, then connect with window/bandwidth/chunk size and _result, createStream with stream 1, publish with StreamBegin and Publish.Start', () => {
     const r = start();
