@@ -17,3 +17,7 @@ export * from './egress/ffmpeg-rtmp-command.js';
 export * from './egress/tool-parsers.js';
 export * from './egress/redactor.js';
 export * from './egress/preview-egress.js';
+export * from './ingest/rtmp/rtmp-ingest-server.js';
+export type { RtmpPublishSession } from './ingest/rtmp/rtmp-server-session.js';
+export * from './ingest/rtmp/rtmp-source.js';
+export { RTMP_TS_LAYOUT } from './ingest/rtmp/ffmpeg-flv-remux-command.js';
