@@ -54,7 +54,8 @@ async function withServer(options: Partial<RtmpIngestServerOptions>, run: (serve
 /** Publishes with the egress publisher; resolves once published or failed. */
 function publish(port: number, key: string, extra: { secure?: boolean; ca?: string; app?: string } = {}): Promise<{ publisher: RtmpPublisher; error?: string; errors: string[] }> {
   const scheme = extra.secure ? 'rtmps' : 'rtmp';
-  const target = rtmpTarget({ protocol: scheme, url: `${scheme}://127.0.0.1:${port}/${extra.app ?? 'live'}/${key}`, host: '127.0.0.1', port });
+  const parsed = rtmpTarget({ protocol: scheme, url: `${scheme}://127.0.0.1:${port}/live/${key}`, host: '127.0.0.1', port });
+  const target = extra.app ? { ...parsed, app: extra.app } : parsed;
   const errors: string[] = [];
   return new Promise((resolve) => {
     const publisher: RtmpPublisher = new RtmpPublisher({
@@ -116,10 +117,12 @@ describe('RtmpIngestServer', () => {
   it('refuses an application other than "live"', async () => {
     await withServer({}, async (server, rejections) => {
       server.register(KEY, new RecordingHandler());
-      const { error } = await publish(server.port!, KEY, { app: 'app2' });
+      // The whole URL pasted as the server: the key ends up in the app, which is therefore never echoed.
+      const { error } = await publish(server.port!, 'x', { app: `live/${KEY}` });
       assert.match(error ?? '', /connection rejected by the server: NetConnection.Connect.Rejected/);
       assert.equal(rejections[0]!.kind, 'app');
-      assert.match(rejections[0]!.reason, /unknown application "app2"/);
+      assert.equal(rejections[0]!.reason, 'unknown application (publish to /live/<stream key>)');
+      assert.ok(!JSON.stringify(rejections).includes(KEY));
     });
   });
 

@@ -170,7 +170,8 @@ export class RtmpIngestServer {
     // OBS and FFmpeg send "live"; some encoders add a slash or a query.
     const given = app.split('?')[0]!.replace(/\/+$/, '');
     if (given === wanted) return null;
-    this.reject(session.clientAddress, 'app', `unknown application "${given.slice(0, 64)}" (publish to /${wanted}/<stream key>)`);
+    // Not echoed: an encoder given the whole URL as its server sends the key as part of the app.
+    this.reject(session.clientAddress, 'app', `unknown application (publish to /${wanted}/<stream key>)`);
     return `Unknown application; publish to /${wanted}/<stream key>.`;
   }
 

@@ -250,7 +250,8 @@ export class RtmpServerSession implements RtmpPublishSession {
     const info = isObject(args) ? args : {};
     const app = typeof info['app'] === 'string' ? info['app'] : '';
     this.app = app;
-    this.flashVer = typeof info['flashVer'] === 'string' ? info['flashVer'].slice(0, 200) : null;
+    // Shown in events and the dashboard: printable and short, whatever the client sent.
+    this.flashVer = typeof info['flashVer'] === 'string' ? info['flashVer'].replace(/[^\x20-\x7e]/g, '').slice(0, 120) || null : null;
     const refusal = this.delegate.connect(this, app);
     if (this.phaseValue !== 'connect') return;
     if (refusal !== null) {
