@@ -166,7 +166,7 @@ describe('RTMP push input with real FFmpeg encoders', { timeout: 120_000 }, () =
     }
   });
 
-  it('a publisher that stops for 5 s and starts again: one TS, same PIDs throughout, continuity counters continuous, frames of both sessions decode', async () => {
+  it('a publisher that stops for 5 s and starts again: one TS, same PIDs throughout, continuity counters continuous, frames of both sessions decode', async (t) => {
     const r = await rig();
     try {
       assert.equal((await ffmpeg(['-re', '-i', fixture, '-t', '3', '-c', 'copy', '-f', 'flv', r.url(KEY)], 30_000)).code, 0);
@@ -186,6 +186,7 @@ describe('RTMP push input with real FFmpeg encoders', { timeout: 120_000 }, () =
       // 2 × 3 s at 25 fps; the second session's last frames may still sit in FFmpeg's interleaving queue.
       assert.ok(decoded.frames >= 140, `${decoded.frames} frames of ~150`);
       const span = decoded.lastPts - decoded.firstPts;
+      t.diagnostic(`${ts.length} TS bytes, PIDs ${cc.pids.map((p) => `0x${p.toString(16)}`).join(' ')}, ${cc.errors} CC errors, ${decoded.frames} frames decoded, video PTS span ${span.toFixed(2)} s`);
       assert.ok(span > 10.5 && span < 12.5, `PTS span ${span} s: 3 s + the 5 s gap (+ publisher start-up) + 3 s`);
     } finally {
       await teardown(r);
