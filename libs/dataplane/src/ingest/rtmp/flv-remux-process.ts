@@ -1,6 +1,7 @@
 import { TS_PACKET_SIZE, TsPacketAligner } from '@mld/mpegts';
 import { SupervisedProcess, type ChildHandle, type Clock, type ProcessState, type Spawner } from '@mld/supervisor';
 import { ffmpegParser } from '../../egress/tool-parsers.js';
+import { encodeFlvTag, FLV_AUDIO, FLV_VIDEO, flvHeader } from '../../rtmp/flv-tag-reader.js';
 import { buildFfmpegFlvRemuxArgs } from './ffmpeg-flv-remux-command.js';
 import type { StreamLayout } from './publish-probe.js';
 
@@ -174,6 +175,14 @@ export class FlvRemuxProcess {
       onExit: (listener) => child.onExit(listener),
     };
   }
+}
+
+/** FLV header for the layout, then its sequence headers at `at` (ms; at or before the first tag to come). */
+export function remuxPreamble(layout: StreamLayout, at: number): Buffer {
+  const parts = [flvHeader(layout.audio !== null, layout.video !== null)];
+  if (layout.videoConfig) parts.push(encodeFlvTag({ type: FLV_VIDEO, timestamp: at, data: layout.videoConfig }));
+  if (layout.audioConfig) parts.push(encodeFlvTag({ type: FLV_AUDIO, timestamp: at, data: layout.audioConfig }));
+  return Buffer.concat(parts);
 }
 
 /** Pipe reads → runs of whole, aligned TS packets (one call per read, not per packet). */

@@ -75,7 +75,10 @@ export class RtmpIngestServer {
     this.delegate = {
       connect: (session, app) => this.onConnect(session, app),
       publish: (session, name) => this.onPublish(session, name),
-      media: (session, message) => this.routes.get(session)?.handler.message(session, message),
+      media: (session, message) => {
+        const route = this.routes.get(session);
+        if (route) this.call(session, () => route.handler.message(session, message));
+      },
       closed: (session, reason, phase) => this.onClosed(session, reason, phase),
     };
   }
@@ -190,10 +193,10 @@ export class RtmpIngestServer {
       // Ended before the new one starts, so the handler sees one publisher at a time.
       this.routes.delete(previous);
       previous.close(`replaced by a new publisher from ${session.clientAddress}`);
-      route.handler.publishEnded(previous, `replaced by a new publisher from ${session.clientAddress}`, session);
+      this.call(previous, () => route.handler.publishEnded(previous, `replaced by a new publisher from ${session.clientAddress}`, session));
     }
     session.acceptPublish();
-    route.handler.publishStarted(session);
+    this.call(session, () => route.handler.publishStarted(session));
   }
 
   private onClosed(session: RtmpServerSession, reason: string, phase: SessionPhase): void {
@@ -202,7 +205,7 @@ export class RtmpIngestServer {
     if (route) {
       this.routes.delete(session);
       if (route.active === session) route.active = undefined;
-      if (phase === 'publishing') route.handler.publishEnded(session, reason);
+      if (phase === 'publishing') this.call(session, () => route.handler.publishEnded(session, reason));
       return;
     }
     if (phase === 'publishing' || phase === 'closed') return;
@@ -210,6 +213,15 @@ export class RtmpIngestServer {
     if (/^protocol error|^connection error/.test(reason)) this.reject(session.clientAddress, 'protocol', reason);
     else if (/^no publish within/.test(reason)) this.reject(session.clientAddress, 'timeout', reason);
     else if (/^asked to play/.test(reason)) this.reject(session.clientAddress, 'play', reason);
+  }
+
+  /** A handler that throws loses its session, never the server (the other channels' publishers). */
+  private call(session: RtmpServerSession, run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      session.close(`the input could not take the stream: ${(err as Error).message}`);
+    }
   }
 
   private reject(clientAddress: string, kind: RtmpRejection['kind'], reason: string): void {

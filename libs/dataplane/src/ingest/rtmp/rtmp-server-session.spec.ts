@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { FakeClock } from '@mld/supervisor/testing';
 import { decodeAmf0, encodeAmf0 } from '../../rtmp/amf0.js';
 import { CSID, MSG, type RtmpMessage } from '../../rtmp/chunk-stream.js';
@@ -166,5 +167,21 @@ describe('RtmpServerSession: what an encoder sees', () => {
     assert.equal(r.media.length, 1);
     r.session.receive(r.client.media(MSG.Video, 40, tagBodies.avcKeyframe(2 << 20)));
     assert.match(r.closed[0]!.reason, /message of \d+ bytes \(at most 1048576/);
+  });
+
+  it('random bytes at any stage never throw out of the session (property, 300 cases)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('handshake', 'connected', 'publishing'), fc.array(fc.uint8Array({ maxLength: 600 }), { maxLength: 8 }), (stage, pieces) => {
+        const r = start();
+        const prefix = stage === 'handshake' ? Buffer.alloc(0) : Buffer.concat([r.client.handshake(), stage === 'publishing' ? r.client.publishSequence('k') : r.client.command('connect', 1, { app: 'live' })]);
+        r.session.receive(prefix);
+        for (const piece of pieces) r.session.receive(Buffer.from(piece));
+        r.clock.advance(20_000);
+        // Whatever came, the session is either still alive or closed with one reason.
+        assert.ok(r.closed.length <= 1);
+        assert.ok(r.session.phase === 'closed' ? r.closed.length === 1 : r.closed.length === 0);
+      }),
+      { numRuns: 300, seed: 11 },
+    );
   });
 });

@@ -1,11 +1,11 @@
 import { defaultSpawner, systemClock, type Clock, type Spawner, type TimerHandle } from '@mld/supervisor';
 import type { Amf0Object } from '../../rtmp/amf0.js';
-import { encodeFlvTag, FLV_AUDIO, FLV_VIDEO, flvHeader } from '../../rtmp/flv-tag-reader.js';
+import { encodeFlvTag, FLV_AUDIO, FLV_VIDEO } from '../../rtmp/flv-tag-reader.js';
 import { RateMeter } from '../../rate-meter.js';
 import type { IngestSnapshot, IngestState, RtmpInputConfig } from '../../types.js';
 import type { Source, SourceEvent, SourceFactoryOf, SourceSink } from '../source.js';
 import { ContinuousTimeline } from './continuous-timeline.js';
-import { FlvRemuxProcess } from './flv-remux-process.js';
+import { FlvRemuxProcess, remuxPreamble } from './flv-remux-process.js';
 import { describeLayout, PublishProbe, sameLayout, type IngestTag, type ProbeStep, type StreamLayout } from './publish-probe.js';
 import { publisherInfo } from './publisher-info.js';
 import type { RtmpPublisherHandler, RtmpRegistration } from './rtmp-ingest-server.js';
@@ -58,6 +58,8 @@ export class RtmpSource implements Source, RtmpPublisherHandler {
   private registration: RtmpRegistration | undefined;
   private publish: Publish | undefined;
   private remux: FlvRemuxProcess | undefined;
+  /** Remuxes being replaced (layout change), awaited by stop(). */
+  private readonly retiring = new Set<Promise<void>>();
   private running = false;
   private state: IngestState = 'stopped';
   private since: number;
@@ -93,7 +95,7 @@ export class RtmpSource implements Source, RtmpPublisherHandler {
     this.registration = undefined;
     const remux = this.remux;
     this.remux = undefined;
-    await remux?.stop();
+    await Promise.all([remux?.stop(), ...this.retiring]);
     this.setState('stopped', null);
   }
 
@@ -205,7 +207,7 @@ export class RtmpSource implements Source, RtmpPublisherHandler {
       ffmpegPath: this.options.ffmpegPath ?? 'ffmpeg',
       spawner: this.options.spawner ?? defaultSpawner(),
       clock: this.clock,
-      preamble: (first) => this.preamble(layout, first),
+      preamble: (first) => remuxPreamble(layout, first ?? Math.max(0, this.timeline.lastTimestamp)),
       onTs: (chunk) => {
         if (this.remux !== remux) return;
         this.counters.tsBytes += chunk.length;
@@ -227,18 +229,11 @@ export class RtmpSource implements Source, RtmpPublisherHandler {
     }
     this.event('stream_restarted', 'warn', `${why(old.layout)}: the remux restarts; PIDs stay, timestamps and continuity counters start over`, null);
     // Tags wait in the new remux's queue while the old child goes.
-    void old.stop().then(() => {
+    const retired: Promise<void> = old.stop().then(() => {
+      this.retiring.delete(retired);
       if (this.running && this.remux === remux) remux.start();
     });
-  }
-
-  /** FLV header for the layout, then its sequence headers, timed before the first tag to come. */
-  private preamble(layout: StreamLayout, firstQueuedTimestamp: number | undefined): Buffer {
-    const at = firstQueuedTimestamp ?? Math.max(0, this.timeline.lastTimestamp);
-    const parts = [flvHeader(layout.audio !== null, layout.video !== null)];
-    if (layout.videoConfig) parts.push(encodeFlvTag({ type: FLV_VIDEO, timestamp: at, data: layout.videoConfig }));
-    if (layout.audioConfig) parts.push(encodeFlvTag({ type: FLV_AUDIO, timestamp: at, data: layout.audioConfig }));
-    return Buffer.concat(parts);
+    this.retiring.add(retired);
   }
 
   private write(p: Publish, tags: IngestTag[], now: number): void {
