@@ -262,6 +262,19 @@ describe('RtmpSource', () => {
     assert.equal(h.states.at(-1)![0], 'no_signal');
   });
 
+  it('a server that cannot listen: error with its reason while nobody publishes; back to no_signal when it listens', () => {
+    const h = harness();
+    void h.source.start();
+    h.server.listenError = 'cannot listen for RTMP on 0.0.0.0:1935: EADDRINUSE';
+    h.clock.advance(250);
+    assert.deepEqual(h.states.at(-1), ['error', 'cannot listen for RTMP on 0.0.0.0:1935: EADDRINUSE']);
+    assert.equal(h.source.snapshot().error, 'cannot listen for RTMP on 0.0.0.0:1935: EADDRINUSE');
+    h.server.listenError = null;
+    h.clock.advance(250);
+    assert.equal(h.states.at(-1)![0], 'no_signal');
+    assert.equal(h.source.snapshot().error, null);
+  });
+
   it('stop: unregisters, stops FFmpeg, stopped', async () => {
     const h = harness();
     void h.source.start();

@@ -109,7 +109,7 @@ export class RtmpSource implements Source, RtmpPublisherHandler {
     return {
       state: this.state,
       since: this.since,
-      error: this.error ?? remuxTrouble,
+      error: this.error ?? (this.state === 'error' ? this.options.server.listenError : null) ?? remuxTrouble,
       datagrams: this.counters.messages,
       bytes: this.counters.bytes,
       tsBytes: this.counters.tsBytes,
