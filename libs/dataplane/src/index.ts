@@ -21,3 +21,7 @@ export * from './ingest/file/file-ts-source.js';
 export * from './ingest/file/pcr-pacer.js';
 export * from './ingest/file/ts-file.js';
 export * from './ingest/file/ts-file-probe.js';
+export * from './ingest/rtmp/rtmp-ingest-server.js';
+export type { RtmpPublishSession } from './ingest/rtmp/rtmp-server-session.js';
+export * from './ingest/rtmp/rtmp-source.js';
+export { RTMP_TS_LAYOUT } from './ingest/rtmp/ffmpeg-flv-remux-command.js';

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeAmf0, encodeAmf0 } from './amf0.js';
-import { CSID, MSG } from './chunk-stream.js';
-import { FLV_AUDIO, FLV_SCRIPT, FLV_VIDEO } from './flv-tag-reader.js';
+import { decodeAmf0, encodeAmf0 } from '../../rtmp/amf0.js';
+import { CSID, MSG } from '../../rtmp/chunk-stream.js';
+import { FLV_AUDIO, FLV_SCRIPT, FLV_VIDEO } from '../../rtmp/flv-tag-reader.js';
 import { FlvTimeline } from './flv-timeline.js';
 
 const video = (timestamp: number) => ({ type: FLV_VIDEO, timestamp, data: Buffer.from([0x27, 1, 0, 0, 0]) });

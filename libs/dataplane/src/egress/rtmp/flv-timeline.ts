@@ -1,6 +1,6 @@
-import { encodeAmf0, type Amf0Value } from './amf0.js';
-import { CSID, MSG, type RtmpMessage } from './chunk-stream.js';
-import { FLV_AUDIO, FLV_SCRIPT, FLV_VIDEO, type FlvTag } from './flv-tag-reader.js';
+import { encodeAmf0, type Amf0Value } from '../../rtmp/amf0.js';
+import { CSID, MSG, type RtmpMessage } from '../../rtmp/chunk-stream.js';
+import { FLV_AUDIO, FLV_SCRIPT, FLV_VIDEO, type FlvTag } from '../../rtmp/flv-tag-reader.js';
 
 const SET_DATA_FRAME = encodeAmf0('@setDataFrame');
 

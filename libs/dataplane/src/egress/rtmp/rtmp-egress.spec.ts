@@ -4,7 +4,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { FakeSpawner } from '@mld/supervisor/testing';
 import type { OutputConfig } from '../../types.js';
 import { createEgress } from '../create-egress.js';
-import { FLV_AUDIO, FLV_VIDEO, writeFlv } from './flv-tag-reader.js';
+import { FLV_AUDIO, FLV_VIDEO, writeFlv } from '../../rtmp/flv-tag-reader.js';
 import { PUBLISH_CONFIRM_MS } from './rtmp-publisher.js';
 import { startScriptedServer } from './testing/scripted-rtmp-server.js';
 

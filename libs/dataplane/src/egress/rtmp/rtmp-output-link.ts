@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import type { Amf0Value } from './amf0.js';
-import { FlvTagReader, type FlvTag } from './flv-tag-reader.js';
+import type { Amf0Value } from '../../rtmp/amf0.js';
+import { FlvTagReader, type FlvTag } from '../../rtmp/flv-tag-reader.js';
 import { PUBLISH_CONFIRM_MS, RtmpPublisher } from './rtmp-publisher.js';
 import type { RtmpConnector, RtmpTarget } from './rtmp-target.js';
 import type { ChildStdoutSink, StdoutSinkHooks } from '../stdout-sink.js';

@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
-import { decodeAmf0, encodeAmf0, type Amf0Object, type Amf0Value } from './amf0.js';
-import { ChunkReader, ChunkWriter, control, CSID, MSG, type RtmpMessage } from './chunk-stream.js';
+import { decodeAmf0, encodeAmf0, type Amf0Object, type Amf0Value } from '../../rtmp/amf0.js';
+import { ChunkReader, ChunkWriter, control, CSID, MSG, type RtmpMessage } from '../../rtmp/chunk-stream.js';
 import { FlvTimeline } from './flv-timeline.js';
-import type { FlvTag } from './flv-tag-reader.js';
-import { clientHello, HandshakeReader } from './handshake.js';
+import type { FlvTag } from '../../rtmp/flv-tag-reader.js';
+import { clientHello, HandshakeReader } from '../../rtmp/handshake.js';
 import { defaultConnector, describeSocketError, type RtmpConnector, type RtmpTarget } from './rtmp-target.js';
 
 export type PublisherPhase = 'idle' | 'connecting' | 'handshake' | 'connect' | 'createStream' | 'publish' | 'publishing' | 'closed';

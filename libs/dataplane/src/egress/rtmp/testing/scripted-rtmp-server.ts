@@ -1,8 +1,8 @@
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { decodeAmf0, encodeAmf0, type Amf0Value } from '../amf0.js';
-import { ChunkReader, ChunkWriter, CSID, MSG, type RtmpMessage } from '../chunk-stream.js';
-import { HANDSHAKE_SIZE } from '../handshake.js';
+import { decodeAmf0, encodeAmf0, type Amf0Value } from '../../../rtmp/amf0.js';
+import { ChunkReader, ChunkWriter, CSID, MSG, type RtmpMessage } from '../../../rtmp/chunk-stream.js';
+import { HANDSHAKE_SIZE } from '../../../rtmp/handshake.js';
 
 /** What the scripted server answers; defaults: accept everything. */
 export interface ServerScript {

@@ -67,18 +67,25 @@ export class FlvTagReader {
   }
 }
 
+/** The 9-byte FLV header with its flags, then PreviousTagSize0. */
+export function flvHeader(hasAudio = true, hasVideo = true): Buffer {
+  return Buffer.from([0x46, 0x4c, 0x56, 1, (hasAudio ? 4 : 0) | (hasVideo ? 1 : 0), 0, 0, 0, 9, 0, 0, 0, 0]);
+}
+
+/** One tag with its trailing PreviousTagSize, in one buffer. */
+export function encodeFlvTag(tag: FlvTag): Buffer {
+  const out = Buffer.allocUnsafe(11 + tag.data.length + 4);
+  out[0] = tag.type;
+  out.writeUIntBE(tag.data.length, 1, 3);
+  out.writeUIntBE(tag.timestamp & 0xffffff, 4, 3);
+  out[7] = (tag.timestamp >>> 24) & 0xff;
+  out.writeUIntBE(0, 8, 3); // StreamID, always 0
+  tag.data.copy(out, 11);
+  out.writeUInt32BE(11 + tag.data.length, 11 + tag.data.length);
+  return out;
+}
+
 /** An FLV file of the given tags (for tests and tools): header with audio+video flags, then the tags. */
 export function writeFlv(tags: readonly FlvTag[]): Buffer {
-  const parts: Buffer[] = [Buffer.from([0x46, 0x4c, 0x56, 1, 5, 0, 0, 0, 9, 0, 0, 0, 0])];
-  for (const tag of tags) {
-    const h = Buffer.alloc(11);
-    h[0] = tag.type;
-    h.writeUIntBE(tag.data.length, 1, 3);
-    h.writeUIntBE(tag.timestamp & 0xffffff, 4, 3);
-    h[7] = (tag.timestamp >>> 24) & 0xff;
-    const trailer = Buffer.alloc(4);
-    trailer.writeUInt32BE(11 + tag.data.length, 0);
-    parts.push(h, tag.data, trailer);
-  }
-  return Buffer.concat(parts);
+  return Buffer.concat([flvHeader(), ...tags.map(encodeFlvTag)]);
 }

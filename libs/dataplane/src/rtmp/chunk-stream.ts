@@ -8,6 +8,9 @@ export const MSG = {
   SetPeerBandwidth: 6,
   Audio: 8,
   Video: 9,
+  /** AMF3 data and command: a format byte (0: AMF0 follows) then, from the encoders we know, AMF0. */
+  DataAmf3: 15,
+  CommandAmf3: 17,
   DataAmf0: 18,
   CommandAmf0: 20,
 } as const;
@@ -99,64 +102,113 @@ interface InStream {
   received: number;
 }
 
-/** Largest message we accept from a server; commands and pings are small. */
-const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+export interface ChunkReaderLimits {
+  /** Largest message accepted (default 4 MiB: commands and pings from a server are small). */
+  maxMessageBytes?: number;
+  /** Largest chunk size the peer may set (default 16 MiB, the largest message length a header can carry). */
+  maxChunkSize?: number;
+  /** Chunk streams the peer may use at once (default 64; a publisher uses about five). */
+  maxChunkStreams?: number;
+  /** Bytes of unfinished messages held over all chunk streams (default 2 × maxMessageBytes). */
+  maxPendingBytes?: number;
+}
 
 /**
- * Reassembles chunks from the server into messages: all four header formats, extended
- * timestamps, SetChunkSize and Abort handled here. Truncated input waits for more bytes.
+ * Reassembles chunks into messages: all four header formats, extended timestamps, SetChunkSize
+ * and Abort handled here. Truncated input waits for more bytes; nothing a peer sends makes it
+ * hold more than the limits (RtmpProtocolError instead), and bytes are copied once per chunk.
  */
 export class ChunkReader {
   private chunkSize = 128;
-  private buf: Buffer = Buffer.alloc(0);
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Bytes the next chunk needs before parsing is worth trying again. */
+  private wanted = 1;
+  private heldBytes = 0;
   private readonly streams = new Map<number, InStream>();
+  private maxMessageBytes = 0;
+  private maxChunkSize = 0;
+  private maxChunkStreams = 0;
+  private maxPendingBytes = 0;
   /** Every byte received, for acknowledgements. */
   bytesReceived = 0;
 
+  constructor(limits: ChunkReaderLimits = {}) {
+    this.setLimits(limits);
+  }
+
+  /** Changes the limits from the next chunk on (a server raises them once the peer is known). */
+  setLimits(limits: ChunkReaderLimits): void {
+    this.maxMessageBytes = limits.maxMessageBytes ?? 4 * 1024 * 1024;
+    this.maxChunkSize = limits.maxChunkSize ?? 0xffffff;
+    this.maxChunkStreams = limits.maxChunkStreams ?? 64;
+    this.maxPendingBytes = limits.maxPendingBytes ?? 2 * this.maxMessageBytes;
+  }
+
+  /** The peer's chunk size (its SetChunkSize). */
+  get inChunkSize(): number {
+    return this.chunkSize;
+  }
+
+  /** Bytes held: unparsed input plus unfinished messages. */
+  get bufferedBytes(): number {
+    return this.pendingBytes + this.heldBytes;
+  }
+
   push(chunk: Buffer): RtmpMessage[] {
     this.bytesReceived += chunk.length;
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    if (chunk.length === 0) return [];
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    // A chunk split over many reads is joined once, when it is complete, not on every read.
+    if (this.pendingBytes < this.wanted) return [];
+    let buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     const messages: RtmpMessage[] = [];
     for (;;) {
-      const consumed = this.readChunk(messages);
+      const consumed = this.readChunk(buf, messages);
       if (consumed === 0) break;
-      this.buf = this.buf.subarray(consumed);
+      buf = buf.subarray(consumed);
     }
+    this.pending = buf.length > 0 ? [buf] : [];
+    this.pendingBytes = buf.length;
     return messages;
   }
 
   /** Bytes of one chunk if complete (message appended when it completes a message), else 0. */
-  private readChunk(messages: RtmpMessage[]): number {
-    const b = this.buf;
+  private readChunk(b: Buffer, messages: RtmpMessage[]): number {
+    this.wanted = 1;
     if (b.length < 1) return 0;
     const fmt = b[0]! >> 6;
     let csid = b[0]! & 0x3f;
     let p = 1;
     if (csid === 0) {
-      if (b.length < 2) return 0;
+      if (b.length < 2) return this.want(2);
       csid = b[1]! + 64;
       p = 2;
     } else if (csid === 1) {
-      if (b.length < 3) return 0;
+      if (b.length < 3) return this.want(3);
       csid = b.readUInt16LE(1) + 64;
       p = 3;
     }
     const headerLen = [11, 7, 3, 0][fmt]!;
-    if (b.length < p + headerLen) return 0;
+    if (b.length < p + headerLen) return this.want(p + headerLen);
     const prev = this.streams.get(csid);
     if (fmt !== 0 && !prev) throw new RtmpProtocolError(`chunk of format ${fmt} on chunk stream ${csid} with no previous header`);
+    if (!prev && this.streams.size >= this.maxChunkStreams) throw new RtmpProtocolError(`more than ${this.maxChunkStreams} chunk streams`);
     const s: InStream = prev ?? { timestamp: 0, delta: 0, length: 0, type: 0, streamId: 0, extended: false, parts: [], received: 0 };
     const startsMessage = s.received === 0;
     let tsField = 0;
     if (fmt <= 2) tsField = b.readUIntBE(p, 3);
     const extended = fmt <= 2 ? tsField === EXTENDED : s.extended;
     const need = p + headerLen + (extended ? 4 : 0);
-    if (b.length < need) return 0;
+    if (b.length < need) return this.want(need);
     const ext = extended ? b.readUInt32BE(p + headerLen) : 0;
     const size = fmt <= 1 ? b.readUIntBE(p + 3, 3) : s.length;
-    if (size > MAX_MESSAGE_BYTES) throw new RtmpProtocolError(`message of ${size} bytes from the server`);
+    if (size > this.maxMessageBytes) throw new RtmpProtocolError(`message of ${size} bytes (at most ${this.maxMessageBytes} accepted)`);
+    if (fmt <= 1 && !startsMessage && size !== s.length) throw new RtmpProtocolError(`new header on chunk stream ${csid} in the middle of a message`);
     const chunkLen = Math.min(this.chunkSize, size - (startsMessage ? 0 : s.received));
-    if (b.length < need + chunkLen) return 0;
+    if (b.length < need + chunkLen) return this.want(need + chunkLen);
+    if (this.heldBytes + chunkLen > this.maxPendingBytes) throw new RtmpProtocolError(`more than ${this.maxPendingBytes} bytes of unfinished messages`);
 
     // Commit the header only once the whole chunk is here.
     if (fmt <= 1) {
@@ -178,8 +230,10 @@ export class ChunkReader {
     this.streams.set(csid, s);
     s.parts.push(b.subarray(need, need + chunkLen));
     s.received += chunkLen;
+    this.heldBytes += chunkLen;
     if (s.received >= s.length) {
-      const payload = Buffer.concat(s.parts);
+      const payload = s.parts.length === 1 ? Buffer.from(s.parts[0]!) : Buffer.concat(s.parts);
+      this.heldBytes -= s.received;
       s.parts = [];
       s.received = 0;
       this.onMessage({ csid, type: s.type, streamId: s.streamId, timestamp: s.timestamp, payload }, messages);
@@ -187,14 +241,21 @@ export class ChunkReader {
     return need + chunkLen;
   }
 
+  private want(bytes: number): 0 {
+    this.wanted = bytes;
+    return 0;
+  }
+
   private onMessage(message: RtmpMessage, messages: RtmpMessage[]): void {
     if (message.type === MSG.SetChunkSize && message.payload.length >= 4) {
       const size = message.payload.readUInt32BE(0) & 0x7fffffff;
-      if (size < 1) throw new RtmpProtocolError('server set chunk size 0');
+      if (size < 1) throw new RtmpProtocolError('peer set chunk size 0');
+      if (size > this.maxChunkSize) throw new RtmpProtocolError(`peer set chunk size ${size} (at most ${this.maxChunkSize} accepted)`);
       this.chunkSize = size;
     } else if (message.type === MSG.Abort && message.payload.length >= 4) {
       const s = this.streams.get(message.payload.readUInt32BE(0));
       if (s) {
+        this.heldBytes -= s.received;
         s.parts = [];
         s.received = 0;
       }
@@ -216,6 +277,20 @@ export const control = {
   },
   setChunkSize(size: number): RtmpMessage {
     return { csid: CSID.Control, type: MSG.SetChunkSize, streamId: 0, timestamp: 0, payload: control.uint32(size) };
+  },
+  /** Limit type 2 (dynamic), as nginx-rtmp and FMS send it. */
+  setPeerBandwidth(size: number): RtmpMessage {
+    const payload = Buffer.alloc(5);
+    payload.writeUInt32BE(size >>> 0, 0);
+    payload[4] = 2;
+    return { csid: CSID.Control, type: MSG.SetPeerBandwidth, streamId: 0, timestamp: 0, payload };
+  },
+  /** User control event 0 (StreamBegin): the stream is ready for its commands. */
+  streamBegin(streamId: number): RtmpMessage {
+    const payload = Buffer.alloc(6);
+    payload.writeUInt16BE(0, 0);
+    payload.writeUInt32BE(streamId >>> 0, 2);
+    return { csid: CSID.Control, type: MSG.UserControl, streamId: 0, timestamp: 0, payload };
   },
   acknowledgement(sequence: number): RtmpMessage {
     return { csid: CSID.Control, type: MSG.Acknowledgement, streamId: 0, timestamp: 0, payload: control.uint32(sequence) };

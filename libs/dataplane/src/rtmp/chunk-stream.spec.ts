@@ -67,7 +67,36 @@ describe('ChunkReader', () => {
 
   it('refuses a continuation with no header before it, and oversized messages', () => {
     assert.throws(() => new ChunkReader().push(Buffer.from([0xc3, 1, 2])), RtmpProtocolError);
-    assert.throws(() => new ChunkReader().push(Buffer.from([0x03, 0, 0, 0, 0x7f, 0xff, 0xff, 20, 0, 0, 0, 0])), /bytes from the server/);
+    assert.throws(() => new ChunkReader().push(Buffer.from([0x03, 0, 0, 0, 0x7f, 0xff, 0xff, 20, 0, 0, 0, 0])), /at most 4194304 accepted/);
+  });
+
+  it('holds no more than its limits, whatever the peer sends', () => {
+    const w = new ChunkWriter();
+    const big = Buffer.concat(w.encode(msg({ payload: Buffer.alloc(5000) })));
+    assert.throws(() => new ChunkReader({ maxMessageBytes: 4096 }).push(big), /message of 5000 bytes \(at most 4096 accepted\)/);
+    assert.throws(() => new ChunkReader({ maxChunkSize: 65536 }).push(Buffer.concat(w.encode(control.setChunkSize(1 << 20)))), /chunk size 1048576 \(at most 65536/);
+    const many = Buffer.concat(Array.from({ length: 5 }, (_, i) => Buffer.concat(w.encode(msg({ csid: 10 + i, payload: Buffer.alloc(1) })))));
+    assert.throws(() => new ChunkReader({ maxChunkStreams: 4 }).push(many), /more than 4 chunk streams/);
+    // Unfinished messages on several chunk streams: 3 × 128 bytes held, 256 allowed.
+    const parts = [10, 11, 12].map((csid) => Buffer.concat(w.encode(msg({ csid, payload: Buffer.alloc(1000) }))).subarray(0, 12 + 128));
+    assert.throws(() => new ChunkReader({ maxPendingBytes: 256 }).push(Buffer.concat(parts)), /more than 256 bytes of unfinished messages/);
+  });
+
+  it('joins a large chunk read in small pieces once, when it is complete', () => {
+    const w = new ChunkWriter();
+    const setSize = Buffer.concat(w.encode(control.setChunkSize(1 << 20)));
+    w.setChunkSize(1 << 20);
+    const frame = Buffer.concat(w.encode(msg({ payload: Buffer.alloc(1 << 20, 7) })));
+    const r = new ChunkReader();
+    const got = r.push(setSize);
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < frame.length; i += 1400) got.push(...r.push(frame.subarray(i, i + 1400)));
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    assert.equal(got.length, 2);
+    assert.equal(got[1]!.payload.length, 1 << 20);
+    assert.equal(r.bufferedBytes, 0);
+    // Joining on every read would copy ~400 MB here.
+    assert.ok(ms < 200, `${ms} ms`);
   });
 });
 
