@@ -62,6 +62,7 @@ export default tseslint.config(
       '**/*.spec.ts',
       '**/*.integration-spec.ts',
       'libs/mpegts/src/fixtures/**/*.ts',
+      'libs/*/src/bench/**/*.ts',
       'e2e/**/*.ts',
       'tools/**/*.ts',
     ],

@@ -53,6 +53,9 @@ export class EventRecorderService implements OnApplicationBootstrap, OnApplicati
       this.bus.subscribe('runtime.output_state', (e) => this.onOutputState(e)),
       this.bus.subscribe('runtime.input_state', (e) => this.onInputState(e)),
       this.bus.subscribe('runtime.input_event', (e) => this.onInputEvent(e)),
+      this.bus.subscribe('runtime.rtmp_rejected', (e) =>
+        void this.log.record({ type: 'input.rejected', severity: 'warning', message: `RTMP publisher ${e.clientAddress} refused: ${e.reason}`, details: { peer: e.clientAddress, kind: e.kind } }),
+      ),
       this.bus.subscribe('runtime.scte35_cue', ({ channelId, channelName, cue }) =>
         void this.log.record({
           type: 'channel.scte35_cue',

@@ -50,6 +50,8 @@ export interface DomainEventMap {
   'runtime.output_state': OutputStateEvent;
   'runtime.input_state': InputStateEvent;
   'runtime.input_event': InputEventRecord;
+  /** The RTMP server refused a publisher (wrong key, wrong application, limits): no channel is named, the key never. */
+  'runtime.rtmp_rejected': { clientAddress: string; kind: string; reason: string };
   'runtime.scte35_cue': { channelId: string; channelName: string; cue: Scte35CueRecord };
   /** `detail`: what changed, in words an operator reads (never a secret), e.g. "input rtp 0.0.0.0:5000 → srt listener 0.0.0.0:9000". */
   'channel.changed': { channelId: string; name: string; change: ConfigChange; actor: string; detail?: string };

@@ -1,8 +1,9 @@
 import { Logger, type FactoryProvider } from '@nestjs/common';
-import { createEgress, DataPlane, datagramTsSourceFactory, fileTsSourceFactory, sourceFactoryByType, udpDatagramSourceFactory, type EgressStateChange, type SourceEvent } from '@mld/dataplane';
+import { createEgress, DataPlane, datagramTsSourceFactory, fileTsSourceFactory, rtmpSourceFactory, sourceFactoryByType, udpDatagramSourceFactory, type EgressStateChange, type SourceEvent } from '@mld/dataplane';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { ChannelCatalog } from './channel-catalog.js';
+import { RtmpIngestService } from './rtmp-ingest.service.js';
 import { toCueRecord } from './runtime.presenter.js';
 
 /** The data plane of this node: one instance for the service's lifetime, made here and nowhere else. */
@@ -15,13 +16,13 @@ export const DATA_PLANE = Symbol('DATA_PLANE');
  */
 export const dataPlaneProvider: FactoryProvider<DataPlane> = {
   provide: DATA_PLANE,
-  inject: [APP_CONFIG, DomainEvents, ChannelCatalog],
-  useFactory: (config: AppConfig, events: DomainEvents, catalog: ChannelCatalog): DataPlane => {
+  inject: [APP_CONFIG, DomainEvents, ChannelCatalog, RtmpIngestService],
+  useFactory: (config: AppConfig, events: DomainEvents, catalog: ChannelCatalog, rtmp: RtmpIngestService): DataPlane => {
     const logger = new Logger('Pipelines');
     const datagrams = datagramTsSourceFactory(udpDatagramSourceFactory);
     const tools = { ffmpeg: config.ffmpegPath, srtLiveTransmit: config.srtLiveTransmitPath };
     return new DataPlane({
-      createSource: sourceFactoryByType({ rtp: datagrams, udp: datagrams, file: fileTsSourceFactory() }),
+      createSource: sourceFactoryByType({ rtp: datagrams, udp: datagrams, rtmp: rtmpSourceFactory(rtmp, { ffmpegPath: config.ffmpegPath }), file: fileTsSourceFactory() }),
       createEgress: (output, onStateChange) => createEgress(output, { tools, onStateChange }),
       onIngestState: (channelId, from, to, detail) => {
         const channelName = catalog.channelName(channelId);

@@ -3,6 +3,7 @@ import { ChannelCatalog } from './channel-catalog.js';
 import { dataPlaneProvider } from './data-plane.provider.js';
 import { DataPlanePort } from './data-plane.port.js';
 import { IngestEndpoints } from './ingest-endpoints.js';
+import { RtmpIngestService } from './rtmp-ingest.service.js';
 import { PipelinesService } from './pipelines.service.js';
 import { PreviewController } from './preview.controller.js';
 import { PreviewService } from './preview.service.js';
@@ -16,7 +17,7 @@ import { StatusService } from './status.service.js';
 @Global()
 @Module({
   controllers: [StatusController, PreviewController],
-  providers: [ChannelCatalog, IngestEndpoints, dataPlaneProvider, PipelinesService, { provide: DataPlanePort, useExisting: PipelinesService }, StatusService, PreviewService],
+  providers: [ChannelCatalog, IngestEndpoints, RtmpIngestService, dataPlaneProvider, PipelinesService, { provide: DataPlanePort, useExisting: PipelinesService }, StatusService, PreviewService],
   exports: [DataPlanePort, IngestEndpoints, PipelinesService, StatusService],
 })
 export class RuntimeModule {}

@@ -183,7 +183,7 @@ describe('RtmpSource', () => {
     h.server.handler!.publishEnded(a, 'gone');
     h.publishAv(new FakeSession('10.1.2.3:50001'), 10);
     const restarted = h.events.find((e) => e.kind === 'stream_restarted');
-    assert.equal(restarted?.message, "the publisher's streams changed (H.264 → H.264 + AAC): the remux restarts; PIDs stay, timestamps and continuity counters start over");
+    assert.equal(restarted?.message, "the publisher's streams changed (H.264 → H.264 + AAC): the remux restarts; PIDs stay, continuity counters continue, the timing discontinuity is signalled");
     const old = h.spawner.last;
     assert.deepEqual(old.signals, ['SIGTERM']);
     await old.exit(255);

@@ -1,3 +1,4 @@
+import { TsTimelineStitcher } from '@mld/mpegts';
 import { defaultSpawner, systemClock, type Clock, type Spawner, type TimerHandle } from '@mld/supervisor';
 import type { Amf0Object } from '../../rtmp/amf0.js';
 import { encodeFlvTag, FLV_AUDIO, FLV_VIDEO } from '../../rtmp/flv-tag-reader.js';
@@ -54,6 +55,8 @@ export class RtmpSource implements Source, RtmpPublisherHandler {
   private readonly sink: SourceSink;
   private readonly clock: Clock;
   private readonly timeline = new ContinuousTimeline();
+  /** Keeps one continuity-counter sequence across remux restarts (a new FFmpeg starts at 0). */
+  private readonly stitcher = new TsTimelineStitcher();
   private readonly meter = new RateMeter(1000);
   private registration: RtmpRegistration | undefined;
   private publish: Publish | undefined;
@@ -197,6 +200,15 @@ export class RtmpSource implements Source, RtmpPublisherHandler {
     if (this.state === 'receiving') this.setState('no_signal', reason);
   }
 
+  /**
+   * A new FFmpeg starts its continuity counters at 0 and may re-base its clock: the stitcher
+   * renumbers the counters so they run on, and flags the first PCR of the new output as a
+   * discontinuity. Timestamps are not shifted: the FLV timeline fed to the new remux continues.
+   */
+  private joinRemuxOutput(): void {
+    this.stitcher.startSegment(0, { discontinuity: true });
+  }
+
   /** The remux for `layout`: the running one if it fits, else a new one (the old one stops first). */
   private useRemux(layout: StreamLayout, why: (from: StreamLayout) => string): void {
     const old = this.remux;
@@ -211,9 +223,14 @@ export class RtmpSource implements Source, RtmpPublisherHandler {
       onTs: (chunk) => {
         if (this.remux !== remux) return;
         this.counters.tsBytes += chunk.length;
+        // Whole packets: continuity counters of a new remux continue those of the last one (ADR 0010).
+        this.stitcher.process(chunk);
         this.sink.ts(chunk);
       },
-      onRespawn: (reason) => this.event('stream_restarted', 'warn', `the remux (FFmpeg) restarted after: ${reason}; timestamps and continuity counters start over`, null),
+      onRespawn: (reason) => {
+        this.joinRemuxOutput();
+        this.event('stream_restarted', 'warn', `the remux (FFmpeg) restarted after: ${reason}; PIDs stay, continuity counters continue, the timing discontinuity is signalled`, null);
+      },
       onDrain: () => {
         const p = this.publish;
         if (p?.paused) {
@@ -227,7 +244,8 @@ export class RtmpSource implements Source, RtmpPublisherHandler {
       remux.start();
       return;
     }
-    this.event('stream_restarted', 'warn', `${why(old.layout)}: the remux restarts; PIDs stay, timestamps and continuity counters start over`, null);
+    this.joinRemuxOutput();
+    this.event('stream_restarted', 'warn', `${why(old.layout)}: the remux restarts; PIDs stay, continuity counters continue, the timing discontinuity is signalled`, null);
     // Tags wait in the new remux's queue while the old child goes.
     const retired: Promise<void> = old.stop().then(() => {
       this.retiring.delete(retired);
