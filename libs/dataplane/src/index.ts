@@ -17,3 +17,7 @@ export * from './egress/ffmpeg-rtmp-command.js';
 export * from './egress/tool-parsers.js';
 export * from './egress/redactor.js';
 export * from './egress/preview-egress.js';
+export * from './ingest/srt/srt-input-command.js';
+export * from './ingest/srt/srt-input-lines.js';
+export * from './ingest/srt/srt-peer-tracker.js';
+export * from './ingest/srt/srt-source.js';
