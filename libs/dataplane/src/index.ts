@@ -8,6 +8,7 @@ export * from './ingest/datagram-source.js';
 export * from './ingest/ts-depacketizer.js';
 export * from './ingest/source.js';
 export * from './ingest/datagram-ts-source.js';
+export * from './ingest/ts-stream-chunker.js';
 export * from './egress/egress.js';
 export * from './egress/create-egress.js';
 export * from './egress/process-egress.js';

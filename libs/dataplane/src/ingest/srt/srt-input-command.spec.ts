@@ -3,24 +3,34 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SrtInputConfig } from '../../types.js';
-import { buildSrtInputArgs, describeSrtInput, srtInputRedactor, srtInputUri } from './srt-input-command.js';
+import { buildSrtInputArgs, describeSrtInput, srtInputCommand, srtInputRedactor, srtInputUri } from './srt-input-command.js';
 
 const LISTENER: SrtInputConfig = { type: 'srt', mode: 'listener', bindIp: '0.0.0.0', host: null, port: 9000, latencyMs: 200, passphrase: null, pbkeylen: null, streamId: null };
 const CALLER: SrtInputConfig = { ...LISTENER, mode: 'caller', host: '10.1.2.3', port: 9001 };
 
 describe('buildSrtInputArgs', () => {
-  it('listener on every address: statistics on stderr, TS on stdout, latency in milliseconds', () => {
-    assert.deepEqual(buildSrtInputArgs(LISTENER), [
+  it('listener on every address: statistics to the given pipe, TS on stdout, latency in milliseconds', () => {
+    assert.deepEqual(buildSrtInputArgs(LISTENER, '/tmp/mld-srt-stats-x/stats'), [
       '-a:yes',
       '-v',
       '-loglevel:note',
       '-s:500',
       '-pf:json',
       '-f',
-      '-statsout:/dev/stderr',
+      '-statsout:/tmp/mld-srt-stats-x/stats',
       'srt://:9000?mode=listener&latency=200',
       'file://con',
     ]);
+  });
+
+  it('runs under stdbuf -o0, so each SRT packet reaches us as it arrives', () => {
+    const { command, args } = srtInputCommand(LISTENER, null, '/opt/srt/bin/srt-live-transmit');
+    assert.equal(command, 'stdbuf');
+    assert.deepEqual(args, ['-o0', '/opt/srt/bin/srt-live-transmit', ...buildSrtInputArgs(LISTENER, null)]);
+  });
+
+  it('without a statistics path, no statistics (srt-live-transmit would print them into the TS)', () => {
+    assert.deepEqual(buildSrtInputArgs(LISTENER, null), ['-a:yes', '-v', '-loglevel:note', 'srt://:9000?mode=listener&latency=200', 'file://con']);
   });
 
   it('listener on one address, with passphrase and key length', () => {
@@ -52,15 +62,15 @@ describe('buildSrtInputArgs', () => {
       [{ bindIp: '1.2.3.4?mode=caller' }, /bindIp is not an address/],
     ];
     for (const [change, pattern] of cases) {
-      assert.throws(() => buildSrtInputArgs({ ...LISTENER, ...change }), (e: Error) => {
+      assert.throws(() => buildSrtInputArgs({ ...LISTENER, ...change }, null), (e: Error) => {
         assert.match(e.message, pattern);
         if (change.passphrase) assert.ok(!e.message.includes(change.passphrase), e.message);
         return true;
       });
     }
-    assert.throws(() => buildSrtInputArgs({ ...CALLER, host: null }), /a caller needs the host/);
-    assert.throws(() => buildSrtInputArgs({ ...CALLER, host: 'evil/path' }), /host is not an address/);
-    assert.throws(() => buildSrtInputArgs({ ...CALLER, streamId: 'a&mode=listener' }), /streamId cannot contain "&"/);
+    assert.throws(() => buildSrtInputArgs({ ...CALLER, host: null }, null), /a caller needs the host/);
+    assert.throws(() => buildSrtInputArgs({ ...CALLER, host: 'evil/path' }, null), /host is not an address/);
+    assert.throws(() => buildSrtInputArgs({ ...CALLER, streamId: 'a&mode=listener' }, null), /streamId cannot contain "&"/);
   });
 });
 
@@ -68,7 +78,7 @@ describe('srtInputRedactor', () => {
   it('masks passphrase and stream id in argv and in the lines srt-live-transmit prints', () => {
     const input: SrtInputConfig = { ...CALLER, passphrase: 'secretsecret1', streamId: 'feed-key-77' };
     const redact = srtInputRedactor(input);
-    const argv = buildSrtInputArgs(input).map(redact).join(' ');
+    const argv = buildSrtInputArgs(input, null).map(redact).join(' ');
     assert.ok(!argv.includes('secretsecret1') && !argv.includes('feed-key-77'), argv);
     assert.match(argv, /passphrase=\*\*\*\*&streamid=\*\*\*\*/);
     assert.equal(redact("\tpassphrase = 'secretsecret1'"), "\tpassphrase = '****'");

@@ -39,11 +39,16 @@ function harness(input: SrtInputConfig = LISTENER) {
   const states: string[] = [];
   const events: SourceEvent[] = [];
   const ts: Buffer[] = [];
+  const pipe = { onLine: (_line: string) => undefined as void, closed: 0 };
   const source = new SrtSource({
     input,
     clock,
     spawner,
     random: () => 0.5,
+    statsPipe: async (onLine) => {
+      pipe.onLine = onLine;
+      return { path: '/tmp/fake/stats', close: async () => void pipe.closed++ };
+    },
     sink: {
       ts: (b) => ts.push(Buffer.from(b)),
       rejected: () => undefined,
@@ -60,7 +65,7 @@ function harness(input: SrtInputConfig = LISTENER) {
     child().stdout!.write(bytes);
     await flush();
   };
-  return { clock, spawner, source, states, events, ts, child, say, send };
+  return { clock, spawner, source, states, events, ts, child, say, send, pipe, stats: (line: string) => pipe.onLine(line) };
 }
 
 describe('SrtSource', () => {
@@ -68,7 +73,8 @@ describe('SrtSource', () => {
     const h = harness();
     await h.source.start();
     assert.equal(h.spawner.children.length, 1);
-    assert.equal(h.child().request.command, 'srt-live-transmit');
+    assert.equal(h.child().request.command, 'stdbuf');
+    assert.deepEqual(h.child().request.args.slice(0, 2), ['-o0', 'srt-live-transmit']);
     assert.equal(h.child().request.stdout, 'pipe');
     assert.equal(h.source.snapshot().state, 'starting');
     h.clock.advance(500);
@@ -171,16 +177,18 @@ describe('SrtSource', () => {
     const h = harness();
     await h.source.start();
     h.clock.advance(500);
-    await h.say(ACCEPT + STATS_LINE + '\n');
+    await h.say(ACCEPT);
+    h.stats(STATS_LINE);
     let s = h.source.snapshot();
     assert.deepEqual({ ...s.srt, at: 0 }, { at: 0, rttMs: 0.048, recvRateMbps: 8.36132, latencyMs: 200, packetsReceived: 1200, packetsLost: 12, packetsRetransmitted: 9, packetsDropped: 3 });
     assert.equal(h.source.lostPackets(), 3);
     assert.deepEqual(s.rtp, { lost: 0, duplicates: 0, reordered: 0, late: 0, resyncs: 0, ssrcChanges: 0, ssrc: null });
-    await h.say(STATS_LINE.replace('"packetsDropped":3', '"packetsDropped":5') + '\n');
+    h.stats(STATS_LINE.replace('"packetsDropped":3', '"packetsDropped":5'));
     assert.equal(h.source.lostPackets(), 5, 'totals (-f), not increments');
     await h.say('SRT source disconnected\n');
     assert.equal(h.source.snapshot().srt, null);
-    await h.say(ACCEPT + STATS_LINE.replace('219619862', '777').replace('"packets":1200', '"packets":10') + '\n');
+    await h.say(ACCEPT);
+    h.stats(STATS_LINE.replace('219619862', '777').replace('"packets":1200', '"packets":10'));
     s = h.source.snapshot();
     assert.equal(s.srt?.packetsDropped, 3);
     assert.equal(h.source.lostPackets(), 8);
@@ -238,5 +246,31 @@ describe('SrtSource', () => {
     assert.equal(h.states.at(-1), 'no_signal>stopped');
     assert.ok(!JSON.stringify([h.source.snapshot(), h.events, h.states]).includes(SECRET));
     assert.ok(!h.child().request.args.join(' ').includes('****'), 'the child itself gets the real passphrase');
+    assert.ok(h.child().request.args.includes('-statsout:/tmp/fake/stats'));
+    assert.equal(h.pipe.closed, 1);
+  });
+
+  it('a config srt-live-transmit cannot take: error with the reason, no child, nothing retried', async () => {
+    const h = harness({ ...LISTENER, passphrase: 'short' });
+    await h.source.start();
+    assert.equal(h.spawner.children.length, 0);
+    assert.deepEqual(h.states, ['stopped>starting', 'starting>error (SRT input: passphrase must be 10-79 characters, got 5)']);
+    h.clock.advance(60_000);
+    assert.equal(h.spawner.children.length, 0);
+    await h.source.stop();
+    assert.equal(h.source.snapshot().state, 'stopped');
+  });
+
+  it('without a statistics pipe the input still runs, with no statistics', async () => {
+    const clock = new FakeClock();
+    const spawner = new FakeSpawner();
+    const sink = { ts: () => undefined, rejected: () => undefined, stateChanged: () => undefined };
+    const source = new SrtSource({ input: LISTENER, clock, spawner, sink, statsPipe: () => Promise.reject(new Error('mkfifo failed')) });
+    await source.start();
+    clock.advance(500);
+    assert.equal(source.snapshot().state, 'no_signal');
+    assert.ok(!spawner.last.request.args.some((a) => a.startsWith('-s')));
+    await spawner.last.exit(0);
+    await source.stop();
   });
 });

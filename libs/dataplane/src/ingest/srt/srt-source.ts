@@ -1,14 +1,15 @@
 import type { Readable } from 'node:stream';
 import { formatUrlHost } from '@mld/contracts';
-import { TsPacketAligner, TS_PACKET_SIZE } from '@mld/mpegts';
 import { defaultSpawner, SupervisedProcess, systemClock, type ChildHandle, type Clock, type ProcessState, type Spawner, type StateChangeEvent, type TimerHandle } from '@mld/supervisor';
 import { RateMeter } from '../../rate-meter.js';
 import type { IngestSnapshot, IngestState, SrtInputConfig, SrtReceiveStats } from '../../types.js';
 import { NO_SIGNAL_AFTER_MS } from '../datagram-ts-source.js';
 import type { Source, SourceEvent, SourceFactoryOf, SourceSink } from '../source.js';
-import { buildSrtInputArgs, describeSrtInput, SRT_LIVE_TRANSMIT, srtInputRedactor } from './srt-input-command.js';
-import { describeRefusalByListener, describeSrtError, parseSrtInputLine, srtInputLineParser, type SrtInputLine, type SrtReceiveReport } from './srt-input-lines.js';
+import { TsStreamChunker } from '../ts-stream-chunker.js';
+import { describeSrtInput, srtInputCommand, srtInputRedactor, srtInputUri } from './srt-input-command.js';
+import { describeRefusalByListener, describeSrtError, parseSrtInputLine, parseSrtReceiveReport, srtInputLineParser, type SrtInputLine, type SrtReceiveReport } from './srt-input-lines.js';
 import { SrtPeerTracker } from './srt-peer-tracker.js';
+import { namedPipeStats, type StatsPipe, type StatsPipeFactory } from './srt-stats-pipe.js';
 
 const TICK_MS = 100;
 
@@ -17,8 +18,10 @@ export interface SrtSourceOptions {
   sink: SourceSink;
   spawner?: Spawner;
   clock?: Clock;
-  /** Default `srt-live-transmit` on PATH. */
+  /** srt-live-transmit to run; default the one on PATH. */
   command?: string;
+  /** Where the child's JSON statistics come from; default a named pipe. */
+  statsPipe?: StatsPipeFactory;
   /** Jitter of the retry delays (tests pass a constant). */
   random?: () => number;
 }
@@ -34,8 +37,10 @@ export class SrtSource implements Source {
   private readonly input: SrtInputConfig;
   private readonly sink: SourceSink;
   private readonly clock: Clock;
-  private readonly process: SupervisedProcess;
-  private readonly aligner: TsPacketAligner;
+  private process: SupervisedProcess | undefined;
+  private statsPipe: StatsPipe | undefined;
+  private started = false;
+  private readonly chunker = new TsStreamChunker((ts) => this.forward(ts));
   private readonly tracker: SrtPeerTracker;
   private readonly where: string;
   private readonly meter = new RateMeter(1000);
@@ -48,17 +53,13 @@ export class SrtSource implements Source {
   private tsBytes = 0;
   private lastPacketAt: number | null = null;
   private ticker: TimerHandle | undefined;
-  /** Consecutive packets of one buffer, handed on as one chunk. */
-  private run: Buffer | undefined;
-  private runStart = 0;
-  private runEnd = 0;
   private report: SrtReceiveReport | undefined;
   private stats: SrtReceiveStats | null = null;
   /** Totals of the connections that ended, so lostPackets() and datagrams cover the source's life. */
   private pastDropped = 0;
   private pastReceived = 0;
 
-  constructor(options: SrtSourceOptions) {
+  constructor(private readonly options: SrtSourceOptions) {
     this.input = options.input;
     this.sink = options.sink;
     this.clock = options.clock ?? systemClock;
@@ -66,12 +67,51 @@ export class SrtSource implements Source {
     const listening = this.input.mode === 'listener';
     this.where = listening ? `${formatUrlHost(this.input.bindIp)}:${this.input.port}` : `${formatUrlHost(this.input.host ?? '')}:${this.input.port}`;
     this.tracker = new SrtPeerTracker({ mode: this.input.mode, target: listening ? null : this.where, hasPassphrase: this.input.passphrase !== null });
-    this.aligner = new TsPacketAligner((buf, off) => this.onPacket(buf, off));
-    const base = options.spawner ?? defaultSpawner();
-    this.process = new SupervisedProcess({
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.ticker = this.clock.setInterval(() => this.tick(), TICK_MS);
+    this.setState('starting', null);
+    try {
+      srtInputUri(this.input);
+    } catch (error) {
+      // A config srt-live-transmit cannot take: retrying cannot fix it.
+      this.error = srtInputRedactor(this.input)((error as Error).message);
+      this.setState('error', this.error);
+      return;
+    }
+    // Statistics are health, not data: without the pipe the input still runs, with `srt: null`.
+    const pipe = await (this.options.statsPipe ?? namedPipeStats)((line) => this.onStatsLine(line)).catch(() => undefined);
+    if (!this.started) {
+      await pipe?.close();
+      return;
+    }
+    this.statsPipe = pipe;
+    this.process = this.supervise(srtInputCommand(this.input, pipe?.path ?? null, this.options.command));
+    this.process.start();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.ticker !== undefined) this.clock.clearInterval(this.ticker);
+    this.ticker = undefined;
+    await this.process?.stop();
+    this.process = undefined;
+    await this.statsPipe?.close();
+    this.statsPipe = undefined;
+    this.tracker.childGone('');
+    this.endConnection();
+    this.error = null;
+    this.setState('stopped', null);
+  }
+
+  private supervise(commandLine: { command: string; args: string[] }): SupervisedProcess {
+    const base = this.options.spawner ?? defaultSpawner();
+    const process = new SupervisedProcess({
       owner: 'input:srt',
-      command: options.command ?? SRT_LIVE_TRANSMIT,
-      args: buildSrtInputArgs(this.input),
+      ...commandLine,
       stdin: 'ignore',
       // The supervisor reads stderr only; stdout is TS, taken by the spawner below.
       stdout: 'ignore',
@@ -83,30 +123,13 @@ export class SrtSource implements Source {
       stopGraceMs: 2000,
       backoff: { baseMs: 1000, factor: 2, capMs: 30_000, jitter: 'equal' },
       healthyAfterMs: 30_000,
-      // JSON statistics lines are ~850 characters.
-      maxLineLength: 4096,
       clock: this.clock,
-      ...(options.random ? { random: options.random } : {}),
+      ...(this.options.random ? { random: this.options.random } : {}),
       spawner: { spawn: (request) => this.takeStdout(base.spawn({ ...request, stdout: 'pipe' })) },
     });
-    this.process.on('stderr', ({ line, at }) => this.onLine(line, at));
-    this.process.onStateChange((_from, to, event) => this.onProcessState(to, event));
-  }
-
-  async start(): Promise<void> {
-    if (this.ticker !== undefined) return;
-    this.ticker = this.clock.setInterval(() => this.tick(), TICK_MS);
-    this.process.start();
-  }
-
-  async stop(): Promise<void> {
-    if (this.ticker !== undefined) this.clock.clearInterval(this.ticker);
-    this.ticker = undefined;
-    await this.process.stop();
-    this.tracker.childGone('');
-    this.endConnection();
-    this.error = null;
-    this.setState('stopped', null);
+    process.on('stderr', ({ line, at }) => this.onLine(line, at));
+    process.onStateChange((_from, to, event) => this.onProcessState(process, to, event));
+    return process;
   }
 
   lostPackets(): number {
@@ -114,7 +137,7 @@ export class SrtSource implements Source {
   }
 
   snapshot(): IngestSnapshot {
-    const a = this.aligner.stats;
+    const a = this.chunker.stats;
     return {
       state: this.state,
       since: this.since,
@@ -136,7 +159,7 @@ export class SrtSource implements Source {
   private takeStdout(child: ChildHandle): ChildHandle {
     const stdout: Readable | null = child.stdout;
     // Whatever a previous child left half-sent is not the start of this one's stream.
-    this.aligner.reset();
+    this.chunker.reset();
     stdout?.on('data', (chunk: Buffer) => this.onData(chunk));
     return {
       pid: child.pid,
@@ -152,39 +175,20 @@ export class SrtSource implements Source {
 
   private onData(chunk: Buffer): void {
     this.bytes += chunk.length;
-    this.lastPacketAt = this.clock.now();
-    this.process.reportProgress(chunk.length);
-    this.aligner.push(chunk);
-    this.flushRun();
-  }
-
-  private onPacket(buf: Buffer, off: number): void {
-    if (buf === this.run && off === this.runEnd) {
-      this.runEnd += TS_PACKET_SIZE;
-      return;
-    }
-    this.flushRun();
-    // The aligner's 188-byte carry (a packet split across two chunks) is overwritten later: hand it on now.
-    if (buf.length === TS_PACKET_SIZE) return this.forward(buf);
-    this.run = buf;
-    this.runStart = off;
-    this.runEnd = off + TS_PACKET_SIZE;
-  }
-
-  private flushRun(): void {
-    if (this.run) this.forward(this.run.subarray(this.runStart, this.runEnd));
-    this.run = undefined;
+    this.process?.reportProgress(chunk.length);
+    this.chunker.push(chunk);
   }
 
   private forward(ts: Buffer): void {
     this.tsBytes += ts.length;
+    this.lastPacketAt = this.clock.now();
     this.sink.ts(ts);
   }
 
   private onLine(text: string, at: number): void {
     const line = parseSrtInputLine(text);
     if (!line) return;
-    if (line.kind === 'stats') return this.onReport(line.report, at);
+    if (line.kind === 'stats') return this.onReport(line.report, at); // statistics are in the pipe; stderr would do too
     if (line.kind === 'error') {
       // The verbose line has the errno; the summary that follows it does not: keep the first.
       this.childError ??= describeSrtError(line, this.where, this.input.mode === 'listener');
@@ -198,7 +202,12 @@ export class SrtSource implements Source {
   private refusedByListener(line: Extract<SrtInputLine, { kind: 'refused_by_listener' }>): void {
     // srt-live-transmit would call again at once, forever; the supervisor's backoff paces it instead.
     this.childError = `listener ${this.where} refused the call: ${describeRefusalByListener(line.reason, this.input.passphrase !== null)}`;
-    this.process.failNow(this.childError);
+    this.process?.failNow(this.childError);
+  }
+
+  private onStatsLine(line: string): void {
+    const report = parseSrtReceiveReport(line);
+    if (report && this.started) this.onReport(report, this.clock.now());
   }
 
   private onReport(r: SrtReceiveReport, at: number): void {
@@ -226,7 +235,7 @@ export class SrtSource implements Source {
     this.stats = null;
   }
 
-  private onProcessState(to: ProcessState, event: StateChangeEvent): void {
+  private onProcessState(process: SupervisedProcess, to: ProcessState, event: StateChangeEvent): void {
     switch (to) {
       case 'starting':
         this.childError = undefined;
@@ -240,7 +249,7 @@ export class SrtSource implements Source {
       case 'failed': {
         this.emit(this.tracker.childGone('lost: the receiver exited'));
         this.endConnection();
-        const next = this.process.snapshot().nextRetryAt;
+        const next = process.snapshot().nextRetryAt;
         const retry = next === undefined ? '' : ` (retrying in ${Math.max(1, Math.round((next - this.clock.now()) / 1000))} s)`;
         this.error = `${this.childError ?? event.reason ?? 'srt-live-transmit exited'}${retry}`;
         this.setState('error', this.error);
@@ -274,6 +283,6 @@ export class SrtSource implements Source {
 }
 
 /** SRT inputs on supervised srt-live-transmit children (or the given spawner's, in tests). */
-export function srtSourceFactory(options: { spawner?: Spawner; clock?: Clock; command?: string } = {}): SourceFactoryOf<SrtInputConfig> {
+export function srtSourceFactory(options: Pick<SrtSourceOptions, 'spawner' | 'clock' | 'command' | 'statsPipe'> = {}): SourceFactoryOf<SrtInputConfig> {
   return (input, sink) => new SrtSource({ input, sink, ...options });
 }
