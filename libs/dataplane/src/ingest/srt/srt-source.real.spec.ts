@@ -70,11 +70,11 @@ function stopPeer(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Writes `data` to the peer's stdin at `bps`, in 7-packet chunks. */
+/** Writes `data` to the peer's stdin at `bps`, in 7-packet chunks, until done or the peer exits. */
 async function pace(child: ChildProcess, data: Buffer, bps = 8_000_000): Promise<void> {
   const start = Date.now();
   const step = 1316 * 10;
-  for (let off = 0; off < data.length; off += step) {
+  for (let off = 0; off < data.length && child.exitCode === null && child.signalCode === null; off += step) {
     const due = start + ((off * 8) / bps) * 1000;
     if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
     child.stdin!.write(data.subarray(off, Math.min(off + step, data.length)));
@@ -117,7 +117,7 @@ const listener = (port: number, passphrase: string | null): SrtInputConfig => ({
   streamId: null,
 });
 
-describe('SrtSource with real srt-live-transmit peers', { timeout: 60_000 }, () => {
+describe('SrtSource with real srt-live-transmit peers', { timeout: 90_000 }, () => {
   it('listener, passphrase: the TS arrives byte-identical with every SCTE-35 cue; statistics and peer', async () => {
     const port = await freeUdpPort();
     const h = harness(listener(port, PASSPHRASE));
@@ -195,6 +195,70 @@ describe('SrtSource with real srt-live-transmit peers', { timeout: 60_000 }, () 
       );
     } finally {
       await h.source.stop();
+    }
+  });
+
+  it('listener: one caller at a time; a second waits unanswered until the first leaves, then gets in', async () => {
+    const port = await freeUdpPort();
+    const h = harness(listener(port, null));
+    await h.source.start();
+    try {
+      await waitFor('no_signal', () => h.state() === 'no_signal');
+      const first = sender(`srt://127.0.0.1:${port}?mode=caller&adapter=127.0.0.10`);
+      await waitFor('the first caller', () => h.events.some((e) => e.kind === 'peer_connected'));
+      const feeding = pace(first, FIXTURE.ts, 2_000_000); // 4 s
+      const second = sender(`srt://127.0.0.1:${port}?mode=caller&adapter=127.0.0.11`);
+      // Fed too: srt-live-transmit with nothing on stdin blocks in read() and never calls again.
+      const feedingSecond = pace(second, Buffer.concat([FIXTURE.ts, FIXTURE.ts, FIXTURE.ts]), 2_000_000);
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.deepEqual(h.events.map((e) => e.kind), ['peer_connected'], 'the second caller is not even answered');
+      assert.match(h.source.snapshot().peer ?? '', /^127\.0\.0\.10:/);
+      assert.equal(h.state(), 'receiving');
+      await feeding;
+      await waitFor('the whole stream', () => h.received().length >= FIXTURE.ts.length);
+      assert.ok(h.received().equals(FIXTURE.ts), 'the first caller\'s stream undisturbed');
+      await stopPeer(first);
+      // srt-live-transmit as a caller tries again every 3 s (connect timeout): the second gets in then.
+      await waitFor('the second caller', () => h.events.some((e) => e.kind === 'peer_connected' && e.peer?.startsWith('127.0.0.11:')), 8000);
+      await stopPeer(second);
+      await feedingSecond;
+    } finally {
+      await h.source.stop();
+    }
+  });
+
+  it('listener: a port already taken is an error, retried, and the input comes up once it is free', async () => {
+    const port = await freeUdpPort();
+    const squatter = createSocket('udp4');
+    await new Promise<void>((resolve) => squatter.bind({ port, address: '127.0.0.1', exclusive: true }, resolve));
+    const h = harness(listener(port, null));
+    await h.source.start();
+    try {
+      await waitFor('the error', () => h.state() === 'error');
+      assert.equal(h.source.snapshot().error, `cannot listen on 127.0.0.1:${port}: the port is already used by another program (retrying in 1 s)`);
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+      await waitFor('no_signal', () => h.state() === 'no_signal', 6000);
+      assert.equal(h.source.snapshot().error, null);
+    } finally {
+      await h.source.stop();
+    }
+  });
+
+  it('caller: a listener with another passphrase refuses the call: error, backoff, one event', async () => {
+    const port = await freeUdpPort();
+    const tx = sender(`srt://127.0.0.1:${port}?mode=listener&passphrase=${PASSPHRASE}`);
+    const h = harness({ ...listener(port, 'another-horse-12'), mode: 'caller', bindIp: '0.0.0.0', host: '127.0.0.1' });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      await h.source.start();
+      await waitFor('the refusal', () => h.state() === 'error');
+      assert.equal(h.source.snapshot().error, `listener 127.0.0.1:${port} refused the call: bad passphrase (retrying in 1 s)`);
+      await waitFor('the second refusal', () => /retrying in 2 s/.test(h.source.snapshot().error ?? ''), 5000);
+      assert.deepEqual(h.events.map((e) => e.message), [`listener 127.0.0.1:${port} refused the call: bad passphrase`]);
+      assert.equal(h.received().length, 0);
+    } finally {
+      await h.source.stop();
+      await stopPeer(tx);
     }
   });
 
