@@ -253,7 +253,9 @@ describe('SrtSource with real srt-live-transmit peers', { timeout: 90_000 }, () 
       await h.source.start();
       await waitFor('the refusal', () => h.state() === 'error');
       assert.equal(h.source.snapshot().error, `listener 127.0.0.1:${port} refused the call: bad passphrase (retrying in 1 s)`);
-      await waitFor('the second refusal', () => /retrying in 2 s/.test(h.source.snapshot().error ?? ''), 5000);
+      // Called again after the backoff (0.5-1 s, jittered), refused again, and the delay grows.
+      await waitFor('the second refusal', () => h.states.filter((s) => s === 'error').length === 2, 5000);
+      assert.match(h.source.snapshot().error ?? '', /refused the call: bad passphrase \(retrying in [12] s\)$/);
       assert.deepEqual(h.events.map((e) => e.message), [`listener 127.0.0.1:${port} refused the call: bad passphrase`]);
       assert.equal(h.received().length, 0);
     } finally {

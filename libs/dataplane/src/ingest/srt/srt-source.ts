@@ -110,7 +110,7 @@ export class SrtSource implements Source {
   private supervise(commandLine: { command: string; args: string[] }): SupervisedProcess {
     const base = this.options.spawner ?? defaultSpawner();
     const process = new SupervisedProcess({
-      owner: 'input:srt',
+      owner: `input:srt:${this.input.mode}:${this.where}`,
       ...commandLine,
       stdin: 'ignore',
       // The supervisor reads stderr only; stdout is TS, taken by the spawner below.
