@@ -1,5 +1,5 @@
 import { Logger, type FactoryProvider } from '@nestjs/common';
-import { createEgress, DataPlane, datagramTsSourceFactory, fileTsSourceFactory, rtmpSourceFactory, sourceFactoryByType, udpDatagramSourceFactory, type EgressStateChange, type SourceEvent } from '@mld/dataplane';
+import { createEgress, DataPlane, datagramTsSourceFactory, fileTsSourceFactory, rtmpSourceFactory, sourceFactoryByType, srtSourceFactory, udpDatagramSourceFactory, type EgressStateChange, type SourceEvent } from '@mld/dataplane';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { ChannelCatalog } from './channel-catalog.js';
@@ -22,7 +22,13 @@ export const dataPlaneProvider: FactoryProvider<DataPlane> = {
     const datagrams = datagramTsSourceFactory(udpDatagramSourceFactory);
     const tools = { ffmpeg: config.ffmpegPath, srtLiveTransmit: config.srtLiveTransmitPath };
     return new DataPlane({
-      createSource: sourceFactoryByType({ rtp: datagrams, udp: datagrams, rtmp: rtmpSourceFactory(rtmp, { ffmpegPath: config.ffmpegPath }), file: fileTsSourceFactory() }),
+      createSource: sourceFactoryByType({
+        rtp: datagrams,
+        udp: datagrams,
+        srt: srtSourceFactory({ command: config.srtLiveTransmitPath }),
+        rtmp: rtmpSourceFactory(rtmp, { ffmpegPath: config.ffmpegPath }),
+        file: fileTsSourceFactory(),
+      }),
       createEgress: (output, onStateChange) => createEgress(output, { tools, onStateChange }),
       onIngestState: (channelId, from, to, detail) => {
         const channelName = catalog.channelName(channelId);
