@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
 import { constants, openSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LineSplitter } from '@mld/supervisor';
+import { LineSplitter, runTool } from '@mld/supervisor';
 
 /** Where srt-live-transmit's `-statsout` writes its JSON statistics, and we read them line by line. */
 export interface StatsPipe {
@@ -30,9 +29,8 @@ export const namedPipeStats: StatsPipeFactory = async (onLine) => {
   const dir = await mkdtemp(join(tmpdir(), 'mld-srt-stats-'));
   const path = join(dir, 'stats');
   try {
-    await new Promise<void>((resolve, reject) =>
-      execFile('mkfifo', ['-m', '600', path], { timeout: 5000 }, (error) => (error ? reject(new Error(`mkfifo failed: ${error.message}`)) : resolve())),
-    );
+    const made = runTool({ command: 'mkfifo', args: ['-m', '600', path], timeoutMs: 5000 });
+    if (made.status !== 0) throw new Error(`mkfifo failed: ${(made.stderr || made.error || `exit ${made.status}`).trim()}`);
     const socket = new Socket({ fd: openSync(path, constants.O_RDWR | constants.O_NONBLOCK), readable: true, writable: false });
     const splitter = new LineSplitter(MAX_LINE);
     socket.setEncoding('utf8');
