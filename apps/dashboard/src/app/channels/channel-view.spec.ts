@@ -24,6 +24,7 @@ const channel: ChannelWithOutputsResponse = {
   id: 'c1',
   name: 'News',
   description: '',
+  input: { type: 'rtp', bind_ip: '239.1.1.1', port: 5000, source_ip: '10.0.0.9', interface_ip: null },
   input_type: 'rtp',
   bind_ip: '239.1.1.1',
   port: 5000,
