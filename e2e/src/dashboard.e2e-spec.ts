@@ -113,7 +113,7 @@ describe('dashboard: channels, outputs, live state and roles in a real browser',
     await page.getByTestId('channel-form-submit').click();
     const portError = page.getByTestId('field-error-port');
     await portError.waitFor({ timeout: 10_000 });
-    assert.match(await portError.innerText(), /port must not be greater than 65535/);
+    assert.match(await portError.innerText(), /port must be an integer from 1 to 65535/);
     // The message sits inside the port's form field, not in a banner.
     assert.equal(await page.locator('mat-form-field', { has: page.getByTestId('channel-form-port') }).getByTestId('field-error-port').count(), 1);
     await page.waitForTimeout(500); // the message fades in

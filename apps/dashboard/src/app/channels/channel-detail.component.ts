@@ -15,7 +15,7 @@ import { ChannelEventsComponent } from './channel-events.component';
 import { ChannelFormDialogComponent, type ChannelFormData } from './channel-form-dialog.component';
 import { ChannelsApiService } from './channels-api.service';
 import { ConnectionDetailsComponent } from './connection-details.component';
-import { inputEndpoint, inputTypeText } from './channel-view';
+import { inputTypeText, inputWhere } from './channel-view';
 import { InputPanelComponent } from './input-panel.component';
 import { OutputsPanelComponent } from './outputs-panel.component';
 import { PreviewPanelComponent } from './preview-panel.component';
@@ -58,7 +58,7 @@ export class ChannelDetailComponent {
   protected readonly canControl = computed(() => this.session.can('channel.control'));
   protected readonly canWrite = computed(() => this.session.can('channel.write'));
   protected readonly canPreview = computed(() => this.session.can('channel.read'));
-  protected readonly inputEndpoint = inputEndpoint;
+  protected readonly inputWhere = inputWhere;
   protected readonly inputTypeText = inputTypeText;
 
   constructor() {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChannelWithOutputsResponse, OutputResponse } from '@mld/contracts';
-import { channelFields, formatEndpoint, formatOptions, formatTimestamp, inputEndpoint, inputTypeText, sortOutputs } from './channel-view.js';
+import { channelFields, formatEndpoint, formatOptions, formatTimestamp, inputEndpoint, inputTypeText, inputWhere, sortOutputs } from './channel-view.js';
 
 function output(id: string, name: string): OutputResponse {
   return {
@@ -77,6 +77,14 @@ describe('channel view helpers', () => {
     assert.equal(inputEndpoint({ ...flat, input: { type: 'file', media_id: 'm1', loop: false } }), 'file');
     assert.equal(inputEndpoint({ bind_ip: '0.0.0.0', port: 5000, input: undefined as never }), '0.0.0.0:5000', 'an answer without input (older server) falls back to the flat fields');
     assert.equal(inputEndpoint({ ...flat, input: undefined as never }), '—');
+  });
+
+  it('says where without the kind for the page header', () => {
+    const flat = { bind_ip: null, port: null };
+    assert.equal(inputWhere(channel), '239.1.1.1:5000');
+    assert.equal(inputWhere({ ...flat, input: { type: 'srt', mode: 'caller', bind_ip: '0.0.0.0', host: 'enc', port: 9001, latency: 200, passphrase: null, pbkeylen: null, streamid: null } }), 'calls enc:9001');
+    assert.equal(inputWhere({ ...flat, input: { type: 'rtmp', stream_key: '****' } }), null);
+    assert.equal(inputWhere({ ...flat, input: { type: 'file', media_id: 'm1', loop: false } }), 'played once');
   });
 
   it('names the kind of input and its settings, secrets only as "set"', () => {

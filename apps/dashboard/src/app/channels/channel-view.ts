@@ -32,6 +32,21 @@ export function inputEndpoint(channel: Pick<ChannelResponse, 'input' | 'bind_ip'
   }
 }
 
+/** Where, without the kind (the page header names it beside): `0.0.0.0:9000`, `calls enc:9000`, `looped`; null for RTMP (see the connection details). */
+export function inputWhere(channel: Pick<ChannelResponse, 'input' | 'bind_ip' | 'port'>): string | null {
+  const input = channel.input;
+  switch (input?.type) {
+    case 'srt':
+      return input.mode === 'caller' ? `calls ${formatEndpoint(input.host ?? '', input.port)}` : formatEndpoint(input.bind_ip, input.port);
+    case 'rtmp':
+      return null;
+    case 'file':
+      return input.loop ? 'looped' : 'played once';
+    default:
+      return channel.bind_ip !== null && channel.port !== null ? formatEndpoint(channel.bind_ip, channel.port) : null;
+  }
+}
+
 /** UTC, to the second: operators across time zones compare these with logs. */
 export function formatTimestamp(iso: string | null | undefined): string {
   if (!iso) return EMPTY_VALUE;
