@@ -2,14 +2,15 @@
 // creates an SRT-listener channel through the form (only SRT fields shown, the server's passphrase
 // error under the passphrase field, the secret kept on an edit that leaves it empty), then an RTMP
 // channel whose server URL, stream key and publish URL come with copy buttons (the clipboard holds
-// the real key) and rotates the key; a viewer sees the key masked and no rotate button. Nothing
-// streams: the channels are never started.
+// the real key) and rotates the key, then a file channel picked from the media library; a viewer
+// sees the key masked and no rotate button. Nothing streams: the channels are never started.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChannelWithOutputsResponse } from '@mld/contracts';
+import type { ChannelWithOutputsResponse, MediaResponse } from '@mld/contracts';
+import { makeFixture } from '@mld/mpegts/fixtures';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchBrowser, SCREENSHOTS } from './support/browser.js';
 import { freeUdpPort } from './support/media/index.js';
@@ -20,6 +21,7 @@ const PASSPHRASE = 'contribution-passphrase-01';
 
 describe('dashboard: SRT and RTMP inputs, connection details and key rotation in a real browser', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'mld-e2e-inputs-'));
+  const work = mkdtempSync(join(tmpdir(), 'mld-e2e-inputs-files-'));
   let service: ServiceProcess;
   let browser: Browser;
   let closeBrowser: () => Promise<void>;
@@ -74,6 +76,7 @@ describe('dashboard: SRT and RTMP inputs, connection details and key rotation in
     killLeftovers();
     for (const pid of processesMentioning(dataDir)) process.kill(pid, 'SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
   });
 
   it('creates an SRT listener through the form: only SRT fields, the server\'s passphrase error in place, the connect URL to copy', async () => {
@@ -189,6 +192,36 @@ describe('dashboard: SRT and RTMP inputs, connection details and key rotation in
     assert.equal(rotated, after.input.stream_key);
     assert.notEqual(after.input.stream_key, key);
     await textBecomes(value(urlField), (t) => t === after.input.publish_url, 'the new publish URL');
+    await page.close();
+  });
+
+  it('plays a file of the media library: the picker lists it with duration and codecs, loop can be turned off', async () => {
+    const { tsPath } = await makeFixture({ outDir: work, name: 'slate', seconds: 2, bitrate: 1_000_000, width: 320, height: 240 });
+    const upload = new FormData();
+    upload.append('name', 'Studio slate');
+    upload.append('file', new Blob([readFileSync(tsPath)]), 'slate.ts');
+    const uploaded = await fetch(`${service.url}/api/media`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: upload });
+    assert.equal(uploaded.status, 201, await uploaded.clone().text());
+    const media = (await uploaded.json()) as MediaResponse;
+
+    const page = await signIn('admin', ADMIN_PASSWORD);
+    await page.getByTestId('new-channel').click();
+    await page.getByTestId('channel-form').waitFor();
+    await page.getByTestId('channel-form-name').fill('Playout');
+    await page.getByTestId('channel-form-input-type-file').click();
+    await page.getByTestId('channel-form-submit').click();
+    await page.getByTestId('field-error-media_id').waitFor({ timeout: 5_000 });
+    await page.getByTestId('channel-form-media').click();
+    const option = page.locator('mat-option[data-media-name="Studio slate"]');
+    assert.match(await option.innerText(), /^Studio slate · 0:0[12]\.\d · h264 \/ aac$/);
+    await option.click();
+    await page.getByTestId('channel-form-loop').locator('button').click();
+    await page.getByTestId('channel-form-submit').click();
+    await page.waitForURL(/\/channels\/[0-9a-f-]{36}$/, { timeout: 15_000 });
+    const id = (await page.getByTestId('channel-detail').getAttribute('data-channel-id')) ?? '';
+    assert.deepEqual((await channel(id)).input, { type: 'file', media_id: media.id, loop: false });
+    assert.equal(await page.getByTestId('channel-input').innerText(), 'played once');
+    assert.equal(await page.getByTestId('connection-details').count(), 0, 'nothing to tell an encoder');
     await page.close();
   });
 
