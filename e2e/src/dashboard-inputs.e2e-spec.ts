@@ -40,6 +40,15 @@ describe('dashboard: SRT and RTMP inputs, connection details and key rotation in
     return page;
   }
 
+  /** The dialog focuses its first field once it has opened: typing before that could land there. */
+  async function openChannelForm(page: Page): Promise<Locator> {
+    await page.getByTestId('new-channel').click();
+    const form = page.getByTestId('channel-form');
+    await form.waitFor();
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'channel-form-name', undefined, { timeout: 5_000 });
+    return form;
+  }
+
   async function channel(id: string): Promise<ChannelWithOutputsResponse> {
     const r = await api<ChannelWithOutputsResponse>(service.url, 'GET', `/api/channels/${id}`, token);
     assert.equal(r.status, 200);
@@ -81,9 +90,7 @@ describe('dashboard: SRT and RTMP inputs, connection details and key rotation in
 
   it('creates an SRT listener through the form: only SRT fields, the server\'s passphrase error in place, the connect URL to copy', async () => {
     const page = await signIn('admin', ADMIN_PASSWORD);
-    await page.getByTestId('new-channel').click();
-    const form = page.getByTestId('channel-form');
-    await form.waitFor();
+    const form = await openChannelForm(page);
     await page.getByTestId('channel-form-name').fill('SRT contribution');
     await page.getByTestId('channel-form-input-type-srt').click();
     await page.waitForSelector('[data-testid="channel-form"][data-input-type="srt"]', { timeout: 5_000 });
@@ -151,9 +158,7 @@ describe('dashboard: SRT and RTMP inputs, connection details and key rotation in
 
   it('creates an RTMP channel: server URL, key and publish URL with copy buttons; rotating the key changes it', async () => {
     const page = await signIn('admin', ADMIN_PASSWORD);
-    await page.getByTestId('new-channel').click();
-    const form = page.getByTestId('channel-form');
-    await form.waitFor();
+    const form = await openChannelForm(page);
     await page.getByTestId('channel-form-name').fill('RTMP studio');
     await page.getByTestId('channel-form-input-type-rtmp').click();
     await page.getByTestId('channel-form-rtmp-note').waitFor({ timeout: 5_000 });
@@ -205,8 +210,7 @@ describe('dashboard: SRT and RTMP inputs, connection details and key rotation in
     const media = (await uploaded.json()) as MediaResponse;
 
     const page = await signIn('admin', ADMIN_PASSWORD);
-    await page.getByTestId('new-channel').click();
-    await page.getByTestId('channel-form').waitFor();
+    await openChannelForm(page);
     await page.getByTestId('channel-form-name').fill('Playout');
     await page.getByTestId('channel-form-input-type-file').click();
     await page.getByTestId('channel-form-submit').click();
