@@ -107,13 +107,15 @@ describe('dashboard: channels, outputs, live state and roles in a real browser',
     await logIn(page, 'admin', ADMIN_PASSWORD);
     await page.getByTestId('new-channel').click();
     await page.getByTestId('channel-form').waitFor();
+    // The dialog focuses its first field once it has opened: typing before that could land there.
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'channel-form-name', undefined, { timeout: 5_000 });
     await page.getByTestId('channel-form-name').fill('Studio loopback');
     await page.getByTestId('channel-form-bind-ip').fill('127.0.0.1');
     await page.getByTestId('channel-form-port').fill('70000');
     await page.getByTestId('channel-form-submit').click();
     const portError = page.getByTestId('field-error-port');
     await portError.waitFor({ timeout: 10_000 });
-    assert.match(await portError.innerText(), /port must not be greater than 65535/);
+    assert.match(await portError.innerText(), /port must be an integer from 1 to 65535/);
     // The message sits inside the port's form field, not in a banner.
     assert.equal(await page.locator('mat-form-field', { has: page.getByTestId('channel-form-port') }).getByTestId('field-error-port').count(), 1);
     await page.waitForTimeout(500); // the message fades in
@@ -242,8 +244,17 @@ describe('dashboard: channels, outputs, live state and roles in a real browser',
     await logIn(page, 'admin', ADMIN_PASSWORD);
     await page.getByTestId('nav-events').click();
     await page.getByTestId('event-row').first().waitFor({ timeout: 10_000 });
+    // channel.stopped is recorded once the outputs have stopped (an SRT child may take its 3 s stop grace):
+    // it arrives live on top of the list.
+    const wanted = ['channel.started', 'channel.stopped', 'output.running', 'config.changed'];
+    await page
+      .waitForFunction((types) => {
+        const seen = Array.from(document.querySelectorAll('[data-testid="event-row"]')).map((r) => r.getAttribute('data-type'));
+        return types.every((t) => seen.includes(t));
+      }, wanted, { timeout: 10_000 })
+      .catch(() => undefined);
     const types = await page.getByTestId('event-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')));
-    for (const t of ['channel.started', 'channel.stopped', 'output.running', 'config.changed']) assert.ok(types.includes(t), `${t} in ${types.join(',')}`);
+    for (const t of wanted) assert.ok(types.includes(t), `${t} in ${types.join(',')}`);
     await page.screenshot({ path: join(SCREENSHOTS, 'events.png') });
 
     await page.getByTestId('events-filter-type').click();

@@ -7,6 +7,7 @@ import { MatInput } from '@angular/material/input';
 import { MatOption, MatSelect } from '@angular/material/select';
 import { type CreatedApiTokenResponse, type Role, ROLES } from '@mld/contracts';
 import { ServerFormErrors } from '../core/api/server-form-errors';
+import { copyText } from '../ui/clipboard';
 import { AdminApiService } from './admin-api.service';
 
 const FIELDS = ['name', 'role', 'expires_in_days'] as const;
@@ -113,28 +114,6 @@ export class TokenDialogComponent {
   }
 
   protected copy(text: string): void {
-    const done = () => this.copied.set(true);
-    if (navigator.clipboard?.writeText) {
-      navigator.clipboard.writeText(text).then(done, () => this.fallbackCopy(text, done));
-    } else {
-      this.fallbackCopy(text, done);
-    }
+    void copyText(text).then((ok) => this.copied.set(ok));
   }
-
-  /** Insecure origins (plain http on a LAN address) have no Clipboard API. */
-  private fallbackCopy(text: string, done: () => void): void {
-    const area = document.createElement('textarea');
-    area.value = text;
-    area.setAttribute('readonly', '');
-    area.style.position = 'fixed';
-    area.style.opacity = '0';
-    document.body.appendChild(area);
-    area.select();
-    try {
-      if (document.execCommand('copy')) done();
-    } finally {
-      area.remove();
-    }
-  }
-
 }

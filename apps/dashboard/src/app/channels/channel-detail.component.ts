@@ -14,7 +14,8 @@ import { HealthBadgeComponent } from '../ui/health-badge.component';
 import { ChannelEventsComponent } from './channel-events.component';
 import { ChannelFormDialogComponent, type ChannelFormData } from './channel-form-dialog.component';
 import { ChannelsApiService } from './channels-api.service';
-import { inputEndpoint } from './channel-view';
+import { ConnectionDetailsComponent } from './connection-details.component';
+import { inputTypeText, inputWhere } from './channel-view';
 import { InputPanelComponent } from './input-panel.component';
 import { OutputsPanelComponent } from './outputs-panel.component';
 import { PreviewPanelComponent } from './preview-panel.component';
@@ -23,7 +24,7 @@ import { StreamAnalysisComponent } from './stream-analysis.component';
 /** One channel: health, live input, outputs with their controls, preview, SCTE-35 cues and recent events. */
 @Component({
   selector: 'app-channel-detail',
-  imports: [RouterLink, MatButton, HealthBadgeComponent, InputPanelComponent, OutputsPanelComponent, ChannelEventsComponent, StreamAnalysisComponent, PreviewPanelComponent],
+  imports: [RouterLink, MatButton, HealthBadgeComponent, ConnectionDetailsComponent, InputPanelComponent, OutputsPanelComponent, ChannelEventsComponent, StreamAnalysisComponent, PreviewPanelComponent],
   templateUrl: './channel-detail.component.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -41,7 +42,7 @@ export class ChannelDetailComponent {
 
   protected readonly loading = signal(true);
   protected readonly problem = signal<ApiProblem | null>(null);
-  private readonly stored = signal<ChannelWithOutputsResponse | null>(null);
+  protected readonly stored = signal<ChannelWithOutputsResponse | null>(null);
   protected readonly busy = signal(false);
 
   private readonly status = computed(() => this.live.channel(this.id())());
@@ -57,7 +58,8 @@ export class ChannelDetailComponent {
   protected readonly canControl = computed(() => this.session.can('channel.control'));
   protected readonly canWrite = computed(() => this.session.can('channel.write'));
   protected readonly canPreview = computed(() => this.session.can('channel.read'));
-  protected readonly inputEndpoint = inputEndpoint;
+  protected readonly inputWhere = inputWhere;
+  protected readonly inputTypeText = inputTypeText;
 
   constructor() {
     effect(() => {

@@ -1,13 +1,20 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
-import { type AbstractControl, NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, signal, untracked } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { type AbstractControl, NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButton } from '@angular/material/button';
+import { MatButtonToggle, MatButtonToggleGroup } from '@angular/material/button-toggle';
+import { MatCheckbox } from '@angular/material/checkbox';
 import { MAT_DIALOG_DATA, MatDialogActions, MatDialogContent, MatDialogRef, MatDialogTitle } from '@angular/material/dialog';
 import { MatError, MatFormField, MatHint, MatLabel } from '@angular/material/form-field';
 import { MatInput } from '@angular/material/input';
 import { MatOption, MatSelect } from '@angular/material/select';
-import { type ChannelWithOutputsResponse, INPUT_TYPES, type InputType } from '@mld/contracts';
+import { MatSlideToggle } from '@angular/material/slide-toggle';
+import { type ChannelWithOutputsResponse, type MediaResponse, SRT_LATENCY_BOUNDS, SRT_PASSPHRASE_LENGTH } from '@mld/contracts';
 import { describeHttpFailure } from '../core/api/api-error';
-import { CHANNEL_FIELD_ALIASES, placeFieldErrors } from '../core/api/field-errors';
+import { ServerFormErrors } from '../core/api/server-form-errors';
+import { MediaApiService } from '../media/media-api.service';
+import { mediaChoiceText } from '../media/media-view';
+import { INPUT_FIELD_ALIASES, INPUT_FIELDS, INPUT_TYPE_OPTIONS, inputFormValue, inputRequest, keepsSrtSecret, missingInputFields } from './channel-input-form';
 import { type ChannelRequest, ChannelsApiService } from './channels-api.service';
 
 export interface ChannelFormData {
@@ -15,19 +22,30 @@ export interface ChannelFormData {
   channel: ChannelWithOutputsResponse | null;
 }
 
-const FIELDS = ['name', 'description', 'input_type', 'bind_ip', 'port', 'source_ip', 'interface_ip'] as const;
+const FIELDS = ['name', 'description', 'input_type', ...INPUT_FIELDS] as const;
 type Field = (typeof FIELDS)[number];
 
-const REQUIRED_MESSAGE: Partial<Record<Field, string>> = {
-  name: 'Enter a name',
-  bind_ip: 'Enter the address to receive on (0.0.0.0 for every address)',
-  port: 'Enter the UDP port',
-};
-
-/** Create or edit a channel's input. The API validates; its messages appear under the fields they name. */
+/** Create or edit a channel and its input, of any kind. The API validates; its messages appear under the fields they name. */
 @Component({
   selector: 'app-channel-form-dialog',
-  imports: [ReactiveFormsModule, MatDialogTitle, MatDialogContent, MatDialogActions, MatButton, MatFormField, MatLabel, MatInput, MatError, MatHint, MatSelect, MatOption],
+  imports: [
+    ReactiveFormsModule,
+    MatDialogTitle,
+    MatDialogContent,
+    MatDialogActions,
+    MatButton,
+    MatButtonToggleGroup,
+    MatButtonToggle,
+    MatCheckbox,
+    MatFormField,
+    MatLabel,
+    MatInput,
+    MatError,
+    MatHint,
+    MatSelect,
+    MatOption,
+    MatSlideToggle,
+  ],
   templateUrl: './channel-form-dialog.component.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -35,59 +53,61 @@ export class ChannelFormDialogComponent {
   protected readonly data = inject<ChannelFormData>(MAT_DIALOG_DATA);
   private readonly ref = inject<MatDialogRef<ChannelFormDialogComponent, ChannelWithOutputsResponse>>(MatDialogRef);
   private readonly api = inject(ChannelsApiService);
+  private readonly mediaApi = inject(MediaApiService);
 
-  protected readonly inputTypes = INPUT_TYPES;
+  protected readonly typeOptions = INPUT_TYPE_OPTIONS;
+  protected readonly latencyBounds = SRT_LATENCY_BOUNDS;
+  protected readonly passphraseLength = SRT_PASSPHRASE_LENGTH;
   protected readonly editing = this.data.channel !== null;
+  private readonly current = this.data.channel?.input ?? null;
   protected readonly saving = signal(false);
-  protected readonly formError = signal<string | null>(null);
-  /** Server messages per field; a signal so OnPush templates update when they arrive. */
-  protected readonly serverErrors = signal<Partial<Record<Field, string>>>({});
 
   protected readonly form = inject(NonNullableFormBuilder).group({
-    name: [this.data.channel?.name ?? '', Validators.required],
+    name: [this.data.channel?.name ?? ''],
     description: [this.data.channel?.description ?? ''],
-    input_type: [(this.data.channel?.input_type ?? 'rtp') as InputType],
-    bind_ip: [this.data.channel?.bind_ip ?? '0.0.0.0', Validators.required],
-    port: [this.data.channel ? String(this.data.channel.port) : '', Validators.required],
-    source_ip: [this.data.channel?.source_ip ?? ''],
-    interface_ip: [this.data.channel?.interface_ip ?? ''],
+    ...inputFormValue(this.current),
   });
+  private readonly errors = new ServerFormErrors<Field>(this.form.controls, FIELDS, INPUT_FIELD_ALIASES);
+  protected readonly formError = this.errors.formError;
+
+  protected readonly type = toSignal(this.form.controls.input_type.valueChanges, { initialValue: this.form.controls.input_type.value });
+  protected readonly mode = toSignal(this.form.controls.mode.valueChanges, { initialValue: this.form.controls.mode.value });
+  /** Editing an input that has a passphrase (or stream id) of this mode: an empty field keeps it. */
+  protected readonly keepsPassphrase = computed(() => keepsSrtSecret(this.current, this.mode(), 'passphrase'));
+  protected readonly keepsStreamid = computed(() => keepsSrtSecret(this.current, this.mode(), 'streamid'));
+  private readonly clearPassphrase = toSignal(this.form.controls.clear_passphrase.valueChanges, { initialValue: false });
+
+  protected readonly media = signal<MediaResponse[] | null>(null);
+  protected readonly mediaError = signal<string | null>(null);
+  protected readonly mediaChoiceText = mediaChoiceText;
 
   constructor() {
     // Typing in a field clears the server's complaint about it.
-    for (const field of FIELDS) {
-      this.form.controls[field].valueChanges.subscribe(() => {
-        if (this.serverErrors()[field]) this.serverErrors.update((e) => ({ ...e, [field]: undefined }));
-      });
-    }
+    for (const field of FIELDS) (this.form.controls[field] as AbstractControl).valueChanges.subscribe(() => this.errors.clear(field));
+    // The media list is read once, when a file input is first chosen.
+    effect(() => {
+      if (this.type() === 'file' && untracked(() => this.media()) === null) untracked(() => this.loadMedia());
+    });
+    effect(() => {
+      const clear = this.clearPassphrase();
+      untracked(() => (clear ? this.form.controls.passphrase.disable() : this.form.controls.passphrase.enable()));
+    });
   }
 
   protected errorOf(field: Field): string | null {
-    const control: AbstractControl = this.form.controls[field];
-    const server = this.serverErrors()[field];
-    if (server) return server;
-    if (control.hasError('required') && (control.touched || control.dirty)) return REQUIRED_MESSAGE[field] ?? 'Required';
-    return null;
+    return this.errors.byField()[field] ?? null;
   }
 
   protected submit(): void {
     if (this.saving()) return;
-    this.form.markAllAsTouched();
-    if (this.form.invalid) {
-      this.serverErrors.set({ ...this.serverErrors() });
+    const v = this.form.getRawValue();
+    const missing: Partial<Record<Field, string>> = { ...missingInputFields(v), ...(v.name.trim() === '' ? { name: 'Enter a name' } : {}) };
+    if (Object.keys(missing).length > 0) {
+      this.errors.show(missing);
+      this.formError.set(null);
       return;
     }
-    const v = this.form.getRawValue();
-    const port = /^\s*\d+\s*$/.test(v.port) ? Number(v.port) : (v.port as unknown as number);
-    const body: ChannelRequest = {
-      name: v.name.trim(),
-      description: v.description,
-      input_type: v.input_type,
-      bind_ip: v.bind_ip.trim(),
-      port,
-      source_ip: v.source_ip.trim() || null,
-      interface_ip: v.interface_ip.trim() || null,
-    };
+    const body: ChannelRequest = { name: v.name.trim(), description: v.description, input: inputRequest(v, this.current) };
     this.saving.set(true);
     this.formError.set(null);
     const request = this.data.channel ? this.api.update(this.data.channel.id, body) : this.api.create(body);
@@ -98,20 +118,19 @@ export class ChannelFormDialogComponent {
       },
       error: (failure: unknown) => {
         this.saving.set(false);
-        const problem = describeHttpFailure(failure);
-        const placed = placeFieldErrors(problem.fieldErrors, FIELDS, CHANNEL_FIELD_ALIASES);
-        this.serverErrors.set(placed.byField);
-        for (const [field, message] of Object.entries(placed.byField) as [Field, string][]) {
-          this.form.controls[field].setErrors({ server: message });
-          this.form.controls[field].markAsTouched();
-        }
-        const placedAny = Object.keys(placed.byField).length > 0;
-        this.formError.set(placed.unplaced.length > 0 ? placed.unplaced.join('; ') : placedAny ? null : problem.message);
+        this.errors.fromFailure(failure);
       },
     });
   }
 
   protected cancel(): void {
     this.ref.close();
+  }
+
+  private loadMedia(): void {
+    this.mediaApi.list().subscribe({
+      next: (list) => this.media.set(list),
+      error: (failure: unknown) => this.mediaError.set(describeHttpFailure(failure).message),
+    });
   }
 }

@@ -15,6 +15,7 @@ import { HealthBadgeComponent } from '../ui/health-badge.component';
 import { SparklineComponent } from '../ui/sparkline.component';
 import { ChannelFormDialogComponent, type ChannelFormData } from './channel-form-dialog.component';
 import { ChannelsApiService } from './channels-api.service';
+import { INPUT_TYPE_LABELS } from './channel-input-form';
 import { inputEndpoint } from './channel-view';
 import { PageHeaderComponent } from '../ui/page-header.component';
 
@@ -64,7 +65,7 @@ export class ChannelListComponent {
     const q = this.query().trim().toLowerCase();
     const filter = this.stateFilter();
     return this.rows().filter(({ channel, health }) => {
-      if (q && !`${channel.name} ${channel.description} ${inputEndpoint(channel)} ${channel.input_type}`.toLowerCase().includes(q)) return false;
+      if (q && !`${channel.name} ${channel.description} ${inputEndpoint(channel)} ${channel.input_type} ${INPUT_TYPE_LABELS[channel.input_type]}`.toLowerCase().includes(q)) return false;
       if (filter === 'running') return channel.desired_state === 'running';
       if (filter === 'stopped') return channel.desired_state !== 'running';
       if (filter === 'attention') return health.level === 'red' || health.level === 'amber';
@@ -81,6 +82,7 @@ export class ChannelListComponent {
   });
 
   protected readonly inputEndpoint = inputEndpoint;
+  protected readonly typeLabels = INPUT_TYPE_LABELS;
   protected readonly formatBitrate = formatBitrate;
   protected readonly formatSince = formatSince;
 

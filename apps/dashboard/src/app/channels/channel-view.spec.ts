@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChannelWithOutputsResponse, OutputResponse } from '@mld/contracts';
-import { channelFields, formatEndpoint, formatOptions, formatTimestamp, sortOutputs } from './channel-view.js';
+import { channelFields, formatEndpoint, formatOptions, formatTimestamp, inputEndpoint, inputTypeText, inputWhere, sortOutputs } from './channel-view.js';
 
 function output(id: string, name: string): OutputResponse {
   return {
@@ -24,6 +24,7 @@ const channel: ChannelWithOutputsResponse = {
   id: 'c1',
   name: 'News',
   description: '',
+  input: { type: 'rtp', bind_ip: '239.1.1.1', port: 5000, source_ip: '10.0.0.9', interface_ip: null },
   input_type: 'rtp',
   bind_ip: '239.1.1.1',
   port: 5000,
@@ -64,6 +65,41 @@ describe('channel view helpers', () => {
     assert.equal(fields['Source IP (SSM)'], '10.0.0.9');
     assert.equal(fields['Interface IP'], '—');
     assert.equal(fields['Outputs'], '2');
+  });
+
+  it('says where each kind of input receives, in one line for the channel list', () => {
+    const flat = { bind_ip: null, port: null };
+    assert.equal(inputEndpoint(channel), '239.1.1.1:5000');
+    assert.equal(inputEndpoint({ ...flat, input: { type: 'srt', mode: 'listener', bind_ip: '0.0.0.0', host: null, port: 9000, latency: 200, passphrase: null, pbkeylen: null, streamid: null } }), 'srt listener 0.0.0.0:9000');
+    assert.equal(inputEndpoint({ ...flat, input: { type: 'srt', mode: 'caller', bind_ip: '0.0.0.0', host: 'enc.example.net', port: 9001, latency: 200, passphrase: '****', pbkeylen: null, streamid: null } }), 'srt caller enc.example.net:9001');
+    assert.equal(inputEndpoint({ ...flat, input: { type: 'rtmp', stream_key: '****', publish_url: 'rtmp://10.0.0.1/live/****' } }), 'rtmp push');
+    assert.equal(inputEndpoint({ ...flat, input: { type: 'file', media_id: 'm1', loop: true } }), 'file (looped)');
+    assert.equal(inputEndpoint({ ...flat, input: { type: 'file', media_id: 'm1', loop: false } }), 'file');
+    assert.equal(inputEndpoint({ bind_ip: '0.0.0.0', port: 5000, input: undefined as never }), '0.0.0.0:5000', 'an answer without input (older server) falls back to the flat fields');
+    assert.equal(inputEndpoint({ ...flat, input: undefined as never }), '—');
+  });
+
+  it('says where without the kind for the page header', () => {
+    const flat = { bind_ip: null, port: null };
+    assert.equal(inputWhere(channel), '239.1.1.1:5000');
+    assert.equal(inputWhere({ ...flat, input: { type: 'srt', mode: 'caller', bind_ip: '0.0.0.0', host: 'enc', port: 9001, latency: 200, passphrase: null, pbkeylen: null, streamid: null } }), 'calls enc:9001');
+    assert.equal(inputWhere({ ...flat, input: { type: 'rtmp', stream_key: '****' } }), null);
+    assert.equal(inputWhere({ ...flat, input: { type: 'file', media_id: 'm1', loop: false } }), 'played once');
+  });
+
+  it('names the kind of input and its settings, secrets only as "set"', () => {
+    assert.equal(inputTypeText({ type: 'rtmp' }), 'RTMP push');
+    assert.equal(inputTypeText({ type: 'srt', mode: 'caller' }), 'SRT caller');
+    const srt = channelFields({ ...channel, input_type: 'srt', input: { type: 'srt', mode: 'caller', bind_ip: '0.0.0.0', host: 'enc', port: 9001, latency: 250, passphrase: '****', pbkeylen: 32, streamid: '****' } });
+    const fields = Object.fromEntries(srt.map((f) => [f.label, f.value]));
+    assert.equal(fields['Input type'], 'SRT caller');
+    assert.equal(fields['Latency'], '250 ms');
+    assert.equal(fields['Encryption'], 'AES-256');
+    assert.equal(fields['Stream ID'], 'set');
+    assert.equal(fields['Source IP (SSM)'], undefined, 'multicast settings belong to RTP/UDP');
+    assert.ok(!srt.some((f) => f.value.includes('****')));
+    const file = Object.fromEntries(channelFields({ ...channel, input_type: 'file', input: { type: 'file', media_id: 'm1', loop: false } }).map((f) => [f.label, f.value]));
+    assert.deepEqual([file['Input type'], file['Media file'], file['Loop']], ['File', 'm1', 'no']);
   });
 
   it('sorts outputs by name without mutating the input', () => {

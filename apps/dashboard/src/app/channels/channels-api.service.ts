@@ -1,17 +1,17 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { ChannelWithOutputsResponse, InputType, OutputOptions, OutputProtocol, OutputResponse } from '@mld/contracts';
+import type { ChannelWithOutputsResponse, OutputOptions, OutputProtocol, OutputResponse } from '@mld/contracts';
 import type { Observable } from 'rxjs';
 
-/** Body of POST /api/channels and PATCH /api/channels/{id} (PATCH: only the fields given). */
+/**
+ * Body of POST /api/channels and PATCH /api/channels/{id} (PATCH: only the fields given). The
+ * dashboard sends the input as one object (see channel-input-form.ts); the flat RTP fields are the
+ * seed's and stay for API clients.
+ */
 export interface ChannelRequest {
   name?: string;
   description?: string;
-  input_type?: InputType;
-  bind_ip?: string;
-  port?: number;
-  source_ip?: string | null;
-  interface_ip?: string | null;
+  input?: Record<string, unknown>;
 }
 
 export interface OutputBody {
@@ -52,6 +52,11 @@ export class ChannelsApiService {
 
   stop(id: string): Observable<ChannelWithOutputsResponse> {
     return this.http.post<ChannelWithOutputsResponse>(`${channelPath(id)}/stop`, null);
+  }
+
+  /** RTMP input: a new stream key; the old one stops working at once. */
+  rotateStreamKey(id: string): Observable<ChannelWithOutputsResponse> {
+    return this.http.post<ChannelWithOutputsResponse>(`${channelPath(id)}/input/rotate-key`, null);
   }
 
   addOutput(channelId: string, body: OutputBody): Observable<OutputResponse> {

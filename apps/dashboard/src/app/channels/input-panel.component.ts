@@ -1,12 +1,14 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import type { ChannelWithOutputsResponse } from '@mld/contracts';
-import { formatAgo, formatBitrate, formatBytes, formatCount, formatSince } from '../core/format/format';
+import { formatBitrate, formatCount, formatSince } from '../core/format/format';
 import { ClockService } from '../core/live/clock.service';
 import type { BitrateSample } from '../core/live/live-model';
 import { BitrateChartComponent } from '../ui/bitrate-chart.component';
+import { MediaApiService } from '../media/media-api.service';
 import { channelFields } from './channel-view';
+import { inputHealthStats } from './input-view';
 
-/** The input of one channel: live state, bitrate chart, RTP and malformed-datagram counters, configuration. */
+/** The input of one channel: live state, bitrate chart, the health of its kind (RTP counters, SRT link, RTMP publisher, file position), configuration. */
 @Component({
   selector: 'app-input-panel',
   imports: [BitrateChartComponent],
@@ -27,16 +29,10 @@ import { channelFields } from './channel-view';
       }
       <app-bitrate-chart [samples]="history()" />
       @if (runtime(); as rt) {
-        <div class="stats" data-testid="input-stats">
-          <div class="stat"><span class="stat__label">Datagrams</span><span class="stat__value num">{{ formatCount(rt.datagrams_in) }}</span></div>
-          <div class="stat"><span class="stat__label">Bytes in</span><span class="stat__value num">{{ formatBytes(rt.bytes_in) }}</span></div>
-          <div class="stat"><span class="stat__label">Last packet</span><span class="stat__value">{{ formatAgo(rt.last_packet_at, clock.now()) }}</span></div>
-          <div class="stat" [class.stat--bad]="rt.rtp.lost > 0"><span class="stat__label">RTP lost</span><span class="stat__value num" data-testid="rtp-lost">{{ formatCount(rt.rtp.lost) }}</span></div>
-          <div class="stat"><span class="stat__label">Duplicates</span><span class="stat__value num" data-testid="rtp-duplicates">{{ formatCount(rt.rtp.duplicates) }}</span></div>
-          <div class="stat"><span class="stat__label">Reordered</span><span class="stat__value num" data-testid="rtp-reordered">{{ formatCount(rt.rtp.reordered) }}</span></div>
-          <div class="stat"><span class="stat__label">Late</span><span class="stat__value num">{{ formatCount(rt.rtp.late) }}</span></div>
-          <div class="stat"><span class="stat__label">Resyncs / SSRC changes</span><span class="stat__value num">{{ rt.rtp.resyncs }} / {{ rt.rtp.ssrc_changes }}</span></div>
-          <div class="stat" [class.stat--bad]="rt.malformed > 0"><span class="stat__label">Malformed datagrams</span><span class="stat__value num" data-testid="malformed-total">{{ formatCount(rt.malformed) }}</span></div>
+        <div class="stats" data-testid="input-stats" [attr.data-input-type]="channel().input.type">
+          @for (st of stats(); track st.testId) {
+            <div class="stat" [class.stat--bad]="st.bad"><span class="stat__label">{{ st.label }}</span><span class="stat__value num" [class.mono]="st.mono" [attr.data-testid]="st.testId">{{ st.value }}</span></div>
+          }
         </div>
         @if (malformedReasons().length > 0) {
           <table class="table table--compact" data-testid="malformed-reasons">
@@ -73,6 +69,17 @@ export class InputPanelComponent {
 
   protected readonly runtime = computed(() => this.channel().runtime);
   protected readonly fields = computed(() => channelFields(this.channel()));
+  private readonly mediaApi = inject(MediaApiService);
+  /** A file input's media name, read from the library once per file. */
+  private readonly mediaName = signal<{ id: string; name: string } | null>(null);
+  private requestedMediaId: string | null = null;
+  protected readonly stats = computed(() => {
+    const rt = this.runtime();
+    if (!rt) return [];
+    const input = this.channel().input;
+    const media = this.mediaName();
+    return inputHealthStats(input, rt, this.clock.now(), input.type === 'file' && media?.id === input.media_id ? media.name : null);
+  });
   protected readonly malformedReasons = computed(() =>
     Object.entries(this.runtime()?.malformed_reasons ?? {})
       .filter(([, count]) => count > 0)
@@ -80,8 +87,22 @@ export class InputPanelComponent {
       .sort((a, b) => b.count - a.count),
   );
   protected readonly formatBitrate = formatBitrate;
-  protected readonly formatBytes = formatBytes;
   protected readonly formatCount = formatCount;
   protected readonly formatSince = formatSince;
-  protected readonly formatAgo = formatAgo;
+
+  constructor() {
+    effect(() => {
+      const input = this.channel().input;
+      const id = input.type === 'file' ? input.media_id : null;
+      if (id === null || this.requestedMediaId === id) return;
+      this.requestedMediaId = id;
+      untracked(() =>
+        this.mediaApi.list().subscribe({
+          next: (list) => this.mediaName.set({ id, name: list.find((m) => m.id === id)?.name ?? id }),
+          // The id stands in for the name: health matters more than the label.
+          error: () => this.mediaName.set({ id, name: id }),
+        }),
+      );
+    });
+  }
 }

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { codecsText, formatClipDuration, storedAsText, uploadPercent, uploadStatusText } from './media-view.js';
+import { codecsText, formatClipDuration, mediaChoiceText, storedAsText, uploadPercent, uploadStatusText } from './media-view.js';
 
 describe('media page wording', () => {
   it('shows upload progress in whole percent with sizes, then the server-side check', () => {
@@ -23,5 +23,10 @@ describe('media page wording', () => {
     assert.equal(formatClipDuration(null), '—');
     assert.equal(storedAsText({ source_container: 'mpegts' }), 'MPEG-TS, as uploaded');
     assert.equal(storedAsText({ source_container: 'mp4' }), 'MP4 → MPEG-TS');
+  });
+
+  it('describes a file in one line for the channel form\'s picker', () => {
+    assert.equal(mediaChoiceText({ name: 'Studio slate', duration_ms: 4_000, video_codec: 'h264', audio_codec: 'aac' }), 'Studio slate · 0:04.0 · h264 / aac');
+    assert.equal(mediaChoiceText({ name: 'Tone', duration_ms: null, video_codec: null, audio_codec: 'mp2' }), 'Tone · — · no video / mp2');
   });
 });

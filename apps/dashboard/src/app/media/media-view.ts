@@ -51,3 +51,8 @@ export function formatClipDuration(ms: number | null): string {
 export function storedAsText(media: Pick<MediaResponse, 'source_container'>): string {
   return media.source_container === 'mpegts' ? 'MPEG-TS, as uploaded' : `${media.source_container.toUpperCase()} → MPEG-TS`;
 }
+
+/** One line per file in a picker: "Studio slate · 0:04.0 · h264 / aac". */
+export function mediaChoiceText(media: Pick<MediaResponse, 'name' | 'duration_ms' | 'video_codec' | 'audio_codec'>): string {
+  return `${media.name} · ${formatClipDuration(media.duration_ms)} · ${codecsText(media)}`;
+}

@@ -25,6 +25,7 @@ const channel: ChannelWithOutputsResponse = {
   id: 'c1',
   name: 'News',
   description: '',
+  input: { type: 'rtp', bind_ip: '0.0.0.0', port: 5000, source_ip: null, interface_ip: null },
   input_type: 'rtp',
   bind_ip: '0.0.0.0',
   port: 5000,
