@@ -9,6 +9,8 @@ import { formatBitrate, formatBytes, formatLocalTime } from '../core/format/form
 import { NotifyService } from '../core/notify.service';
 import { SessionService } from '../core/session/session.service';
 import { ConfirmedActionService } from '../ui/confirmed-action.service';
+import { ListStateComponent } from '../ui/list-state.component';
+import { PageHeaderComponent } from '../ui/page-header.component';
 import { MediaApiService } from './media-api.service';
 import { codecsText, formatClipDuration, storedAsText, uploadPercent, uploadStatusText, type UploadState } from './media-view';
 
@@ -18,12 +20,9 @@ import { codecsText, formatClipDuration, storedAsText, uploadPercent, uploadStat
  */
 @Component({
   selector: 'app-media-page',
-  imports: [MatButton],
+  imports: [MatButton, PageHeaderComponent, ListStateComponent],
   template: `
-    <div class="page-header">
-      <h1>Media</h1>
-      <p class="muted small page-header__meta">Files a channel can play as its input. MPEG-TS is kept byte for byte; MP4/MOV with H.264 and AAC is remuxed once to MPEG-TS, never transcoded.</p>
-    </div>
+    <app-page-header title="Media" meta="Files a channel can play as its input. MPEG-TS is kept byte for byte; MP4/MOV with H.264 and AAC is remuxed once to MPEG-TS, never transcoded." />
     @if (canWrite()) {
       <section class="card" aria-labelledby="media-upload-title" data-testid="media-upload">
         <h2 class="card__title" id="media-upload-title">Upload a file</h2>
@@ -51,13 +50,7 @@ import { codecsText, formatClipDuration, storedAsText, uploadPercent, uploadStat
         }
       </section>
     }
-    @if (error(); as e) {
-      <p class="notice notice--error" role="alert" data-testid="media-error">{{ e }}</p>
-    }
-    @if (items().length === 0 && !error()) {
-      <p class="muted" data-testid="media-empty">No media files yet.</p>
-    } @else {
-      <div class="table-wrap">
+    <app-list-state testId="media" [error]="error()" [empty]="items().length === 0" emptyText="No media files yet.">
         <table class="table" data-testid="media-table">
           <caption class="visually-hidden">Media files</caption>
           <thead>
@@ -93,8 +86,7 @@ import { codecsText, formatClipDuration, storedAsText, uploadPercent, uploadStat
             }
           </tbody>
         </table>
-      </div>
-    }
+    </app-list-state>
   `,
   styles: `
     .upload-progress {
