@@ -78,4 +78,24 @@ describe('persistence on the embedded PostgreSQL', () => {
       await app.close();
     }
   });
+
+  it('keeps RTP/UDP channels whole across the input-kinds migration, and refuses to revert over inputs it cannot hold', async () => {
+    const app = await startTestApp();
+    const dataSource: DataSource = createDataSource(app.running.databaseUrl);
+    try {
+      await dataSource.initialize();
+      await dataSource.undoLastMigration(); // back to the schema before input kinds
+      await dataSource.query(`INSERT INTO "channels" ("name", "input_type", "bind_ip", "port", "source_ip", "interface_ip") VALUES ('legacy', 'udp', '239.1.1.1', 5004, '10.0.0.1', '10.0.0.2')`);
+      await dataSource.runMigrations();
+      const [row] = await dataSource.query(`SELECT "input_type", "bind_ip", "port", "source_ip", "interface_ip", "input_settings" FROM "channels" WHERE "name" = 'legacy'`);
+      assert.deepEqual(row, { input_type: 'udp', bind_ip: '239.1.1.1', port: 5004, source_ip: '10.0.0.1', interface_ip: '10.0.0.2', input_settings: {} });
+      await dataSource.query(`INSERT INTO "channels" ("name", "input_type", "input_settings") VALUES ('obs', 'rtmp', '{"stream_key": "live_x"}')`);
+      await assert.rejects(dataSource.undoLastMigration(), /1 channel\(s\) have SRT, RTMP or file inputs/);
+      const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM "channels"`);
+      assert.equal(count, 2, 'the refused revert changed nothing');
+    } finally {
+      await dataSource.destroy();
+      await app.close();
+    }
+  });
 });
