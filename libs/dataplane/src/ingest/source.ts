@@ -5,7 +5,11 @@ import type { IngestSnapshot, IngestState, InputConfig } from '../types.js';
  * every output and analyses it; egress never knows which kind of source it came from.
  */
 export interface SourceSink {
-  /** Whole 188-byte TS packets, in order, ready for the outputs. The buffer may be reused after the call. */
+  /**
+   * Whole 188-byte TS packets, in order, ready for the outputs. The buffer is the source's gift:
+   * outputs queue it by reference (no copy on the fan-out's hot path), so the source must never
+   * write to it again — a reused carry buffer (a packet split across two reads) must be copied.
+   */
   ts(chunk: Buffer): void;
   /** Bytes the source received but did not forward (malformed): analysed, so errors are visible. */
   rejected(chunk: Buffer): void;
