@@ -29,6 +29,8 @@ interface MergePath {
   retryTimer: TimerHandle | undefined;
   /** Receiving as far as the last tick saw (for the path lost / back events). */
   receiving: boolean;
+  /** A "path lost" event went out: its return is news too. */
+  reportedLost: boolean;
 }
 
 /**
@@ -76,6 +78,7 @@ export class MergedRtpSource implements Source {
       error: null,
       retryTimer: undefined,
       receiving: false,
+      reportedLost: false,
     }));
   }
 
@@ -237,11 +240,13 @@ export class MergedRtpSource implements Source {
     const other = this.paths[1 - path.index]!;
     if (!this.pathReceiving(other, now)) return; // the channel's own state change says it
     const which = `path ${path.index + 1} (${path.address})`;
-    this.sink.event?.(
-      receiving
-        ? { kind: 'peer_connected', level: 'info', message: `${which} receiving: both paths protect the stream`, peer: path.address }
-        : { kind: 'peer_disconnected', level: 'warn', message: `${which}: no packet for ${NO_SIGNAL_AFTER_MS / 1000} s; path ${other.index + 1} carries the stream alone`, peer: path.address },
-    );
+    if (!receiving) {
+      path.reportedLost = true;
+      this.sink.event?.({ kind: 'peer_disconnected', level: 'warn', message: `${which}: no packet for ${NO_SIGNAL_AFTER_MS / 1000} s; path ${other.index + 1} carries the stream alone`, peer: path.address });
+    } else if (path.reportedLost) {
+      path.reportedLost = false;
+      this.sink.event?.({ kind: 'peer_connected', level: 'info', message: `${which} receiving again: both paths protect the stream`, peer: path.address });
+    }
   }
 
   private setState(to: IngestState, detail: string | null): void {
