@@ -106,6 +106,38 @@ export interface IngestSnapshot {
   rtmp?: RtmpPublisherInfo | null;
   /** File inputs: where playback is. */
   file?: FilePlaybackInfo | null;
+  /** Seamless (SMPTE 2022-7 style) merge of one RTP stream received on several paths. */
+  merge?: RtpMergeStats | null;
+}
+
+/** Per path and merged counters of a seamless RTP merge (ADR 0014). */
+export interface RtpMergeStats {
+  /** How long a missing packet is waited for on the other path(s). */
+  windowMs: number;
+  /** Sequence numbers no path delivered within the window: what the outputs lost. */
+  mergedLost: number;
+  paths: RtpMergePathStats[];
+}
+
+export interface RtpMergePathStats {
+  /** Where this path is received ("239.1.1.1:5000"). */
+  address: string;
+  state: IngestState;
+  error: string | null;
+  /** Valid RTP datagrams carrying whole TS packets. */
+  received: number;
+  /** Gaps in this path's own sequence (as if it were the only path). */
+  lost: number;
+  /** Arrived after the merge had given its packet up: the window is too short for this path. */
+  late: number;
+  /** The same packet twice on this path. */
+  duplicates: number;
+  /** Packets of the output that came from this path (its copy arrived first). */
+  used: number;
+  /** How much later than the first copy this path's copies arrive on average, ms. */
+  behindMs: number;
+  lastPacketAt: number | null;
+  ssrc: number | null;
 }
 
 /** From srt-live-transmit's JSON statistics (receiver side of the SRT connection). */
