@@ -30,3 +30,5 @@ export * from './ingest/srt/srt-input-command.js';
 export * from './ingest/srt/srt-input-lines.js';
 export * from './ingest/srt/srt-peer-tracker.js';
 export * from './ingest/srt/srt-source.js';
+export * from './ingest/merge/seamless-rtp-merge.js';
+export * from './ingest/merge/merged-rtp-source.js';
