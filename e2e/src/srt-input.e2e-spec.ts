@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ChannelWithOutputsResponse } from '@mld/contracts';
 import { TS_PACKET_SIZE } from '@mld/mpegts';
 import { Distributor } from './support/distributor.js';
-import { assertByteExact, channelEvents, describeExact, waitForEvent, waitRuntime } from './support/input-checks.js';
+import { assertByteExact, channelEvents, describeExact, sliceFeed, waitForEvent, waitRuntime } from './support/input-checks.js';
 import {
   freeUdpPort,
   makeTestFeed,
@@ -35,9 +35,6 @@ describe('SRT inputs with real encoders (srt-live-transmit)', () => {
   let feed: TestFeed;
   const exact = (label: string, sent: Buffer, received: Buffer, minCoverage: number, minCues = 2) =>
     assertByteExact(label, sent, received, { minCoverage, cues: feed.cues, scte35Pid: feed.scte35Pid, minCues });
-
-  /** The feed's cues as they sit in `feed.ts.subarray(offset)`. */
-  const secondHalfCues = (offset: number) => feed.cues.filter((c) => c.byteOffset >= offset).map((c) => ({ ...c, byteOffset: c.byteOffset - offset }));
 
   before(async () => {
     feed = await makeTestFeed({ seconds: 6, bitrate: 4_000_000, cueIntervalSeconds: 1, width: 640, height: 360 });
@@ -156,8 +153,8 @@ describe('SRT inputs with real encoders (srt-live-transmit)', () => {
       const toNoSignalMs = performance.now() - left;
 
       // The second connection sends the feed's second half: its bytes cannot be mistaken for the first's.
-      const half = Math.floor(feed.ts.length / 2 / TS_PACKET_SIZE) * TS_PACKET_SIZE;
-      const second = await startSrtCallerFeed({ ts: feed.ts.subarray(half), target });
+      const secondHalf = sliceFeed(feed, feed.ts.length / 2);
+      const second = await startSrtCallerFeed({ ts: secondHalf.ts, target });
       const back = performance.now();
       // A new connection restarts the continuity counters mid-stream: the analysis may call it degraded for a while.
       const again = await waitRuntime(mld, ch.channel.id, 'receiving again', (r) => r.state === 'receiving' || r.state === 'degraded');
@@ -174,7 +171,7 @@ describe('SRT inputs with real encoders (srt-live-transmit)', () => {
       const received = ch.srtRx.received();
       const boundary = first.sent().length;
       const before = exact('SRT output, first connection', first.sent(), received.subarray(0, boundary), 1);
-      const afterwards = assertByteExact('SRT output, second connection', second.sent(), received.subarray(boundary), { minCoverage: 0.99, cues: secondHalfCues(half), scte35Pid: feed.scte35Pid });
+      const afterwards = assertByteExact('SRT output, second connection', second.sent(), received.subarray(boundary), { minCoverage: 0.99, cues: secondHalf.cues, scte35Pid: feed.scte35Pid });
       const types = (await channelEvents(mld, ch.channel.id, ['input.connected', 'input.disconnected', 'input.lost', 'input.restored'])).map((e) => e.type);
       assert.deepEqual(types.filter((x) => x === 'input.connected' || x === 'input.disconnected'), ['input.connected', 'input.disconnected', 'input.connected', 'input.disconnected'], 'left, called again, left');
       t.diagnostic(`no_signal ${toNoSignalMs.toFixed(0)} ms after the encoder left, ${again.state} ${toReceivingMs.toFixed(0)} ms after it called again; events ${types.join(', ')}; before: ${describeExact(before)}; after: ${describeExact(afterwards)}`);

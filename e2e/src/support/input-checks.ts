@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { TS_PACKET_SIZE } from '@mld/mpegts';
 import type { ChannelRuntime, ChannelWithOutputsResponse, EventPage, EventRecord, MediaResponse } from '@mld/contracts';
 import type { Distributor } from './distributor.js';
 import { cuesWithin, findOverlap, missingCues, tsReport, type FeedCue } from './media/index.js';
@@ -49,6 +50,13 @@ export async function uploadMedia(mld: Distributor, path: string, name: string):
   const body = (await response.json()) as MediaResponse;
   if (response.status !== 201) throw new Error(`upload media: ${response.status} ${JSON.stringify(body)}`);
   return body;
+}
+
+/** Packets [from, to) of a feed (byte offsets rounded down to packets), with its cues moved to match. */
+export function sliceFeed(feed: { ts: Buffer; cues: readonly FeedCue[] }, from: number, to = feed.ts.length): { ts: Buffer; cues: FeedCue[] } {
+  const start = from - (from % TS_PACKET_SIZE);
+  const end = to - (to % TS_PACKET_SIZE);
+  return { ts: feed.ts.subarray(start, end), cues: feed.cues.filter((c) => c.byteOffset >= start && c.byteOffset < end).map((c) => ({ ...c, byteOffset: c.byteOffset - start })) };
 }
 
 export interface ExactReport {
