@@ -23,6 +23,8 @@ export interface TrackedChildOptions {
   onStdout?: (chunk: Buffer) => void;
   /** Receives stderr line by line (split on \r and \n). */
   onStderrLine?: (line: string) => void;
+  /** 'pipe': the test writes the program's input through `child.stdin`. Default ignored. */
+  stdin?: 'pipe' | 'ignore';
   cwd?: string;
 }
 
@@ -49,8 +51,10 @@ export function spawnTracked(command: string, args: readonly string[], opts: Tra
   const wrapped = detectPdeathsigSupport() ? wrapWithPdeathsig(command, args) : { command, args: [...args] };
   const child = spawn(wrapped.command, wrapped.args, {
     cwd: opts.cwd,
-    stdio: ['ignore', opts.onStdout ? 'pipe' : 'ignore', 'pipe'],
+    stdio: [opts.stdin ?? 'ignore', opts.onStdout ? 'pipe' : 'ignore', 'pipe'],
   });
+  // A reader that went away (EPIPE) is the test's business to notice, never an uncaught error.
+  child.stdin?.on('error', () => undefined);
   let stderrText = '';
   let timedOut = false;
   let spawnError: string | undefined;

@@ -4,6 +4,7 @@ export * from './free-port.js';
 export * from './garbage-sender.js';
 export * from './rtmp-server.js';
 export * from './rtp-sender.js';
+export * from './srt-feeder.js';
 export * from './srt-live-transmit.js';
 export * from './srt-receiver.js';
 export * from './test-feed.js';

@@ -83,6 +83,8 @@ export interface SrtLiveTransmitOptions {
   fullStats?: boolean;
   /** Receives the output when it is `file://con`. */
   onStdout?: (chunk: Buffer) => void;
+  /** The input is `file://con` and the test writes it (see `stdin`). */
+  stdinPipe?: boolean;
   maxLifetimeMs?: number;
 }
 
@@ -139,6 +141,7 @@ export function startSrtLiveTransmit(opts: SrtLiveTransmitOptions): SrtLiveTrans
     name: opts.name ?? `srt-live-transmit ${opts.input} ${opts.output}`,
     maxLifetimeMs: opts.maxLifetimeMs,
     onStdout,
+    ...(opts.stdinPipe ? { stdin: 'pipe' as const } : {}),
     onStderrLine: (line) => {
       const event = parseSrtConnectionLine(line);
       if (event === 'connected') connections++;

@@ -109,6 +109,32 @@ describe('SrtSource', () => {
     assert.equal(s.malformed, 0);
   });
 
+  it('a packet split across two reads keeps its bytes after later reads (the fan-out queues chunks by reference)', async () => {
+    const kept: Buffer[] = [];
+    const spawner = new FakeSpawner();
+    const source = new SrtSource({
+      input: LISTENER,
+      clock: new FakeClock(),
+      spawner,
+      statsPipe: async () => ({ path: '/tmp/fake/stats', close: async () => undefined }),
+      // Like FanOut/ChunkQueue: the buffer itself is kept, not a copy.
+      sink: { ts: (b) => void kept.push(b), rejected: () => undefined, stateChanged: () => undefined },
+    });
+    await source.start();
+    // 1000-byte reads: most packets straddle two reads (an encoder or relay whose messages are not 188-aligned).
+    const stream = packets(200, 11);
+    for (let at = 0; at < stream.length; at += 1000) {
+      spawner.last.stdout!.write(stream.subarray(at, at + 1000));
+      await flush();
+    }
+    const got = Buffer.concat(kept);
+    assert.equal(got.length, stream.length);
+    assert.equal(got.findIndex((byte, i) => byte !== stream[i]), -1, 'a kept packet was overwritten');
+    const stopped = source.stop();
+    await spawner.last.exit(0);
+    await stopped;
+  });
+
   it('garbage on stdout never reaches the outputs; sync loss is counted', async () => {
     const h = harness();
     await h.source.start();

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { formatUrlHost } from '@mld/contracts';
+import { TS_PACKET_SIZE } from '@mld/mpegts';
 import { defaultSpawner, SupervisedProcess, systemClock, type ChildHandle, type Clock, type ProcessState, type Spawner, type StateChangeEvent, type TimerHandle } from '@mld/supervisor';
 import { RateMeter } from '../../rate-meter.js';
 import type { IngestSnapshot, IngestState, SrtInputConfig, SrtReceiveStats } from '../../types.js';
@@ -182,7 +183,11 @@ export class SrtSource implements Source {
   private forward(ts: Buffer): void {
     this.tsBytes += ts.length;
     this.lastPacketAt = this.clock.now();
-    this.sink.ts(ts);
+    // A packet split across two reads comes alone, in the aligner's carry buffer, which the next
+    // split packet overwrites; the fan-out queues chunks by reference (FanOut: "buffers are
+    // immutable once received"), so that one is copied. Longer runs are views of the child's
+    // chunks, never reused. (Seen with encoders whose SRT messages are not 188-byte multiples.)
+    this.sink.ts(ts.length === TS_PACKET_SIZE ? Buffer.from(ts) : ts);
   }
 
   private onLine(text: string, at: number): void {
