@@ -1,4 +1,4 @@
-import type { ChannelWithOutputsResponse, OutputResponse, OutputRuntime } from '@mld/contracts';
+import type { ChannelWithOutputsResponse, EventRecord, EventPage, MediaResponse, OutputResponse, OutputRuntime } from '@mld/contracts';
 import { api, waitFor } from './service-process.js';
 
 /** Thin client for the service under test, with polling helpers for live state. */
@@ -23,6 +23,24 @@ export class Distributor {
   async removeOutput(channelId: string, outputId: string): Promise<void> {
     const r = await api(this.url, 'DELETE', `/api/channels/${channelId}/outputs/${outputId}`, this.token);
     if (r.status !== 204) throw new Error(`remove output: ${r.status}`);
+  }
+
+  /** Uploads a file to the media library (multipart field `file`, as the dashboard does). */
+  async uploadMedia(name: string, bytes: Buffer): Promise<MediaResponse> {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(bytes)]), name);
+    form.append('name', name);
+    const response = await fetch(`${this.url}/api/media`, { method: 'POST', headers: { authorization: `Bearer ${this.token}` }, body: form, signal: AbortSignal.timeout(60_000) });
+    const body = (await response.json()) as MediaResponse;
+    if (response.status !== 201) throw new Error(`upload media: ${response.status} ${JSON.stringify(body)}`);
+    return body;
+  }
+
+  /** The event log, newest first (`query` as /api/events takes it: channel_id, type, limit). */
+  async events(query: Record<string, string>): Promise<EventRecord[]> {
+    const r = await api<EventPage>(this.url, 'GET', `/api/events?${new URLSearchParams(query).toString()}`, this.token);
+    if (r.status !== 200) throw new Error(`events: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.events;
   }
 
   async post(path: string, body?: unknown): Promise<{ status: number; body: unknown }> {

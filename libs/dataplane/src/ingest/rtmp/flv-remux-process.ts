@@ -214,9 +214,10 @@ class TsChunker {
       this.runEnd = off + TS_PACKET_SIZE;
       return;
     }
-    // The aligner's carry buffer (a packet split across reads): hand it over before it is reused.
+    // The aligner's carry buffer (a packet split across reads) is overwritten by the next split
+    // packet, and the fan-out keeps what it is given (queued per output): hand over a copy.
     this.flushRun();
-    this.emit(buf.subarray(off, off + TS_PACKET_SIZE));
+    this.emit(Buffer.from(buf.subarray(off, off + TS_PACKET_SIZE)));
   }
 
   private flushRun(): void {

@@ -49,14 +49,14 @@ class FakeSession implements RtmpPublishSession {
   }
 }
 
-function harness(stdinHighWaterMark = 1 << 24) {
+function harness(stdinHighWaterMark = 1 << 24, sinkCopies = true) {
   const clock = new FakeClock();
   const spawner = new FakeSpawner(stdinHighWaterMark);
   const server = new FakeRegistrar();
   const ts: Buffer[] = [];
   const states: Array<[IngestState, string | null]> = [];
   const events: SourceEvent[] = [];
-  const sink: SourceSink = { ts: (c) => ts.push(Buffer.from(c)), rejected: () => undefined, stateChanged: (_f, to, d) => states.push([to, d]), event: (e) => events.push(e) };
+  const sink: SourceSink = { ts: (c) => ts.push(sinkCopies ? Buffer.from(c) : c), rejected: () => undefined, stateChanged: (_f, to, d) => states.push([to, d]), event: (e) => events.push(e) };
   const source = new RtmpSource({ input: { type: 'rtmp', streamKey: KEY }, sink, server, clock, spawner, ffmpegPath: 'ffmpeg' });
   const send = (session: FakeSession, type: number, timestamp: number, payload: Buffer) => {
     server.handler!.message(session, { csid: 4, streamId: 1, type, timestamp, payload });
@@ -133,6 +133,20 @@ describe('RtmpSource', () => {
       assert.equal(Buffer.concat(h.ts).length, 1880);
       assert.ok(h.ts.every((c) => c.length % 188 === 0 && c[0] === 0x47));
       assert.equal(h.source.snapshot().tsBytes, 1880);
+    });
+  });
+
+  it('hands buffers that stay intact after the call: a packet split across reads is not a view of a reused carry', () => {
+    // The pipeline's fan-out queues what it is given without copying (FanOut: buffers are immutable once received).
+    const h = harness(1 << 24, false);
+    void h.source.start();
+    h.publishAv(new FakeSession('10.1.2.3:50000'), 3);
+    const packets = Buffer.alloc(188 * 10);
+    for (let i = 0; i < 10; i++) packets.fill(i + 1, i * 188, (i + 1) * 188)[i * 188] = 0x47;
+    // Packets 5 and 7 are each split across two reads: both pass through the aligner's one carry buffer.
+    for (const [from, to] of [[0, 1000], [1000, 1500], [1500, 1880]]) h.spawner.last.stdout!.write(Buffer.from(packets.subarray(from, to)));
+    return settle().then(() => {
+      assert.ok(Buffer.concat(h.ts).equals(packets), 'a packet handed to the sink changed after the call');
     });
   });
 
