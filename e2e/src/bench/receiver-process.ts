@@ -31,7 +31,7 @@ let lifetime: NodeJS.Timeout | undefined;
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
 
-function verifier(): StreamVerifier {
+function verifier(compare = true): StreamVerifier {
   if (!init || !stream) throw new Error('receiver process not initialised');
   return new StreamVerifier({
     stream,
@@ -39,11 +39,12 @@ function verifier(): StreamVerifier {
     cueOffsets: init.cueOffsets,
     sampleEvery: init.sampleEvery,
     searchLimit: init.searchLimit,
+    compare,
   });
 }
 
-async function addSrt(name: string, port: number, latencyMs: number): Promise<{ pid: number }> {
-  const v = verifier();
+async function addSrt(name: string, port: number, latencyMs: number, compare?: boolean): Promise<{ pid: number }> {
+  const v = verifier(compare);
   const srt = startSrtLiveTransmit({
     name: `bench srt receiver ${name} :${port}`,
     input: srtUrl({ mode: 'listener', host: '127.0.0.1', port, latencyMs }),
@@ -65,8 +66,8 @@ async function addSrt(name: string, port: number, latencyMs: number): Promise<{ 
   return { pid: srt.pid };
 }
 
-async function addUdp(name: string, mode: 'udp' | 'rtp'): Promise<{ port: number }> {
-  const v = verifier();
+async function addUdp(name: string, mode: 'udp' | 'rtp', compare?: boolean): Promise<{ port: number }> {
+  const v = verifier(compare);
   const socket = createSocket('udp4');
   const r: Receiver = { name, kind: mode, verifier: v, socket, datagrams: 0, rtp: { missing: 0, outOfOrder: 0, duplicates: 0, invalid: 0 } };
   const header = emptyRtpHeader();
@@ -140,9 +141,9 @@ async function handle(req: ReceiverRequest): Promise<unknown> {
       return { pid: process.pid };
     }
     case 'addSrt':
-      return addSrt(req.name, req.port, req.latencyMs);
+      return addSrt(req.name, req.port, req.latencyMs, req.compare);
     case 'addUdp':
-      return addUdp(req.name, req.mode);
+      return addUdp(req.name, req.mode, req.compare);
     case 'bytes':
       return Object.fromEntries([...receivers.values()].map((r) => [r.name, r.verifier.bytes]));
     case 'results':

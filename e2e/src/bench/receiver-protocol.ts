@@ -13,8 +13,8 @@ export interface ReceiverInit {
 
 export type ReceiverRequest =
   | { op: 'init'; init: ReceiverInit }
-  | { op: 'addSrt'; name: string; port: number; latencyMs: number }
-  | { op: 'addUdp'; name: string; mode: 'udp' | 'rtp' }
+  | { op: 'addSrt'; name: string; port: number; latencyMs: number; compare?: boolean }
+  | { op: 'addUdp'; name: string; mode: 'udp' | 'rtp'; compare?: boolean }
   | { op: 'bytes' }
   | { op: 'results' }
   | { op: 'loopDelay'; reset: boolean }
