@@ -85,6 +85,7 @@ export async function measureWindow(w: {
   };
   const before = w.ingestBytes ? await readIngest() : undefined;
   const rxBefore = await w.rx.bytes();
+  const ccBefore = await w.rx.ccErrors();
   const rxT0 = monotonicMs();
   await w.rx.loopDelay(true);
   const h = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
@@ -95,6 +96,7 @@ export async function measureWindow(w: {
   const window = meter.stop();
   h.disable();
   const rxAfter = await w.rx.bytes();
+  const ccAfter = await w.rx.ccErrors();
   const rxSeconds = (monotonicMs() - rxT0) / 1000;
   const receivers = await w.rx.loopDelay(false).catch(() => null);
   const usage = summarize(w.label, window, w.roleOf);
@@ -102,6 +104,7 @@ export async function measureWindow(w: {
     const after = await readIngest();
     usage.ingestBps = ((after.bytes - before.bytes) * 8) / ((after.at - before.at) / 1000);
   }
+  usage.receiverCcErrors = Object.fromEntries(Object.entries(ccAfter).map(([name, n]) => [name, n - (ccBefore[name] ?? 0)]));
   usage.receiverBps = Object.fromEntries(Object.entries(rxAfter).map(([name, n]) => [name, ((n - (rxBefore[name] ?? 0)) * 8) / rxSeconds]));
   // The histogram times a 5 ms timer: what is beyond those 5 ms is the delay.
   const beyond = (ns: number) => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);

@@ -85,6 +85,11 @@ export class ReceiverProcess {
     return this.request({ op: 'bytes' });
   }
 
+  /** Continuity errors each receiver has seen so far. */
+  ccErrors(): Promise<Record<string, number>> {
+    return this.request({ op: 'ccErrors' });
+  }
+
   results(): Promise<Record<string, ReceiverResult>> {
     return this.request({ op: 'results' }, 60_000);
   }

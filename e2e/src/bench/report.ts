@@ -157,14 +157,18 @@ export function formatConfig(r: ConfigResult): string {
   lines.push(`  receivers: ${s.receivers.some((x) => !x.compared) ? inputReceiverLine(s.receivers) : receiverLine(s.receivers)}`);
   const short = s.receivers.filter((x) => !x.compared && x.windowBps !== undefined);
   if (short.length > 0) lines.push(`  receivers got (main window): ${short.map((x) => `${x.name} ${((x.windowBps ?? 0) / 1e6).toFixed(2)}`).join(', ')} Mbit/s`);
-  for (const rcv of s.receivers.filter((x) => !x.byteExact || !x.complete || x.ccErrors > 0 || x.lostDatagrams > 0)) {
+  for (const rcv of s.receivers.filter((x) => (x.compared && !x.byteExact) || !x.complete || x.ccErrors > 0 || x.lostDatagrams > 0)) {
+    const byWindow = [s.main, ...s.phases].map((p) => `${p.label} ${p.receiverCcErrors?.[rcv.name] ?? '–'}`).join(', ');
+    const srt = rcv.raw.srtRecv;
     lines.push(
-      `    ${rcv.name}: exact ${rcv.byteExact ? 'yes' : 'NO'}, complete ${rcv.complete ? 'yes' : 'NO'}, lost ${rcv.lostDatagrams} datagrams, CC errors ${rcv.ccErrors}, mismatches ${rcv.raw.mismatches}, gaps ${rcv.raw.gaps}, first byte at ${rcv.raw.firstPosition}`,
+      `    ${rcv.name}: ${rcv.compared ? `exact ${rcv.byteExact ? 'yes' : 'NO'}, ` : ''}complete ${rcv.complete ? 'yes' : 'NO'}, lost ${rcv.lostDatagrams} datagrams, CC errors ${rcv.ccErrors} (by window: ${byWindow}), mismatches ${rcv.raw.mismatches}, gaps ${rcv.raw.gaps}, first byte at ${rcv.raw.firstPosition}` +
+        (srt ? `; SRT receiver: ${srt.packets} packets, lost ${srt.lost}, dropped as too late ${srt.dropped}, retransmitted ${srt.retransmitted}, belated ${srt.belated}` : ''),
     );
   }
   const ch = s.channels;
   lines.push(
-    `  service ingest: RTP lost ${sum(ch.map((c) => Math.max(0, c.rtpLost)))}, malformed ${sum(ch.map((c) => Math.max(0, c.malformed)))}; outputs: restarts ${sum(s.outputs.map((o) => o.restarts))}, dropped ${sum(s.outputs.map((o) => o.droppedBytes))} bytes`,
+    `  service ingest: RTP lost ${sum(ch.map((c) => Math.max(0, c.rtpLost)))}, malformed ${sum(ch.map((c) => Math.max(0, c.malformed)))}, CC errors on the input ${sum(ch.map((c) => c.inputCcErrors ?? 0))}` +
+      `${ch.some((c) => c.inputCcLastAt) ? ` (last ${ch.map((c) => c.inputCcLastAt).filter(Boolean).sort().pop()})` : ''}; outputs: restarts ${sum(s.outputs.map((o) => o.restarts))}, dropped ${sum(s.outputs.map((o) => o.droppedBytes))} bytes, SRT packets dropped ${sum(s.outputs.map((o) => o.srtDroppedPackets ?? 0))}`,
   );
   const ref = r.reference;
   if (s.latency.srt.n === 0 && s.latency.udp.n === 0 && (r.input === 'rtmp' || r.input === 'file')) lines.push(`  latency: – (the ${r.input.toUpperCase()} input is not fed by the timed sender)`);

@@ -57,6 +57,8 @@ export interface PhaseUsage {
   loopDelay?: { sender: LoopDelay; receivers: LoopDelay | null };
   /** What each receiver got during the window, bits/s, by receiver name. */
   receiverBps?: Record<string, number>;
+  /** Continuity errors each receiver saw during the window (where in the run damage happened). */
+  receiverCcErrors?: Record<string, number>;
 }
 
 export interface LoopDelay {
@@ -165,6 +167,8 @@ export interface OutputRecord {
   rss: number | null;
   restarts: number;
   droppedBytes: number;
+  /** SRT outputs: packets srt-live-transmit dropped as too late (sender side), last read before removal. */
+  srtDroppedPackets?: number | null;
   state: string;
 }
 
@@ -178,7 +182,17 @@ export interface ServiceRun {
   /** Cost-split phases: 'without UDP/RTP', 'without UDP/RTP and RTMP', 'ingest only', and for other inputs than RTP 'ingest only, RTP input'. */
   phases: PhaseUsage[];
   outputs: OutputRecord[];
-  channels: Array<{ name: string; rtpLost: number; malformed: number; tsBytes: number; bitrateBps: number; state: string }>;
+  channels: Array<{
+    name: string;
+    rtpLost: number;
+    malformed: number;
+    tsBytes: number;
+    bitrateBps: number;
+    state: string;
+    /** TR 101 290 CC errors the channel's analysis saw on its input while the benchmark's input fed it (before any switch to RTP). */
+    inputCcErrors?: number | null;
+    inputCcLastAt?: string | null;
+  }>;
   receivers: ReceiverSummary[];
   latency: { srt: Distribution; udp: Distribution };
   /** Absent when nothing was paced by the benchmark (RTMP and file inputs). */

@@ -169,6 +169,7 @@ export async function runService(ctx: BenchContext, cfg: BenchConfig, log: (line
           rss: member?.rss ?? null,
           restarts: ort?.restarts ?? 0,
           droppedBytes: ort?.dropped_bytes ?? 0,
+          srtDroppedPackets: ort?.srt?.packets_dropped ?? null,
           state: ort ? `${ort.state}${ort.connected === true ? ' connected' : ''}` : 'none',
         });
       }
@@ -184,10 +185,17 @@ export async function runService(ctx: BenchContext, cfg: BenchConfig, log: (line
         const gone = planned.filter((p) => step.protocols.includes(p.protocol));
         if (gone.length === 0 && step.label !== 'ingest only') continue;
         log(`phase "${step.label}": removing ${gone.length} output(s), ${o.phaseSeconds} s`);
+        await noteSrtDrops(mld, gone, outputs);
         for (const p of gone) await mld.removeOutput(p.channelId, p.id);
         await sleep(SETTLE_MS);
         phases.push((await measureWindow({ label: step.label, seconds: o.phaseSeconds, roots, roleOf, rx, ingestBytes })).usage);
       }
+    }
+    // The input's own stream health over everything it fed (TR 101 290 continuity on the channel's input).
+    for (const [i, ch] of channels.entries()) {
+      const cc = (await mld.channel(ch.id)).runtime?.analysis?.tr101290.cc_error;
+      channelStates[i]!.inputCcErrors = cc?.count ?? null;
+      channelStates[i]!.inputCcLastAt = cc?.last_at ?? null;
     }
     if (o.phaseSeconds > 0 && o.input !== 'rtp') {
       log(`phase "${RTP_INGEST_PHASE}": every channel switched to an RTP input fed by the paced sender, ${o.phaseSeconds} s`);
@@ -263,6 +271,15 @@ async function settleAfterBoot(pid: number, log: (line: string) => void): Promis
     await sleep(500);
   }
   log('the service\'s memory did not settle after boot within 30 s; idle baseline taken anyway');
+}
+
+/** SRT packets the outputs' srt-live-transmit gave up on (too late to send), read just before they are removed. */
+async function noteSrtDrops(mld: Distributor, gone: PlannedOutput[], outputs: OutputRecord[]): Promise<void> {
+  for (const p of gone.filter((q) => q.protocol === 'srt')) {
+    const rt = await mld.outputRuntime(p.channelId, p.id);
+    const record = outputs.find((r) => r.id === p.id);
+    if (record && rt?.srt) record.srtDroppedPackets = rt.srt.packets_dropped;
+  }
 }
 
 function cfgKeys(channels: number): string[] {

@@ -94,6 +94,11 @@ export class StreamVerifier {
     return this.received;
   }
 
+  /** Continuity errors so far. */
+  get ccErrors(): number {
+    return this.inspector.report().ccErrors;
+  }
+
   result(): VerifierResult {
     const segments = [...this.segments];
     if (this.locked) segments.push([this.segStart, this.pos]);
