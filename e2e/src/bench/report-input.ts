@@ -3,7 +3,8 @@
 // input's work in the same invocation. Target (issue #11): an input costs at most its bare
 // tool plus today's RTP ingest.
 import type { InputKind } from './options.js';
-import { cpuOf, cpuStdErr, type DerivedInput, type InputReferenceRun, type PhaseUsage, type ReceiverSummary, RTP_INGEST_PHASE, type ServiceRun, type Target } from './results.js';
+import type { DerivedInput, InputReferenceRun } from './input-results.js';
+import { cpuOf, cpuStdErr, type PhaseUsage, type ReceiverSummary, RTP_INGEST_PHASE, type ServiceRun, type Target } from './results.js';
 
 const MiB = 1024 * 1024;
 
@@ -104,7 +105,8 @@ export function formatInput(d: DerivedInput, ref: InputReferenceRun | undefined,
   );
   lines.push(
     `    input cost beyond today's RTP ingest: ${pm(d.beyondRtpPerChannel, d.stdErr.beyondRtpPerChannel)} % per channel = ${f(d.ratioBeyondRtpToBare)}× the bare tool` +
-      (label.child ? ` (child alone ${f(d.ratioChildToBare)}×)` : ''),
+      (label.child ? ` (child alone ${f(d.ratioChildToBare)}×)` : '') +
+      (d.beyondRtpPerChannel !== null && d.beyondRtpPerChannel < 0 ? ' — below zero: this input costs the service less than receiving RTP' : ''),
   );
   if (ref) {
     lines.push(`    bare tool receivers: ${inputReceiverLine(ref.receivers)}${d.bareAddedLatency.p50 !== null ? `; added latency p50 ${f(d.bareAddedLatency.p50, 1)} ms, p99 ${f(d.bareAddedLatency.p99, 1)} ms` : ''}`);

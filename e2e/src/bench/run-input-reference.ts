@@ -17,7 +17,8 @@ import { judgeReceivers, measureWindow, SKIP_SECONDS, sleep, waitQuiet } from '.
 import type { BenchConfig } from './options.js';
 import { PacedSender } from './paced-sender.js';
 import { ReceiverProcess } from './receiver-client.js';
-import type { InputReferenceRun, Role } from './results.js';
+import type { InputReferenceRun } from './input-results.js';
+import type { Role } from './results.js';
 import { filePasses } from './service-inputs.js';
 
 export const BARE_TOOL: Record<InputReferenceRun['input'], string> = {
