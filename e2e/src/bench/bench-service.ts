@@ -24,7 +24,8 @@ export interface BenchService {
 const live = new Set<ChildProcess>();
 const dataDirs = new Set<string>();
 
-export async function startBenchService(timeoutMs = 90_000): Promise<BenchService> {
+/** `env`: added to the service's environment (e.g. RTMP_INGEST_PORT for RTMP inputs). */
+export async function startBenchService(env: Record<string, string> = {}, timeoutMs = 90_000): Promise<BenchService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mld-bench-'));
   dataDirs.add(dataDir);
   const port = await freeTcpPort();
@@ -44,6 +45,7 @@ export async function startBenchService(timeoutMs = 90_000): Promise<BenchServic
       ADMIN_PASSWORD: BENCH_ADMIN.password,
       DASHBOARD_DIR: join(dataDir, 'no-dashboard'),
       LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

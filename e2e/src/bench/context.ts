@@ -8,6 +8,10 @@ export interface BenchContext {
   options: BenchOptions;
   stream: LoopedStream;
   feedPath: string;
+  /** The invocation's temp dir (the feed, the file a file input plays); removed at the end. */
+  workDir: string;
+  /** Share of the feed's packets that are not null packets (what an FFmpeg remux keeps). */
+  nonNullShare: number;
   scte35Pid: number;
   cueOffsets: number[];
   /** Every K-th datagram is timed at the sender and at each receiver. */

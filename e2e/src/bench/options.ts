@@ -6,8 +6,13 @@ export interface BenchConfig {
   outputs: number;
 }
 
+/** What feeds each channel: RTP from the paced sender (the default), or one of the other input kinds. */
+export const INPUT_KINDS = ['rtp', 'srt', 'rtmp', 'file'] as const;
+export type InputKind = (typeof INPUT_KINDS)[number];
+
 export interface BenchOptions {
   configs: BenchConfig[];
+  input: InputKind;
   rtp: boolean;
   rtmp: boolean;
   seconds: number;
@@ -29,6 +34,8 @@ export const USAGE = `npm run bench -- [options]
   --outputs M           outputs per channel, alternating SRT, UDP, SRT, UDP, … (default 2)
   --rtp                 the UDP outputs send RTP instead of raw UDP
   --rtmp                add one RTMP output per channel, pushed to a local nginx-rtmp
+  --input KIND          what feeds each channel: rtp (default), srt, rtmp or file; for srt, rtmp and
+                        file the input is also measured against its bare tool (see docs/benchmark.md)
   --seconds T           measured run per configuration, first 2 s not counted (default 20)
   --bitrate B           feed mux rate: 8M, 8000k, 8000000 or 8 (= Mbit/s) (default 8M)
   --srt-latency-ms L    SRT latency of every SRT output and receiver (default 120)
@@ -52,6 +59,12 @@ export function parseBitrate(text: string): number {
   return Math.round(bps);
 }
 
+export function parseInputKind(text: string): InputKind {
+  const kind = text.trim().toLowerCase();
+  if (!(INPUT_KINDS as readonly string[]).includes(kind)) throw new Error(`--input must be one of ${INPUT_KINDS.join(', ')}, got "${text}"`);
+  return kind as InputKind;
+}
+
 export function parseConfig(text: string): BenchConfig {
   const m = /^(\d+)x(\d+)$/i.exec(text.trim());
   if (!m) throw new Error(`configuration "${text}" is not CHANNELSxOUTPUTS (e.g. 4x3)`);
@@ -68,6 +81,7 @@ function checkConfig(c: BenchConfig): void {
 export function parseArgs(argv: readonly string[]): BenchOptions {
   const o: BenchOptions = {
     configs: [],
+    input: 'rtp',
     rtp: false,
     rtmp: false,
     seconds: 20,
@@ -111,6 +125,9 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
         break;
       case '--rtmp':
         o.rtmp = true;
+        break;
+      case '--input':
+        o.input = parseInputKind(value(flag));
         break;
       case '--seconds':
         o.seconds = number(flag, 5, 3600);
@@ -157,6 +174,8 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
   checkConfig(single);
   o.configs = matrix ?? [single];
   if (o.configs.length === 0) throw new Error('--matrix lists no configuration');
+  // The sweep's stopping rules (SRT latency, ingest rate) were made for RTP inputs.
+  if (o.findMax && o.input !== 'rtp') throw new Error(`--find-max runs with RTP inputs only (got --input ${o.input})`);
   return o;
 }
 

@@ -72,16 +72,22 @@ export class ReceiverProcess {
     });
   }
 
-  addSrt(name: string, port: number, latencyMs: number): Promise<{ pid: number }> {
-    return this.request({ op: 'addSrt', name, port, latencyMs });
+  /** `compare: false`: the stream is only counted and inspected (an FFmpeg remux is not the sender's bytes). */
+  addSrt(name: string, port: number, latencyMs: number, compare = true): Promise<{ pid: number }> {
+    return this.request({ op: 'addSrt', name, port, latencyMs, compare });
   }
 
-  addUdp(name: string, mode: 'udp' | 'rtp'): Promise<{ port: number }> {
-    return this.request({ op: 'addUdp', name, mode });
+  addUdp(name: string, mode: 'udp' | 'rtp', compare = true): Promise<{ port: number }> {
+    return this.request({ op: 'addUdp', name, mode, compare });
   }
 
   bytes(): Promise<Record<string, number>> {
     return this.request({ op: 'bytes' });
+  }
+
+  /** Continuity errors each receiver has seen so far. */
+  ccErrors(): Promise<Record<string, number>> {
+    return this.request({ op: 'ccErrors' });
   }
 
   results(): Promise<Record<string, ReceiverResult>> {

@@ -31,7 +31,7 @@ let lifetime: NodeJS.Timeout | undefined;
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
 
-function verifier(): StreamVerifier {
+function verifier(compare = true): StreamVerifier {
   if (!init || !stream) throw new Error('receiver process not initialised');
   return new StreamVerifier({
     stream,
@@ -39,15 +39,19 @@ function verifier(): StreamVerifier {
     cueOffsets: init.cueOffsets,
     sampleEvery: init.sampleEvery,
     searchLimit: init.searchLimit,
+    compare,
   });
 }
 
-async function addSrt(name: string, port: number, latencyMs: number): Promise<{ pid: number }> {
-  const v = verifier();
+async function addSrt(name: string, port: number, latencyMs: number, compare?: boolean): Promise<{ pid: number }> {
+  const v = verifier(compare);
   const srt = startSrtLiveTransmit({
     name: `bench srt receiver ${name} :${port}`,
     input: srtUrl({ mode: 'listener', host: '127.0.0.1', port, latencyMs }),
     output: 'file://con',
+    // Totals every 1000 packets (~1.4 s at 8 Mbit/s): what SRT itself lost or dropped as too late.
+    statsEveryPackets: 1000,
+    fullStats: true,
     maxLifetimeMs: init!.maxLifetimeMs,
     onStdout: (chunk) => v.push(chunk, monotonicMs()),
   });
@@ -65,8 +69,8 @@ async function addSrt(name: string, port: number, latencyMs: number): Promise<{ 
   return { pid: srt.pid };
 }
 
-async function addUdp(name: string, mode: 'udp' | 'rtp'): Promise<{ port: number }> {
-  const v = verifier();
+async function addUdp(name: string, mode: 'udp' | 'rtp', compare?: boolean): Promise<{ port: number }> {
+  const v = verifier(compare);
   const socket = createSocket('udp4');
   const r: Receiver = { name, kind: mode, verifier: v, socket, datagrams: 0, rtp: { missing: 0, outOfOrder: 0, duplicates: 0, invalid: 0 } };
   const header = emptyRtpHeader();
@@ -112,11 +116,17 @@ function results(): Record<string, ReceiverResult> {
       name: r.name,
       kind: r.kind,
       ...r.verifier.result(),
-      ...(r.srt ? { pid: r.srt.pid, connections: r.srt.connections } : { datagrams: r.datagrams }),
+      ...(r.srt ? { pid: r.srt.pid, connections: r.srt.connections, srtRecv: srtRecv(r.srt) } : { datagrams: r.datagrams }),
       ...(r.kind === 'rtp' ? { rtp: { ...r.rtp } } : {}),
     };
   }
   return out;
+}
+
+/** The receiving side's totals from the latest statistics report (null before the first). */
+function srtRecv(srt: SrtLiveTransmit): ReceiverResult['srtRecv'] {
+  const last = srt.stats().at(-1);
+  return last ? { packets: last.recv.packets, lost: last.recv.packetsLost, dropped: last.recv.packetsDropped, retransmitted: last.recv.packetsRetransmitted, belated: last.recv.packetsBelated } : null;
 }
 
 let stopping: Promise<void> | undefined;
@@ -140,11 +150,13 @@ async function handle(req: ReceiverRequest): Promise<unknown> {
       return { pid: process.pid };
     }
     case 'addSrt':
-      return addSrt(req.name, req.port, req.latencyMs);
+      return addSrt(req.name, req.port, req.latencyMs, req.compare);
     case 'addUdp':
-      return addUdp(req.name, req.mode);
+      return addUdp(req.name, req.mode, req.compare);
     case 'bytes':
       return Object.fromEntries([...receivers.values()].map((r) => [r.name, r.verifier.bytes]));
+    case 'ccErrors':
+      return Object.fromEntries([...receivers.values()].map((r) => [r.name, r.verifier.ccErrors]));
     case 'results':
       return results();
     case 'loopDelay': {

@@ -13,9 +13,10 @@ export interface ReceiverInit {
 
 export type ReceiverRequest =
   | { op: 'init'; init: ReceiverInit }
-  | { op: 'addSrt'; name: string; port: number; latencyMs: number }
-  | { op: 'addUdp'; name: string; mode: 'udp' | 'rtp' }
+  | { op: 'addSrt'; name: string; port: number; latencyMs: number; compare?: boolean }
+  | { op: 'addUdp'; name: string; mode: 'udp' | 'rtp'; compare?: boolean }
   | { op: 'bytes' }
+  | { op: 'ccErrors' }
   | { op: 'results' }
   | { op: 'loopDelay'; reset: boolean }
   | { op: 'stop' };
@@ -26,6 +27,8 @@ export interface ReceiverResult extends VerifierResult {
   /** SRT: the receiving srt-live-transmit's PID and how often a peer connected. */
   pid?: number;
   connections?: number;
+  /** SRT: the receiving side's totals (SRT statistics): packets lost on the way, dropped as too late, retransmitted, belated. */
+  srtRecv?: { packets: number; lost: number; dropped: number; retransmitted: number; belated: number } | null;
   /** UDP/RTP: datagrams received, and RTP sequence accounting. */
   datagrams?: number;
   rtp?: { missing: number; outOfOrder: number; duplicates: number; invalid: number };

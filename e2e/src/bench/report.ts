@@ -1,5 +1,6 @@
 // Turns the raw runs of one configuration into the figures the issue asks for, judges them
 // against its targets, and prints them.
+import { formatInput, inputReceiverLine } from './report-input.js';
 import { cpuOf, cpuStdErr, type ConfigResult, type Derived, type GroupUsage, type PhaseUsage, type ReferenceRun, type ServiceRun, type Target } from './results.js';
 
 const MiB = 1024 * 1024;
@@ -53,6 +54,7 @@ export function derive(
   });
   const h = harness(main);
   const rtmpServer = cpuOf(main, 'rtmp-server');
+  const feeder = cpuOf(main, 'feeder');
   const rh = reference ? harness(reference.main) : null;
   return {
     serviceCpu,
@@ -80,7 +82,7 @@ export function derive(
     ingestPerChannelAt8M: ingestPerChannel === null ? null : ingestPerChannel * (8_000_000 / bitrate),
     addedLatency: { p50: added(service.latency.srt.p50), p99: added(service.latency.srt.p99) },
     referenceAddedLatency: { p50: added(reference?.latency.p50 ?? null), p99: added(reference?.latency.p99 ?? null) },
-    harnessCpu: { ...h, rtmpServer, total: h.sender + h.receiverNode + h.receiverSrt + rtmpServer },
+    harnessCpu: { ...h, rtmpServer, feeder, total: h.sender + h.receiverNode + h.receiverSrt + rtmpServer + feeder },
     referenceHarnessCpu: rh ? { ...rh, total: rh.sender + rh.receiverNode + rh.receiverSrt } : null,
   };
 }
@@ -122,7 +124,7 @@ export function formatConfig(r: ConfigResult): string {
   const lines: string[] = [];
   const mix = [`${r.srtOutputs} SRT`, r.udpOutputs ? `${r.udpOutputs} ${r.udpMode.toUpperCase()}` : '', r.rtmpOutputs ? `${r.rtmpOutputs} RTMP` : ''].filter(Boolean).join(', ');
   lines.push(
-    `config ${r.label} (${r.channels} channel${r.channels > 1 ? 's' : ''} × ${r.outputsPerChannel} output${r.outputsPerChannel === 1 ? '' : 's'}${r.rtmpOutputs ? ' + RTMP' : ''}: ${mix}), ${(r.bitrate / 1e6).toFixed(2)} Mbit/s, ${r.seconds} s, SRT latency ${r.latencyMs} ms`,
+    `config ${r.label} (${r.channels} channel${r.channels > 1 ? 's' : ''} × ${r.outputsPerChannel} output${r.outputsPerChannel === 1 ? '' : 's'}${r.rtmpOutputs ? ' + RTMP' : ''}: ${mix}), ${r.input.toUpperCase()} input${r.channels > 1 ? 's' : ''}, ${(r.bitrate / 1e6).toFixed(2)} Mbit/s, ${r.seconds} s, SRT latency ${r.latencyMs} ms`,
   );
   lines.push(`  measured over ${s.main.seconds.toFixed(1)} s after skipping 2 s; service idle baseline ${f1(s.idle.cpu, 2)} % CPU, ${mib(s.idle.rss)} MiB`);
   lines.push(`  ${''.padEnd(24)}${'CPU % (of one core)'.padEnd(36)}RSS`);
@@ -151,28 +153,36 @@ export function formatConfig(r: ConfigResult): string {
   } else lines.push('  UDP output cost / ingest: – (cost-split phases off: --phase-seconds 0)');
   const rate = (p: PhaseUsage) => (p.ingestBps === undefined ? '' : ` ${(p.ingestBps / 1e6).toFixed(2)} Mbit/s in`);
   lines.push(`  service ingest during each window:${[s.main, ...s.phases].map((p) => ` ${p.label}${rate(p)}`).join(';')}`);
-  lines.push(`  receivers: ${receiverLine(s.receivers)}`);
-  for (const rcv of s.receivers.filter((x) => !x.byteExact || !x.complete || x.ccErrors > 0 || x.lostDatagrams > 0)) {
+  if (r.derivedInput) lines.push(...formatInput(r.derivedInput, r.inputReference, s.main.ingestBps, r.channels));
+  lines.push(`  receivers: ${s.receivers.some((x) => !x.compared) ? inputReceiverLine(s.receivers) : receiverLine(s.receivers)}`);
+  const short = s.receivers.filter((x) => !x.compared && x.windowBps !== undefined);
+  if (short.length > 0) lines.push(`  receivers got (main window): ${short.map((x) => `${x.name} ${((x.windowBps ?? 0) / 1e6).toFixed(2)}`).join(', ')} Mbit/s`);
+  for (const rcv of s.receivers.filter((x) => (x.compared && !x.byteExact) || !x.complete || x.ccErrors > 0 || x.lostDatagrams > 0)) {
+    const byWindow = [s.main, ...s.phases].map((p) => `${p.label} ${p.receiverCcErrors?.[rcv.name] ?? '–'}`).join(', ');
+    const srt = rcv.raw.srtRecv;
     lines.push(
-      `    ${rcv.name}: exact ${rcv.byteExact ? 'yes' : 'NO'}, complete ${rcv.complete ? 'yes' : 'NO'}, lost ${rcv.lostDatagrams} datagrams, CC errors ${rcv.ccErrors}, mismatches ${rcv.raw.mismatches}, gaps ${rcv.raw.gaps}, first byte at ${rcv.raw.firstPosition}`,
+      `    ${rcv.name}: ${rcv.compared ? `exact ${rcv.byteExact ? 'yes' : 'NO'}, ` : ''}complete ${rcv.complete ? 'yes' : 'NO'}, lost ${rcv.lostDatagrams} datagrams, CC errors ${rcv.ccErrors} (by window: ${byWindow}), mismatches ${rcv.raw.mismatches}, gaps ${rcv.raw.gaps}, first byte at ${rcv.raw.firstPosition}` +
+        (srt ? `; SRT receiver: ${srt.packets} packets, lost ${srt.lost}, dropped as too late ${srt.dropped}, retransmitted ${srt.retransmitted}, belated ${srt.belated}` : ''),
     );
   }
   const ch = s.channels;
   lines.push(
-    `  service ingest: RTP lost ${sum(ch.map((c) => Math.max(0, c.rtpLost)))}, malformed ${sum(ch.map((c) => Math.max(0, c.malformed)))}; outputs: restarts ${sum(s.outputs.map((o) => o.restarts))}, dropped ${sum(s.outputs.map((o) => o.droppedBytes))} bytes`,
+    `  service ingest: RTP lost ${sum(ch.map((c) => Math.max(0, c.rtpLost)))}, malformed ${sum(ch.map((c) => Math.max(0, c.malformed)))}, CC errors on the input ${sum(ch.map((c) => c.inputCcErrors ?? 0))}` +
+      `${ch.some((c) => c.inputCcLastAt) ? ` (last ${ch.map((c) => c.inputCcLastAt).filter(Boolean).sort().pop()})` : ''}; outputs: restarts ${sum(s.outputs.map((o) => o.restarts))}, dropped ${sum(s.outputs.map((o) => o.droppedBytes))} bytes, SRT packets dropped ${sum(s.outputs.map((o) => o.srtDroppedPackets ?? 0))}`,
   );
   const ref = r.reference;
-  lines.push(
-    `  added latency to SRT receiver: p50 ${f1(d.addedLatency.p50)} ms, p99 ${f1(d.addedLatency.p99)} ms, max ${f1(s.latency.srt.max === null ? null : s.latency.srt.max - r.latencyMs)} ms` +
+  if (s.latency.srt.n === 0 && s.latency.udp.n === 0 && (r.input === 'rtmp' || r.input === 'file')) lines.push(`  latency: – (the ${r.input.toUpperCase()} input is not fed by the timed sender)`);
+  else lines.push(
+    `  added latency to SRT receiver${r.input === 'srt' ? ' (beyond both SRT latencies, input and output)' : ''}: p50 ${f1(d.addedLatency.p50)} ms, p99 ${f1(d.addedLatency.p99)} ms, max ${f1(s.latency.srt.max === null ? null : s.latency.srt.max - r.latencyMs)} ms` +
       (ref ? ` (reference: p50 ${f1(d.referenceAddedLatency.p50)} ms, p99 ${f1(d.referenceAddedLatency.p99)} ms)` : '') +
       ` [n=${s.latency.srt.n}]`,
   );
-  if (s.latency.udp.n > 0) lines.push(`  input → UDP/RTP receiver: p50 ${f1(s.latency.udp.p50)} ms, p99 ${f1(s.latency.udp.p99)} ms`);
+  if (s.latency.udp.n > 0) lines.push(`  input → UDP/RTP receiver${r.input === 'srt' ? ' (beyond the input\'s SRT latency)' : ''}: p50 ${f1(s.latency.udp.p50)} ms, p99 ${f1(s.latency.udp.p99)} ms`);
   if (ref) lines.push(`  reference receivers: ${receiverLine(ref.receivers)}`);
   if (s.rtmp) lines.push(`  RTMP: ${s.rtmp.published}/${s.rtmp.expected} published to nginx-rtmp, ${(s.rtmp.recordingBytes / 1e6).toFixed(1)} MB recorded (FLV: no SCTE-35, not byte-comparable)`);
   const hc = d.harnessCpu;
   lines.push(
-    `  sender + receivers CPU: ${f1(hc.total)} % (sender ${f1(hc.sender)}, receiver process ${f1(hc.receiverNode)}, SRT receivers ${f1(hc.receiverSrt)}${hc.rtmpServer ? `, nginx-rtmp ${f1(hc.rtmpServer)}` : ''})` +
+    `  sender + receivers CPU: ${f1(hc.total)} % (sender ${f1(hc.sender)}, receiver process ${f1(hc.receiverNode)}, SRT receivers ${f1(hc.receiverSrt)}${hc.rtmpServer ? `, nginx-rtmp ${f1(hc.rtmpServer)}` : ''}${hc.feeder ? `, input feeders ${f1(hc.feeder)}` : ''})` +
       (d.referenceHarnessCpu ? `; reference run: ${f1(d.referenceHarnessCpu.total)} % (sender ${f1(d.referenceHarnessCpu.sender)})` : ''),
   );
   const ld = (p: PhaseUsage | undefined) =>
@@ -202,12 +212,13 @@ function sum(xs: number[]): number {
 
 /** One line per configuration, for --matrix and --find-max. */
 export function formatSummary(results: ConfigResult[]): string {
+  const withInput = results.some((r) => r.derivedInput);
   const head = ['config', 'svc %/ch', 'SRT %/out', 'relay %/out', 'ratio', 'ingest %/ch', 'UDP %/out', 'svc MiB/ch', 'SRT MiB', 'added p50/p99 ms', 'ref p50/p99 ms', 'exact', 'CC', 'loss', 'SCTE-35', 'harness %', 'held/kept up'];
   const rows = results.map((r) => {
     const d = r.derived;
     const rs = r.service.receivers;
     return [
-      `${r.label}${r.rtmpOutputs ? '+rtmp' : ''}`,
+      `${r.label}${r.rtmpOutputs ? '+rtmp' : ''}${r.input !== 'rtp' ? ` ${r.input}-in` : ''}`,
       f1(d.servicePerChannel, 2),
       f1(d.srtPerOutput, 2),
       f1(d.referencePerOutput, 2),
@@ -224,8 +235,10 @@ export function formatSummary(results: ConfigResult[]): string {
       `${sum(rs.map((x) => x.cuesValid))}/${sum(rs.map((x) => x.cuesExpected))}`,
       f1(d.harnessCpu.total),
       `${r.held ? 'yes' : 'NO'}/${r.keptUp ? 'yes' : 'NO'}${r.harnessSaturated ? ' (harness late)' : ''}`,
+      ...(withInput ? [f1(r.derivedInput?.childPerChannel, 2), f1(r.derivedInput?.barePerChannel, 2), f1(r.derivedInput?.beyondRtpPerChannel, 2), f1(r.derivedInput?.ratioBeyondRtpToBare, 2)] : []),
     ];
   });
+  if (withInput) head.push('in child %/ch', 'bare %/ch', 'in−RTP %/ch', 'in ratio');
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
   return [fmt(head), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.map(fmt)].join('\n');

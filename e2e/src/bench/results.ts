@@ -1,6 +1,8 @@
 // What one benchmark configuration measured, and the small statistics used to get there.
 import { DATAGRAM_BYTES } from './looped-stream.js';
 import type { ProcessUsage, WindowUsage } from './proc.js';
+import type { DerivedInput, InputReferenceRun } from './input-results.js';
+import type { InputKind } from './options.js';
 import type { ReceiverResult } from './receiver-protocol.js';
 
 export interface Distribution {
@@ -26,7 +28,25 @@ export interface GroupUsage {
   members: Array<Pick<ProcessUsage, 'pid' | 'comm' | 'cpu' | 'rss' | 'rssMax' | 'wholeWindow' | 'cpuSeries'>>;
 }
 
-export type Role = 'service' | 'srt-live-transmit' | 'ffmpeg' | 'postgres' | 'other' | 'sender' | 'receiver-node' | 'receiver-srt' | 'rtmp-server' | 'relay';
+/**
+ * `input-child`: the service's srt-live-transmit (SRT input) or FFmpeg remux (RTMP input);
+ * `feeder`: the harness's SRT caller or FFmpeg publisher in front of an input; `input-tool`:
+ * the bare tool an input is compared with.
+ */
+export type Role =
+  | 'service'
+  | 'srt-live-transmit'
+  | 'ffmpeg'
+  | 'postgres'
+  | 'other'
+  | 'sender'
+  | 'receiver-node'
+  | 'receiver-srt'
+  | 'rtmp-server'
+  | 'relay'
+  | 'input-child'
+  | 'feeder'
+  | 'input-tool';
 
 export interface PhaseUsage {
   label: string;
@@ -36,6 +56,10 @@ export interface PhaseUsage {
   ingestBps?: number;
   /** Event-loop delay of the sender (this process) and of the receiver process, ms. */
   loopDelay?: { sender: LoopDelay; receivers: LoopDelay | null };
+  /** What each receiver got during the window, bits/s, by receiver name. */
+  receiverBps?: Record<string, number>;
+  /** Continuity errors each receiver saw during the window (where in the run damage happened). */
+  receiverCcErrors?: Record<string, number>;
 }
 
 export interface LoopDelay {
@@ -80,6 +104,8 @@ export interface ReceiverSummary {
   name: string;
   channel: number;
   protocol: 'srt' | 'udp' | 'rtp';
+  /** False when the stream is FFmpeg's remux (RTMP input, bare FFmpeg tools): only counted and inspected. */
+  compared: boolean;
   /** Everything that arrived is identical to what was sent at its position (loss is judged by `complete`). */
   byteExact: boolean;
   /** It arrived from the first byte sent, without a gap, at least through the end of the main window. */
@@ -95,6 +121,8 @@ export interface ReceiverSummary {
   rtpMissing: number;
   /** Sent → arrived at this receiver, ms, over datagrams sent in the main window. */
   latency: Distribution;
+  /** What it got during the main window, bits/s. */
+  windowBps?: number;
   raw: Omit<ReceiverResult, 'samples'>;
 }
 
@@ -112,8 +140,10 @@ export function summarizeReceiver(
     name: r.name,
     channel,
     protocol: r.kind,
-    byteExact: r.verifiedBytes > 0 && r.unmatchedBytes === 0 && r.rewinds === 0,
-    complete: r.firstPosition === 0 && r.gaps === 0 && (r.endPosition ?? 0) >= mainEndPosition - slackBytes,
+    compared: r.compared,
+    byteExact: r.compared && r.verifiedBytes > 0 && r.unmatchedBytes === 0 && r.rewinds === 0,
+    // Not compared: got a stream without losing TS sync (its rate is judged against the ingest's).
+    complete: r.compared ? r.firstPosition === 0 && r.gaps === 0 && (r.endPosition ?? 0) >= mainEndPosition - slackBytes : r.receivedBytes > 0 && r.syncLosses === 0,
     receivedBytes: r.receivedBytes,
     verifiedBytes: r.verifiedBytes,
     lostDatagrams: Math.round(lostBytes / DATAGRAM_BYTES),
@@ -138,19 +168,36 @@ export interface OutputRecord {
   rss: number | null;
   restarts: number;
   droppedBytes: number;
+  /** SRT outputs: packets srt-live-transmit dropped as too late (sender side), last read before removal. */
+  srtDroppedPackets?: number | null;
   state: string;
 }
 
+/** The phase that measures the same service with its channels switched to RTP inputs (inputs other than RTP only). */
+export const RTP_INGEST_PHASE = 'ingest only, RTP input';
+
 export interface ServiceRun {
+  input: InputKind;
   idle: { cpu: number; rss: number; seconds: number };
   main: PhaseUsage;
-  /** Cost-split phases: 'without UDP/RTP', 'without RTMP', 'ingest only'. */
+  /** Cost-split phases: 'without UDP/RTP', 'without UDP/RTP and RTMP', 'ingest only', and for other inputs than RTP 'ingest only, RTP input'. */
   phases: PhaseUsage[];
   outputs: OutputRecord[];
-  channels: Array<{ name: string; rtpLost: number; malformed: number; tsBytes: number; bitrateBps: number; state: string }>;
+  channels: Array<{
+    name: string;
+    rtpLost: number;
+    malformed: number;
+    tsBytes: number;
+    bitrateBps: number;
+    state: string;
+    /** TR 101 290 CC errors the channel's analysis saw on its input while the benchmark's input fed it (before any switch to RTP). */
+    inputCcErrors?: number | null;
+    inputCcLastAt?: string | null;
+  }>;
   receivers: ReceiverSummary[];
   latency: { srt: Distribution; udp: Distribution };
-  sender: { datagrams: number; sendErrors: number; maxLatenessMs: number; lateOver10ms: number };
+  /** Absent when nothing was paced by the benchmark (RTMP and file inputs). */
+  sender?: { datagrams: number; sendErrors: number; maxLatenessMs: number; lateOver10ms: number };
   rtmp?: { published: number; expected: number; recordingBytes: number };
   /** Set when something about the run itself went wrong (not a measurement). */
   problems: string[];
@@ -167,6 +214,7 @@ export interface ReferenceRun {
 
 export interface ConfigResult {
   label: string;
+  input: InputKind;
   channels: number;
   outputsPerChannel: number;
   srtOutputs: number;
@@ -180,7 +228,10 @@ export interface ConfigResult {
   durationSeconds: number;
   service: ServiceRun;
   reference?: ReferenceRun;
+  inputReference?: InputReferenceRun;
   derived: Derived;
+  /** Input figures (service run and bare tool); absent for RTP inputs. */
+  derivedInput?: DerivedInput;
   targets: Target[];
   /** Every receiver byte-exact and complete, 0 CC errors, every cue valid, no loss anywhere. */
   held: boolean;
@@ -223,7 +274,7 @@ export interface Derived {
   ingestPerChannelAt8M: number | null;
   addedLatency: { p50: number | null; p99: number | null };
   referenceAddedLatency: { p50: number | null; p99: number | null };
-  harnessCpu: { sender: number; receiverNode: number; receiverSrt: number; rtmpServer: number; total: number };
+  harnessCpu: { sender: number; receiverNode: number; receiverSrt: number; rtmpServer: number; feeder: number; total: number };
   referenceHarnessCpu: { sender: number; receiverNode: number; receiverSrt: number; total: number } | null;
 }
 

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { NULL_PID, TS_PACKET_SIZE, tsPid } from '@mld/mpegts';
 import { makeTestFeed } from '../support/media/test-feed.js';
 import { pcrTiming } from '../support/media/ts-timing.js';
 import { stopAllTracked } from '../support/media/child-process.js';
@@ -16,9 +17,14 @@ import { LoopedStream } from './looped-stream.js';
 import { type BenchConfig, type BenchOptions, configLabel, FIND_MAX_STEPS, outputKind, parseArgs, USAGE } from './options.js';
 import { killReceiverProcesses } from './receiver-client.js';
 import { derive, formatConfig, formatSummary, judgeTargets } from './report.js';
+import { judgeRun } from './judge-run.js';
+import { deriveInput, judgeInputTargets } from './report-input.js';
+import type { InputReferenceRun } from './input-results.js';
 import type { ConfigResult, ReferenceRun } from './results.js';
+import { runInputReference } from './run-input-reference.js';
 import { runReference } from './run-reference.js';
-import { runService, sleep, stopRtmpServers } from './run-service.js';
+import { sleep } from './measure.js';
+import { runService, stopRtmpServers } from './run-service.js';
 
 const SAMPLE_EVERY = 10;
 
@@ -64,35 +70,21 @@ async function runConfig(ctx: BenchContext, cfg: BenchConfig, o: BenchOptions): 
   log(`=== ${label}: load average ${l1!.toFixed(2)} (1 min), ${l5!.toFixed(2)} (5 min)`);
   const service = await runService(ctx, cfg, (line) => log(`${label} service: ${line}`));
   let reference: ReferenceRun | undefined;
+  let inputReference: InputReferenceRun | undefined;
   if (o.reference) {
     await sleep(2000);
     reference = await runReference(ctx, cfg, (line) => log(`${label} ${line}`));
+    if (o.input !== 'rtp') {
+      await sleep(2000);
+      inputReference = await runInputReference(ctx, cfg, (line) => log(`${label} ${line}`));
+    }
   }
   const derived = derive(service, reference, counts, ctx.stream.bitrate, o.latencyMs);
-  const heldReasons: string[] = [];
-  const rs = service.receivers;
-  const bad = (what: string, n: number) => n > 0 && heldReasons.push(`${what}: ${n}`);
-  bad('receivers not byte-exact', rs.filter((r) => !r.byteExact).length);
-  bad('receivers incomplete (missing start, gap or cut short)', rs.filter((r) => !r.complete).length);
-  bad('datagrams lost', rs.reduce((n, r) => n + r.lostDatagrams, 0));
-  bad('CC errors', rs.reduce((n, r) => n + r.ccErrors, 0));
-  bad('RTP sequence numbers missing at receivers', rs.reduce((n, r) => n + r.rtpMissing, 0));
-  bad('SCTE-35 sections damaged', rs.reduce((n, r) => n + r.cuesInvalid, 0));
-  bad('SCTE-35 sections missing', rs.reduce((n, r) => n + Math.max(0, r.cuesExpected - r.cuesValid), 0));
-  bad('RTP lost at the service ingest', service.channels.reduce((n, c) => n + Math.max(0, c.rtpLost), 0));
-  bad('bytes dropped by outputs', service.outputs.reduce((n, x) => n + x.droppedBytes, 0));
-  bad('output restarts', service.outputs.reduce((n, x) => n + x.restarts, 0));
-  if (rs.length === 0 && cfg.outputs > 0) heldReasons.push('no receiver result');
-  const keptUpReasons: string[] = [];
-  const sentBps = cfg.channels * ctx.stream.bitrate;
-  const inBps = service.main.ingestBps ?? 0;
-  if (inBps < sentBps * 0.99) keptUpReasons.push(`service ingest ${(inBps / 1e6).toFixed(2)} of ${(sentBps / 1e6).toFixed(2)} Mbit/s sent`);
-  const p99 = derived.addedLatency.p99;
-  if (p99 !== null && p99 > o.latencyMs) keptUpReasons.push(`SRT added latency p99 ${p99.toFixed(0)} ms > the ${o.latencyMs} ms SRT latency`);
-  const windowDatagrams = ((cfg.channels * ctx.stream.bitrate) / 8 / 1316) * service.main.seconds / cfg.channels;
-  const harnessSaturated = service.sender.lateOver10ms > 0.01 * windowDatagrams;
+  const derivedInput = deriveInput(service, inputReference, cfg.channels, o.latencyMs);
+  const { heldReasons, keptUpReasons, harnessSaturated } = judgeRun(ctx, cfg, service, derived);
   return {
     label,
+    input: o.input,
     channels: cfg.channels,
     outputsPerChannel: cfg.outputs,
     srtOutputs: counts.srt,
@@ -106,8 +98,10 @@ async function runConfig(ctx: BenchContext, cfg: BenchConfig, o: BenchOptions): 
     durationSeconds: (Date.now() - started) / 1000,
     service,
     ...(reference ? { reference } : {}),
+    ...(inputReference ? { inputReference } : {}),
     derived,
-    targets: judgeTargets(derived),
+    ...(derivedInput ? { derivedInput } : {}),
+    targets: [...judgeTargets(derived), ...(derivedInput ? judgeInputTargets(derivedInput) : [])],
     held: heldReasons.length === 0,
     heldReasons,
     keptUp: keptUpReasons.length === 0,
@@ -138,7 +132,8 @@ async function main(): Promise<number> {
   }
   const configs = o.findMax ? FIND_MAX_STEPS : o.configs;
   // Watchdog: the whole invocation is bounded even if some wait inside hangs.
-  const perConfig = 120 + 5 + o.seconds + 3 * (o.phaseSeconds + 4) + (o.reference ? o.seconds + 30 : 0);
+  const inputExtra = o.input === 'rtp' ? 0 : o.phaseSeconds + 20 + (o.reference ? o.seconds + 45 : 0);
+  const perConfig = 120 + 5 + o.seconds + 3 * (o.phaseSeconds + 4) + (o.reference ? o.seconds + 30 : 0) + inputExtra;
   const budgetSeconds = o.findMax ? o.maxMinutes * 60 + 300 : configs.length * perConfig * 2 + 120;
   const watchdog = setTimeout(() => {
     log(`watchdog: the benchmark ran longer than ${budgetSeconds} s; cleaning up`);
@@ -175,12 +170,15 @@ async function main(): Promise<number> {
     const feed = await makeTestFeed({ seconds: o.feedSeconds, bitrate: o.bitrate, cueIntervalSeconds: 2, dir: workDir });
     const bitrate = pcrTiming(feed.ts)?.bitrate ?? o.bitrate;
     stream = new LoopedStream(feed.ts, bitrate);
+    const nonNullShare = feed.ts.length === 0 ? 1 : 1 - countNullPackets(feed.ts) / (feed.ts.length / TS_PACKET_SIZE);
     stream.startPrefetch();
     const maxLifetimeMs = budgetSeconds * 1000;
     const ctx: BenchContext = {
       options: o,
       stream,
       feedPath: feed.path,
+      workDir,
+      nonNullShare,
       scte35Pid: feed.scte35Pid,
       cueOffsets: feed.cues.map((c) => c.byteOffset),
       sampleEvery: SAMPLE_EVERY,
@@ -270,6 +268,12 @@ async function main(): Promise<number> {
     log(`wrote ${o.json}`);
   }
   return failure ? 1 : 0;
+}
+
+function countNullPackets(ts: Buffer): number {
+  let n = 0;
+  for (let off = 0; off + TS_PACKET_SIZE <= ts.length; off += TS_PACKET_SIZE) if (tsPid(ts, off) === NULL_PID) n++;
+  return n;
 }
 
 /** After a configuration failed half-way, make sure nothing of it is left before going on. */

@@ -12,7 +12,7 @@ import { type BenchConfig, outputKind } from './options.js';
 import { PacedSender } from './paced-sender.js';
 import { ReceiverProcess } from './receiver-client.js';
 import type { ReferenceRun, Role } from './results.js';
-import { judgeReceivers, measureWindow, SKIP_SECONDS, sleep, waitQuiet } from './run-service.js';
+import { judgeReceivers, measureWindow, SKIP_SECONDS, sleep, waitQuiet } from './measure.js';
 
 interface Relay {
   name: string;
@@ -95,7 +95,7 @@ export async function runReference(ctx: BenchContext, cfg: BenchConfig, log: (li
     await sender.stop();
     await waitQuiet(rx);
     const results = await rx.results();
-    const { receivers, latency } = judgeReceivers(results, relays, sender, mainStart, mainEnd, mainEndPosition, ctx.stream.bitrate);
+    const { receivers, latency } = judgeReceivers(results, relays, sender, { start: mainStart, end: mainEnd, endPosition: mainEndPosition }, ctx.stream.bitrate);
     if (senderStats.sendErrors > 0) problems.push(`the sender saw ${senderStats.sendErrors} send errors`);
     if (senderStats.lateOver10ms > 0) problems.push(`the sender ran late by more than 10 ms for ${senderStats.lateOver10ms} datagrams (max ${senderStats.maxLatenessMs.toFixed(1)} ms) in the reference run: its event loop or the machine was busy`);
     return {

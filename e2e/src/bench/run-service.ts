@@ -1,27 +1,25 @@
-// One configuration against the real service: N channels × M outputs to real receivers, a paced
-// sender per channel, CPU/RSS of the service's process tree over a steady-state window, then
-// (optionally) outputs removed step by step to split the service's own CPU into ingest,
-// SRT feeding and UDP/RTP sending.
+// One configuration against the real service: N channels × M outputs to real receivers, each
+// channel fed through its input (RTP by default; SRT, RTMP or a file with --input), CPU/RSS of
+// the service's process tree over a steady-state window, then (optionally) outputs removed step
+// by step to split the service's own CPU into ingest, SRT feeding and UDP/RTP sending, and for
+// an input other than RTP one more window with the channels switched to RTP (today's ingest).
 import { existsSync, statSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ChannelWithOutputsResponse } from '@mld/contracts';
 import { Distributor } from '../support/distributor.js';
 import { freeUdpPort } from '../support/media/free-port.js';
 import { startRtmpServer, type RtmpServer } from '../support/media/rtmp-server.js';
 import { login, waitFor } from '../support/service-process.js';
 import { BENCH_ADMIN, startBenchService, type BenchService } from './bench-service.js';
-import { DATAGRAM_BYTES, monotonicMs } from './looped-stream.js';
-import { type BenchConfig, outputKind } from './options.js';
-import { PacedSender } from './paced-sender.js';
-import { classify, type ProcessUsage, readRssBytes, TreeMeter, type WindowUsage } from './proc.js';
-import { ReceiverProcess } from './receiver-client.js';
-import type { ReceiverResult } from './receiver-protocol.js';
-import { distribution, type OutputRecord, type PhaseUsage, type Role, type ServiceRun, summarize, summarizeReceiver } from './results.js';
 import type { BenchContext } from './context.js';
+import { isInputChild, readArgv } from './input-peers.js';
+import { DATAGRAM_BYTES, monotonicMs } from './looped-stream.js';
+import { judgeReceivers, measureWindow, SKIP_SECONDS, sleep, waitQuiet } from './measure.js';
+import { type BenchConfig, outputKind } from './options.js';
+import { classify, type ProcessUsage, readRssBytes, TreeMeter } from './proc.js';
+import { ReceiverProcess } from './receiver-client.js';
+import { type OutputRecord, type PhaseUsage, type Role, RTP_INGEST_PHASE, type ServiceRun } from './results.js';
+import { serviceInputs, type ServiceInputs } from './service-inputs.js';
 
-export const SKIP_SECONDS = 2;
-/** Resolution of the event-loop delay histograms (also in receiver-process.ts). */
-export const LOOP_RESOLUTION_MS = 5;
 const SETTLE_MS = 2000;
 
 interface PlannedOutput {
@@ -38,11 +36,13 @@ export async function runService(ctx: BenchContext, cfg: BenchConfig, log: (line
   let service: BenchService | undefined;
   let rx: ReceiverProcess | undefined;
   let rtmp: RtmpServer | undefined;
-  let sender: PacedSender | undefined;
+  let inputs: ServiceInputs | undefined;
   try {
-    log('starting the service (fresh data dir, embedded PostgreSQL, LOG_LEVEL=warn); idle baseline once its start-up garbage is collected');
-    service = await startBenchService();
+    inputs = await serviceInputs(ctx, ctx.workDir);
+    log(`starting the service (fresh data dir, embedded PostgreSQL, LOG_LEVEL=warn, ${o.input.toUpperCase()} inputs); idle baseline once its start-up garbage is collected`);
+    service = await startBenchService(inputs.env);
     const mld = new Distributor(service.url, await login(service.url, BENCH_ADMIN.username, BENCH_ADMIN.password));
+    await inputs.prepare(mld, log);
     await settleAfterBoot(service.pid, log);
     const idleMeter = new TreeMeter([{ pid: service.pid, group: 'svc' }]);
     idleMeter.start();
@@ -60,23 +60,20 @@ export async function runService(ctx: BenchContext, cfg: BenchConfig, log: (line
     log(`creating ${cfg.channels} channel(s) × ${cfg.outputs} output(s)${o.rtmp ? ' + RTMP' : ''}`);
     const planned: PlannedOutput[] = [];
     const channels: ChannelWithOutputsResponse[] = [];
-    const inPorts: number[] = [];
     for (let c = 0; c < cfg.channels; c++) {
-      const inPort = await freeUdpPort();
-      inPorts.push(inPort);
-      const ch = await mld.createChannel({ name: `bench ${c + 1}`, rtp_ip: '127.0.0.1', rtp_port: inPort });
+      const ch = await mld.createChannel({ name: `bench ${c + 1}`, ...(await inputs.channelFields(c)) });
       channels.push(ch);
       for (let j = 0; j < cfg.outputs; j++) {
         const kind = outputKind(j);
         const name = `c${c + 1}-o${j + 1}-${kind === 'srt' ? 'srt' : o.rtp ? 'rtp' : 'udp'}`;
         if (kind === 'srt') {
           const port = await freeUdpPort();
-          await rx.addSrt(name, port, o.latencyMs);
+          await rx.addSrt(name, port, o.latencyMs, inputs.comparable);
           const out = await mld.addOutput(ch.id, { protocol: 'srt', url: `srt://127.0.0.1:${port}?latency=${o.latencyMs}`, name });
           planned.push({ name, channel: c, protocol: 'srt', id: out.id, channelId: ch.id });
         } else {
           const mode = o.rtp ? 'rtp' : 'udp';
-          const { port } = await rx.addUdp(name, mode);
+          const { port } = await rx.addUdp(name, mode, inputs.comparable);
           const out = await mld.addOutput(ch.id, { protocol: mode, url: `${mode}://127.0.0.1:${port}`, name });
           planned.push({ name, channel: c, protocol: mode, id: out.id, channelId: ch.id });
         }
@@ -110,40 +107,40 @@ export async function runService(ctx: BenchContext, cfg: BenchConfig, log: (line
     );
     await sleep(1000);
 
+    const tsBytes = async () => Promise.all(channels.map(async (ch) => (await mld.channel(ch.id)).runtime?.ts_bytes ?? 0));
+    const bytesAtStart = await tsBytes();
+    log(`feeding ${cfg.channels} × ${(ctx.stream.bitrate / 1e6).toFixed(2)} Mbit/s through ${o.input.toUpperCase()} inputs for ${o.seconds} s (first ${SKIP_SECONDS} s not measured)`);
+    await inputs.start(mld, channels);
+    const sender = inputs.sender;
+
+    const servicePid = service.pid;
+    const inputChild = new Map<number, boolean>();
     const roots = [
       { pid: service.pid, group: 'svc' },
       { pid: process.pid, group: 'sender', tree: false },
       { pid: rx.pid, group: 'rx' },
+      ...inputs.feederPids().map((pid) => ({ pid, group: 'feeder', tree: false })),
       ...(rtmp ? [{ pid: rtmp.pid, group: 'rtmp-server', tree: false }] : []),
     ];
-    const servicePid = service.pid;
     const roleOf = (p: ProcessUsage): Role => {
-      if (p.group === 'svc') return classify(p, servicePid);
+      if (p.group === 'svc') {
+        if (p.pid !== servicePid && !inputChild.has(p.pid)) inputChild.set(p.pid, isInputChild(p.comm, readArgv(p.pid)));
+        return inputChild.get(p.pid) ? 'input-child' : classify(p, servicePid);
+      }
       if (p.group === 'rx') return p.comm.startsWith('srt-live-trans') ? 'receiver-srt' : 'receiver-node';
       return p.group as Role;
     };
 
-    sender = new PacedSender({
-      stream: ctx.stream,
-      channels: inPorts.map((port) => ({ mode: 'rtp', targets: [{ host: '127.0.0.1', port }] })),
-      sampleEvery: ctx.sampleEvery,
-      maxDurationMs: (o.seconds + 4 * (o.phaseSeconds + 5) + 60) * 1000,
-    });
-    log(`sending ${cfg.channels} × ${(ctx.stream.bitrate / 1e6).toFixed(2)} Mbit/s for ${o.seconds} s (first ${SKIP_SECONDS} s not measured)`);
-    await sender.start();
     await sleep(SKIP_SECONDS * 1000);
-    sender.resetLateness();
-    const ingestBytes = async () => {
-      let n = 0;
-      for (const ch of channels) n += (await mld.channel(ch.id)).runtime?.ts_bytes ?? 0;
-      return n;
-    };
+    sender?.resetLateness();
+    const ingestBytes = async () => (await tsBytes()).reduce((a, b) => a + b, 0);
     const mainStart = monotonicMs();
     const { usage: main, window: mainWindow } = await measureWindow({ label: 'all outputs', seconds: o.seconds - SKIP_SECONDS, roots, roleOf, rx, ingestBytes });
     const mainEnd = monotonicMs();
-    const mainEndPosition = sender.datagrams * DATAGRAM_BYTES;
+    // Where every receiver should have got to: the sender's position, or (no sender) the least any channel took in.
+    const mainEndPosition = sender ? sender.datagrams * DATAGRAM_BYTES : Math.min(...(await tsBytes()).map((n, i) => n - bytesAtStart[i]!));
     // Pacing during the measured window (later phases call the API from this same event loop).
-    const senderStats = sender.stats();
+    const senderStats = sender?.stats();
 
     // Live state right after the window, before any output is removed.
     const outputs: OutputRecord[] = [];
@@ -172,6 +169,7 @@ export async function runService(ctx: BenchContext, cfg: BenchConfig, log: (line
           rss: member?.rss ?? null,
           restarts: ort?.restarts ?? 0,
           droppedBytes: ort?.dropped_bytes ?? 0,
+          srtDroppedPackets: ort?.srt?.packets_dropped ?? null,
           state: ort ? `${ort.state}${ort.connected === true ? ' connected' : ''}` : 'none',
         });
       }
@@ -187,16 +185,30 @@ export async function runService(ctx: BenchContext, cfg: BenchConfig, log: (line
         const gone = planned.filter((p) => step.protocols.includes(p.protocol));
         if (gone.length === 0 && step.label !== 'ingest only') continue;
         log(`phase "${step.label}": removing ${gone.length} output(s), ${o.phaseSeconds} s`);
+        await noteSrtDrops(mld, gone, outputs);
         for (const p of gone) await mld.removeOutput(p.channelId, p.id);
         await sleep(SETTLE_MS);
         phases.push((await measureWindow({ label: step.label, seconds: o.phaseSeconds, roots, roleOf, rx, ingestBytes })).usage);
       }
     }
+    // The input's own stream health over everything it fed (TR 101 290 continuity on the channel's input).
+    for (const [i, ch] of channels.entries()) {
+      const cc = (await mld.channel(ch.id)).runtime?.analysis?.tr101290.cc_error;
+      channelStates[i]!.inputCcErrors = cc?.count ?? null;
+      channelStates[i]!.inputCcLastAt = cc?.last_at ?? null;
+    }
+    if (o.phaseSeconds > 0 && o.input !== 'rtp') {
+      log(`phase "${RTP_INGEST_PHASE}": every channel switched to an RTP input fed by the paced sender, ${o.phaseSeconds} s`);
+      await inputs.switchToRtp(mld, channels);
+      await sleep(SETTLE_MS);
+      phases.push((await measureWindow({ label: RTP_INGEST_PHASE, seconds: o.phaseSeconds, roots, roleOf, rx, ingestBytes })).usage);
+    }
 
-    await sender.stop();
+    await inputs.stop();
     await waitQuiet(rx);
     const results = await rx.results();
-    const { receivers, latency } = judgeReceivers(results, planned, sender, mainStart, mainEnd, mainEndPosition, ctx.stream.bitrate);
+    const { receivers, latency } = judgeReceivers(results, planned, sender, { start: mainStart, end: mainEnd, endPosition: mainEndPosition }, ctx.stream.bitrate, inputs.latencyOffsetMs);
+    for (const r of receivers) r.windowBps = main.receiverBps?.[r.name];
 
     let rtmpSummary: ServiceRun['rtmp'];
     if (rtmp) {
@@ -208,10 +220,11 @@ export async function runService(ctx: BenchContext, cfg: BenchConfig, log: (line
         recordingBytes: recordings.reduce((n, f) => n + (existsSync(f) ? statSync(f).size : 0), 0),
       };
     }
-    if (senderStats.sendErrors > 0) problems.push(`the sender saw ${senderStats.sendErrors} send errors`);
-    if (senderStats.lateOver10ms > 0) problems.push(`the sender ran late by more than 10 ms for ${senderStats.lateOver10ms} datagrams (max ${senderStats.maxLatenessMs.toFixed(1)} ms): the sender could not keep its pace; its event loop or the machine was busy`);
+    if (senderStats && senderStats.sendErrors > 0) problems.push(`the sender saw ${senderStats.sendErrors} send errors`);
+    if (senderStats && senderStats.lateOver10ms > 0) problems.push(`the sender ran late by more than 10 ms for ${senderStats.lateOver10ms} datagrams (max ${senderStats.maxLatenessMs.toFixed(1)} ms): the sender could not keep its pace; its event loop or the machine was busy`);
 
     return {
+      input: o.input,
       idle,
       main,
       phases,
@@ -219,12 +232,12 @@ export async function runService(ctx: BenchContext, cfg: BenchConfig, log: (line
       channels: channelStates,
       receivers,
       latency,
-      sender: { datagrams: senderStats.datagrams, sendErrors: senderStats.sendErrors, maxLatenessMs: senderStats.maxLatenessMs, lateOver10ms: senderStats.lateOver10ms },
+      ...(senderStats ? { sender: { datagrams: senderStats.datagrams, sendErrors: senderStats.sendErrors, maxLatenessMs: senderStats.maxLatenessMs, lateOver10ms: senderStats.lateOver10ms } } : {}),
       ...(rtmpSummary ? { rtmp: rtmpSummary } : {}),
       problems,
     };
   } finally {
-    await sender?.stop();
+    await inputs?.stop();
     await rx?.stop();
     await service?.stop();
     await rtmp?.stop();
@@ -260,96 +273,15 @@ async function settleAfterBoot(pid: number, log: (line: string) => void): Promis
   log('the service\'s memory did not settle after boot within 30 s; idle baseline taken anyway');
 }
 
+/** SRT packets the outputs' srt-live-transmit gave up on (too late to send), read just before they are removed. */
+async function noteSrtDrops(mld: Distributor, gone: PlannedOutput[], outputs: OutputRecord[]): Promise<void> {
+  for (const p of gone.filter((q) => q.protocol === 'srt')) {
+    const rt = await mld.outputRuntime(p.channelId, p.id);
+    const record = outputs.find((r) => r.id === p.id);
+    if (record && rt?.srt) record.srtDroppedPackets = rt.srt.packets_dropped;
+  }
+}
+
 function cfgKeys(channels: number): string[] {
   return Array.from({ length: channels }, (_, c) => `bench-${c + 1}`);
-}
-
-/** Pairs each receiver's sampled arrivals with the sender's send times and judges the stream. */
-export function judgeReceivers(
-  results: Record<string, ReceiverResult>,
-  planned: ReadonlyArray<{ name: string; channel: number }>,
-  sender: PacedSender,
-  mainStart: number,
-  mainEnd: number,
-  mainEndPosition: number,
-  bitrate: number,
-): { receivers: ServiceRun['receivers']; latency: ServiceRun['latency'] } {
-  const srtAll: number[] = [];
-  const udpAll: number[] = [];
-  const receivers: ServiceRun['receivers'] = [];
-  for (const p of planned) {
-    const r = results[p.name];
-    if (!r) continue;
-    const lat: number[] = [];
-    for (let i = 0; i < r.samples.index.length; i++) {
-      const sent = sender.sendTime(p.channel, r.samples.index[i]!);
-      if (sent === undefined || sent < mainStart || sent > mainEnd) continue;
-      lat.push(r.samples.at[i]! - sent);
-    }
-    (r.kind === 'srt' ? srtAll : udpAll).push(...lat);
-    receivers.push(summarizeReceiver(r, p.channel, mainEndPosition, Math.ceil((bitrate / 8) * 0.25), lat));
-  }
-  return { receivers, latency: { srt: distribution(srtAll), udp: distribution(udpAll) } };
-}
-
-/** Waits until no receiver gets anything for 1 s (bounded: 15 s). */
-export async function waitQuiet(rx: ReceiverProcess): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  let last = JSON.stringify(await rx.bytes());
-  let since = Date.now();
-  while (Date.now() < deadline) {
-    await sleep(250);
-    const now = JSON.stringify(await rx.bytes());
-    if (now !== last) {
-      last = now;
-      since = Date.now();
-    } else if (Date.now() - since >= 1000) return;
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/**
- * One measurement window: CPU/RSS of the trees under `roots`, the event-loop delay of the
- * sender and the receiver process (a busy harness delays timestamps), and how much TS the
- * service took in meanwhile (proof that its channels were really receiving).
- */
-export async function measureWindow(w: {
-  label: string;
-  seconds: number;
-  roots: ConstructorParameters<typeof TreeMeter>[0];
-  roleOf: (p: ProcessUsage) => Role;
-  rx: ReceiverProcess;
-  ingestBytes?: () => Promise<number>;
-}): Promise<{ usage: PhaseUsage; window: WindowUsage }> {
-  // The counters are read over the API (one request per channel): time each read at its middle.
-  const readIngest = async () => {
-    const t0 = monotonicMs();
-    const bytes = await w.ingestBytes!();
-    return { bytes, at: (t0 + monotonicMs()) / 2 };
-  };
-  const before = w.ingestBytes ? await readIngest() : undefined;
-  await w.rx.loopDelay(true);
-  const h = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
-  h.enable();
-  const meter = new TreeMeter(w.roots);
-  meter.start();
-  await sleep(w.seconds * 1000);
-  const window = meter.stop();
-  h.disable();
-  const receivers = await w.rx.loopDelay(false).catch(() => null);
-  const usage = summarize(w.label, window, w.roleOf);
-  if (before) {
-    const after = await readIngest();
-    usage.ingestBps = ((after.bytes - before.bytes) * 8) / ((after.at - before.at) / 1000);
-  }
-  // The histogram times a 5 ms timer: what is beyond those 5 ms is the delay.
-  const beyond = (ns: number) => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
-  usage.loopDelay = {
-    sender: { p50: beyond(h.percentile(50)), p99: beyond(h.percentile(99)), max: beyond(h.max) },
-    receivers: receivers && { p50: Math.max(0, receivers.p50 - LOOP_RESOLUTION_MS), p99: Math.max(0, receivers.p99 - LOOP_RESOLUTION_MS), max: Math.max(0, receivers.max - LOOP_RESOLUTION_MS) },
-  };
-  return { usage, window };
 }

@@ -22,9 +22,16 @@ export interface VerifierOptions {
   sampleEvery: number;
   /** Furthest position a first lock is searched up to (the run's length in bytes, with slack). */
   searchLimit: number;
+  /**
+   * False: the stream is not the sender's (an FFmpeg remux of it): only counted and inspected
+   * (continuity, SCTE-35), never compared. Default true.
+   */
+  compare?: boolean;
 }
 
 export interface VerifierResult {
+  /** False when the stream was only inspected (see VerifierOptions.compare). */
+  compared: boolean;
   receivedBytes: number;
   /** Bytes found identical to the sent stream at their position. */
   verifiedBytes: number;
@@ -78,12 +85,18 @@ export class StreamVerifier {
   push(chunk: Buffer, at: number): void {
     this.received += chunk.length;
     this.inspector.push(chunk);
+    if (this.opts.compare === false) return;
     if (this.locked) this.verify(chunk, at);
     else this.hunt(chunk, at);
   }
 
   get bytes(): number {
     return this.received;
+  }
+
+  /** Continuity errors so far. */
+  get ccErrors(): number {
+    return this.inspector.report().ccErrors;
   }
 
   result(): VerifierResult {
@@ -93,9 +106,10 @@ export class StreamVerifier {
     const ccErrorsByPid: Record<number, number> = {};
     for (const p of report.pids) if (p.ccErrors > 0) ccErrorsByPid[p.pid] = p.ccErrors;
     return {
+      compared: this.opts.compare !== false,
       receivedBytes: this.received,
       verifiedBytes: this.verified,
-      unmatchedBytes: this.unmatched + (this.locked ? 0 : this.pending.length),
+      unmatchedBytes: this.opts.compare === false ? 0 : this.unmatched + (this.locked ? 0 : this.pending.length),
       mismatches: this.mismatches,
       gaps: this.gaps,
       gapBytes: this.gapBytes,
