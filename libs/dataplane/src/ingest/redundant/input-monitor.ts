@@ -151,14 +151,24 @@ export class InputMonitor {
     if (this.lastPacketAt < 0) return fault('no_data', start, start + loss);
     if (now - this.lastPacketAt > this.gapToleranceMs) return fault('no_data', this.lastPacketAt, this.lastPacketAt + loss);
     if (!this.synced) return fault('sync_loss', this.syncLostAt, this.syncLostAt + loss);
+    // Of the faults present, the one that fails first (the oldest, in switch terms) is the one reported.
+    let worst: InputHealth | null = null;
+    let worstFailAt = Number.POSITIVE_INFINITY;
+    const consider = (f: InputFault, since: number, failAt: number): void => {
+      if (failAt < worstFailAt) {
+        worst = fault(f, since, failAt);
+        worstFailAt = failAt;
+      }
+    };
     const patDue = (this.lastPatAt < 0 ? start : this.lastPatAt) + PSI_INTERVAL_MS;
-    if (now > patDue) return fault('pat_missing', patDue, patDue + loss);
+    if (now > patDue) consider('pat_missing', patDue, patDue + loss);
     const pmtDue = (this.lastPmtAt < 0 ? start : this.lastPmtAt) + PSI_INTERVAL_MS;
-    if (now > pmtDue) return fault('pmt_missing', pmtDue, pmtDue + loss);
+    if (now > pmtDue) consider('pmt_missing', pmtDue, pmtDue + loss);
     if (this.videoPid >= 0) {
       const seen = this.lastVideoAt < 0 ? start : this.lastVideoAt;
-      if (now - seen > this.gapToleranceMs) return fault('video_missing', seen, seen + loss);
+      if (now - seen > this.gapToleranceMs) consider('video_missing', seen, seen + loss);
     }
+    if (worst) return worst;
     return { fault: null, since: now, failed: false, usable };
   }
 
