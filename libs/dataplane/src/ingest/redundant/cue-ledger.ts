@@ -47,7 +47,8 @@ export class CueLedger {
   onAir(input: number, section: Buffer, now: number): boolean {
     this.expire(now);
     const key = cueIdentity(section);
-    if (this.sent.some((e) => e.key === key && e.input !== input)) {
+    const since = now - this.windowMs;
+    if (this.sent.some((e) => e.key === key && e.input !== input && e.at >= since)) {
       this.duplicatesDropped++;
       return false;
     }
@@ -69,7 +70,8 @@ export class CueLedger {
     this.standby[input] = [];
     const out: { section: Buffer; pid: number }[] = [];
     for (const c of list) {
-      if (this.sent.some((e) => e.key === c.key)) continue;
+      // Sent within a window of the standby's copy (before or after it) is the same cue.
+      if (this.sent.some((e) => e.key === c.key && e.at >= c.at - this.windowMs)) continue;
       this.remember(this.sent, { key: c.key, at: now, input });
       out.push({ section: c.section, pid: c.pid });
     }
@@ -84,8 +86,11 @@ export class CueLedger {
   }
 
   private expire(now: number): void {
+    // What went out is remembered twice as long: a standby copy up to a window old is compared
+    // with what went out up to a window before it.
+    const sentSince = now - 2 * this.windowMs;
+    if (this.sent.length > 0 && this.sent[0]!.at < sentSince) this.sent = this.sent.filter((e) => e.at >= sentSince);
     const since = now - this.windowMs;
-    if (this.sent.length > 0 && this.sent[0]!.at < since) this.sent = this.sent.filter((e) => e.at >= since);
     for (let i = 0; i < 2; i++) {
       const l = this.standby[i]!;
       if (l.length > 0 && l[0]!.at < since) this.standby[i] = l.filter((e) => e.at >= since);

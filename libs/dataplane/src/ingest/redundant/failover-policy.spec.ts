@@ -32,6 +32,7 @@ describe('FailoverPolicy', () => {
     assert.equal(p.evaluate(2000, { main: bad('pmt_missing', 1000, 2000), backup: bad('video_missing', 1500, 2000) }), null, 'broken for broken: stay');
     assert.equal(p.evaluate(2000, { main: bad('no_data', 1000, 2000), backup: bad('no_data', 1000, 2000) }), null, 'both silent');
     assert.equal(p.evaluate(2000, { main: bad('no_data', 1000, 2000), backup: bad('video_missing', 1500, 2000) })?.to, 'backup', 'something beats nothing');
+    assert.equal(p.evaluate(2000, { main: bad('no_data', 1000, 2000), backup: bad('sync_loss', 1500, 2000) }), null, 'but garbage does not');
   });
 
   it('returns to the main after restoreMs of unbroken health, as a planned switch', () => {

@@ -90,8 +90,9 @@ export class FailoverPolicy {
     }
     if (a.failed) {
       const standbyHealthy = b.usable && b.fault === null;
-      // Something beats nothing: a broken standby that delivers is better than a silent input.
-      const betterThanNothing = a.fault === 'no_data' && b.usable;
+      // Something beats nothing: a standby with a priority-1 fault that still carries the
+      // programme (no PAT, a silent video PID) is better than silence; lost sync is not.
+      const betterThanNothing = a.fault === 'no_data' && b.usable && b.fault !== 'sync_loss';
       if (standbyHealthy || betterThanNothing) return { to: standby, kind: 'emergency', cause: 'failover', reason: describe(active, a, now) };
       return null;
     }

@@ -2,7 +2,13 @@
 // payloads, the same SCTE-35 cues), each played by a scripted source in real time by its PCR,
 // with a schedule saying when each sender is up; and what the output then looks like.
 import {
+  buildPmtSection,
   ContinuityTracker,
+  parsePmt,
+  type Pmt,
+  SectionAssembler,
+  SectionPacketizer,
+  tsContinuityCounter,
   inspectTs,
   isContinuityError,
   NULL_PID,
@@ -49,6 +55,42 @@ export function makeFeed(layout: FeedLayout, opts: { seconds: number; firstPts: 
   return insertScte35(base.ts, { scte35Pid: layout.scte35Pid, intervalSeconds: 2, firstEventId: 1000, replaceNullPackets: false }).ts;
 }
 
+/** The same feed with every PMT section rebuilt by `edit` (single-packet PMTs, as the generator makes). */
+export function editPmt(ts: Buffer, pmtPid: number, edit: (pmt: Pmt) => Pmt): Buffer {
+  const out = Buffer.from(ts);
+  for (let off = 0; off < out.length; off += TS_PACKET_SIZE) {
+    if (tsPid(out, off) !== pmtPid || !tsPusi(out, off)) continue;
+    const p = off + 5 + out[off + 4]!;
+    const length = 3 + (((out[p + 1]! & 0x0f) << 8) | out[p + 2]!);
+    const r = parsePmt(out.subarray(p, p + length));
+    if (!r.ok) throw new Error(r.reason);
+    const packet = new SectionPacketizer(pmtPid, tsContinuityCounter(out, off)).packetize(buildPmtSection(edit(r.value)));
+    if (packet.length !== TS_PACKET_SIZE) throw new Error('the edited PMT does not fit one packet');
+    packet.copy(out, off);
+  }
+  return out;
+}
+
+/** The same feed with random_access_indicator cleared everywhere (a source that never says). */
+export function withoutRandomAccess(ts: Buffer): Buffer {
+  const out = Buffer.from(ts);
+  for (let off = 0; off < out.length; off += TS_PACKET_SIZE) {
+    if ((out[off + 3]! & 0x20) !== 0 && out[off + 4]! > 0) out[off + 5]! &= ~0x40;
+  }
+  return out;
+}
+
+/** The PMT versions an output went through, in order (repeats of one version collapsed). */
+export function pmtVersions(ts: Buffer, pmtPid: number): { version: number; pids: number[] }[] {
+  const seen: { version: number; pids: number[] }[] = [];
+  const asm = new SectionAssembler(pmtPid, (section) => {
+    const r = parsePmt(section);
+    if (r.ok && seen[seen.length - 1]?.version !== r.value.version) seen.push({ version: r.value.version, pids: r.value.streams.map((x) => x.pid) });
+  });
+  for (let off = 0; off < ts.length; off += TS_PACKET_SIZE) if (tsPid(ts, off) === pmtPid) asm.push(ts, off);
+  return seen;
+}
+
 /** Chunks of 7 packets, each due when the stream's PCR says (ms after the first PCR). */
 export function pace(ts: Buffer, pcrPid: number): { dueMs: number; buf: Buffer }[] {
   const out: { dueMs: number; buf: Buffer }[] = [];
@@ -84,6 +126,9 @@ export interface HarnessOptions {
   /** The backup's feed starts this much later (negative: earlier) than the main's. */
   backupDelayMs?: number;
   source?: Partial<RedundantSourceOptions>;
+  /** Feeds other than the standard ones (same layouts). */
+  mainTs?: Buffer;
+  backupTs?: Buffer;
 }
 
 const input = (port: number): DatagramInputConfig => ({ type: 'udp', bindIp: '127.0.0.1', port, sourceIp: null, interfaceIp: null });
@@ -101,8 +146,8 @@ export class RedundantHarness {
   constructor(readonly opts: HarnessOptions = {}) {
     const seconds = opts.seconds ?? 12;
     this.t0 = this.clock.now();
-    const main = makeFeed(MAIN_LAYOUT, { seconds, firstPts: 126_000, seed: 7 });
-    const backup = makeFeed(BACKUP_LAYOUT, { seconds, firstPts: 5_400_000_000, seed: 99, programNumber: 2 });
+    const main = opts.mainTs ?? makeFeed(MAIN_LAYOUT, { seconds, firstPts: 126_000, seed: 7 });
+    const backup = opts.backupTs ?? makeFeed(BACKUP_LAYOUT, { seconds, firstPts: 5_400_000_000, seed: 99, programNumber: 2 });
     this.feeds = [
       { chunks: pace(main, MAIN_LAYOUT.videoPid), next: 0, up: opts.main ?? always, delay: 0 },
       { chunks: pace(backup, BACKUP_LAYOUT.videoPid), next: 0, up: opts.backup ?? always, delay: opts.backupDelayMs ?? 0 },
