@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { packetizePes, STREAM_TYPE, TS_PACKET_SIZE, writePesTimestamp } from '@mld/mpegts';
-import { buildSyntheticTs } from '@mld/mpegts/fixtures';
+import { buildSyntheticTs, insertScte35 } from '@mld/mpegts/fixtures';
 import { FLAG_PAT_DONE, FLAG_PMT_DONE, FLAG_PSI, FLAG_RAP, InputMonitor } from './input-monitor.js';
 import { CODEC_H264, CODEC_H265, CODEC_MPEG2, isRandomAccess, videoCodecOf } from './random-access.js';
 
@@ -99,8 +99,7 @@ describe('InputMonitor', () => {
     assert.equal(sync.health(160).fault, null, 'five are');
   });
 
-  it('hands over SCTE-35 sections and sees a changed PMT', async () => {
-    const { insertScte35 } = await import('@mld/mpegts/fixtures');
+  it('hands over SCTE-35 sections and sees a changed PMT', () => {
     const withCues = insertScte35(s.ts, { intervalSeconds: 0.5, replaceNullPackets: false });
     const cues: number[] = [];
     const m = new InputMonitor({ lossMs: 500, startedAt: 0, onCue: (_section, pid) => cues.push(pid) });

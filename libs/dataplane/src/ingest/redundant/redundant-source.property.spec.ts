@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { PAT_PID } from '@mld/mpegts';
+import { PAT_PID, PTS_MODULO } from '@mld/mpegts';
 import { checkOutput, downBetween, MAIN_LAYOUT, RedundantHarness } from './testing/redundant-harness.js';
 
 const seed = Number(process.env['FC_SEED'] ?? 20261213);
@@ -26,7 +26,9 @@ describe('RedundantSource (properties)', () => {
           prefer: fc.constantFrom('main' as const, 'none' as const),
         }),
         fc.integer({ min: -300, max: 300 }),
-        async (list, settings, backupDelayMs) => {
+        // The backup's clock wraps (2^33) somewhere in the run, or not.
+        fc.option(fc.integer({ min: PTS_MODULO - 20 * 90_000, max: PTS_MODULO - 1 }), { nil: undefined }),
+        async (list, settings, backupDelayMs, backupFirstPts) => {
           const downs: [[number, number][], [number, number][]] = [[], []];
           let t = 1000;
           for (const o of list) {
@@ -34,11 +36,11 @@ describe('RedundantSource (properties)', () => {
             downs[o.who]!.push([t, t + o.length]);
             t += o.length;
           }
-          const h = new RedundantHarness({ seconds: RUN_MS / 1000 + 1, settings, backupDelayMs, main: downBetween(...downs[0]), backup: downBetween(...downs[1]) });
+          const h = new RedundantHarness({ seconds: RUN_MS / 1000 + 1, settings, backupDelayMs, backupFirstPts, main: downBetween(...downs[0]), backup: downBetween(...downs[1]) });
           await h.source.start();
           h.run(RUN_MS);
           const c = checkOutput(h.output());
-          const context = `downs ${JSON.stringify(downs)} settings ${JSON.stringify(settings)} delay ${backupDelayMs}: ${h.switches().map((e) => e.message).join(' | ')}`;
+          const context = `downs ${JSON.stringify(downs)} settings ${JSON.stringify(settings)} delay ${backupDelayMs} backup PTS ${backupFirstPts}: ${h.switches().map((e) => e.message).join(' | ')}`;
           assert.deepEqual(c.pids.filter((p) => !MAIN_PIDS.has(p)), [], context);
           assert.equal(c.ccErrors, 0, context);
           assert.deepEqual(c.pcrProblems, [], context);

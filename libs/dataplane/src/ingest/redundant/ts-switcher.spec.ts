@@ -67,6 +67,17 @@ describe('TsSwitcher (through RedundantSource)', () => {
     assert.deepEqual(checkOutput(h.output()).pcrProblems, [], 'and no PCR gap while the video waits for its random-access point');
   });
 
+  it('a backup whose clock wraps (2^33) in the middle: the output still rises', async () => {
+    const h = new RedundantHarness({ backupFirstPts: PTS_MODULO - 4 * 90_000, main: downBetween([2000, 6000]), settings: { restoreMs: 1000 } });
+    await h.source.start();
+    h.run(10_000);
+    assert.deepEqual(h.switches().map((e) => e.kind), ['failover', 'restored']);
+    const c = checkOutput(h.output());
+    assert.equal(c.ccErrors, 0);
+    assert.deepEqual(c.pcrProblems, []);
+    assert.deepEqual(c.decodeProblems, []);
+  });
+
   it('a planned switch to an input that never marks a random-access point happens after maxRapWaitMs, and says so', async () => {
     const h = new RedundantHarness({ backupTs: withoutRandomAccess(backupFeed(12)), source: { maxRapWaitMs: 1500 } });
     await h.source.start();

@@ -15,7 +15,7 @@ const OPEN = 0;
 const WAIT_PES_START = 1;
 const WAIT_RANDOM_ACCESS = 2;
 /** Room for PSI and cue packets a chunk may gain on the way. */
-const EXTRA_PACKETS = 4;
+const EXTRA_PACKETS = 2;
 /** A planned switch holds the target's packets while the old input finishes its frame: at most this many. */
 const MAX_HELD_PACKETS = 4096;
 

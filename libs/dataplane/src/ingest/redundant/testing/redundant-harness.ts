@@ -55,6 +55,8 @@ export function makeFeed(layout: FeedLayout, opts: { seconds: number; firstPts: 
   return insertScte35(base.ts, { scte35Pid: layout.scte35Pid, intervalSeconds: 2, firstEventId: 1000, replaceNullPackets: false }).ts;
 }
 
+const PCR_MODULO = PTS_MODULO * 300;
+
 /** The same feed with every PMT section rebuilt by `edit` (single-packet PMTs, as the generator makes). */
 export function editPmt(ts: Buffer, pmtPid: number, edit: (pmt: Pmt) => Pmt): Buffer {
   const out = Buffer.from(ts);
@@ -103,7 +105,7 @@ export function pace(ts: Buffer, pcrPid: number): { dueMs: number; buf: Buffer }
       const pcr = tsPcr(ts, p);
       if (pcr < 0) continue;
       if (first < 0) first = pcr;
-      last = (pcr - first) / 27_000;
+      last = ((((pcr - first) % PCR_MODULO) + PCR_MODULO) % PCR_MODULO) / 27_000;
     }
     out.push({ dueMs: last, buf: ts.subarray(off, end) });
   }
@@ -129,6 +131,8 @@ export interface HarnessOptions {
   /** Feeds other than the standard ones (same layouts). */
   mainTs?: Buffer;
   backupTs?: Buffer;
+  /** First PTS of the standard backup feed (default 5.4e9: 16.7 h into its clock). */
+  backupFirstPts?: number;
 }
 
 const input = (port: number): DatagramInputConfig => ({ type: 'udp', bindIp: '127.0.0.1', port, sourceIp: null, interfaceIp: null });
@@ -147,7 +151,7 @@ export class RedundantHarness {
     const seconds = opts.seconds ?? 12;
     this.t0 = this.clock.now();
     const main = opts.mainTs ?? makeFeed(MAIN_LAYOUT, { seconds, firstPts: 126_000, seed: 7 });
-    const backup = opts.backupTs ?? makeFeed(BACKUP_LAYOUT, { seconds, firstPts: 5_400_000_000, seed: 99, programNumber: 2 });
+    const backup = opts.backupTs ?? makeFeed(BACKUP_LAYOUT, { seconds, firstPts: opts.backupFirstPts ?? 5_400_000_000, seed: 99, programNumber: 2 });
     this.feeds = [
       { chunks: pace(main, MAIN_LAYOUT.videoPid), next: 0, up: opts.main ?? always, delay: 0 },
       { chunks: pace(backup, BACKUP_LAYOUT.videoPid), next: 0, up: opts.backup ?? always, delay: opts.backupDelayMs ?? 0 },
@@ -209,7 +213,6 @@ export interface OutputCheck {
   cueEventIds: number[];
 }
 
-const PCR_MODULO = PTS_MODULO * 300;
 const step = (a: number, b: number, m: number): number => {
   const d = (((b - a) % m) + m) % m;
   return d >= m / 2 ? d - m : d;
