@@ -30,3 +30,4 @@ export * from './ingest/srt/srt-input-command.js';
 export * from './ingest/srt/srt-input-lines.js';
 export * from './ingest/srt/srt-peer-tracker.js';
 export * from './ingest/srt/srt-source.js';
+export * from './ingest/redundant/redundant-source.js';
