@@ -32,3 +32,4 @@ export * from './ingest/srt/srt-peer-tracker.js';
 export * from './ingest/srt/srt-source.js';
 export * from './ingest/merge/seamless-rtp-merge.js';
 export * from './ingest/merge/merged-rtp-source.js';
+export * from './ingest/redundant/redundant-source.js';

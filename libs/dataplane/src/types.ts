@@ -108,6 +108,8 @@ export interface IngestSnapshot {
   file?: FilePlaybackInfo | null;
   /** Seamless (SMPTE 2022-7 style) merge of one RTP stream received on several paths. */
   merge?: RtpMergeStats | null;
+  /** Main/backup inputs (RedundantSource): which one is on air and both inputs' health. */
+  redundancy?: RedundancySnapshot | null;
 }
 
 /** Per path and merged counters of a seamless RTP merge (ADR 0014). */
@@ -138,6 +140,77 @@ export interface RtpMergePathStats {
   behindMs: number;
   lastPacketAt: number | null;
   ssrc: number | null;
+}
+
+export type InputRole = 'main' | 'backup';
+
+/**
+ * How a channel with a backup input chooses between its two inputs (ADR 0013). Both inputs run
+ * and are analysed all the time (hot standby).
+ */
+export interface FailoverSettings {
+  mode: 'failover';
+  /** `main`: go back to the main once it has been healthy for restoreMs; `none`: stay where we are. */
+  prefer: 'main' | 'none';
+  /** Switch away from the active input when it delivered nothing, or was broken (TR 101 290 priority 1), this long. */
+  lossMs: number;
+  /** How long the main must stay healthy before a return to it (prefer: main). */
+  restoreMs: number;
+}
+
+export const DEFAULT_FAILOVER_SETTINGS: Readonly<FailoverSettings> = { mode: 'failover', prefer: 'main', lossMs: 500, restoreMs: 10_000 };
+
+/** Why an input is not fit to be on air: a TR 101 290 priority-1 condition, or no data at all. */
+export type InputFault = 'no_data' | 'sync_loss' | 'pat_missing' | 'pmt_missing' | 'video_missing';
+
+/** One switch of the active input. */
+export interface InputSwitch {
+  at: number;
+  from: InputRole;
+  to: InputRole;
+  /** failover: away from a failing input; restored: back to the preferred main; forced: an operator's order. */
+  cause: 'failover' | 'restored' | 'forced';
+  /** Human-readable, for the event log ("main: no data for 512 ms"). */
+  reason: string;
+  /** Time between the last packet sent from the old input and the switch. */
+  gapMs: number;
+  /** The new input went on air at one of its random-access points (always, unless the bounded wait ran out). */
+  atRandomAccess: boolean;
+}
+
+/** One of the two inputs of a redundant source. */
+export interface RedundantInputSnapshot {
+  /** The input's own source snapshot (transport counters, peer, SRT/RTMP/file details). */
+  ingest: IngestSnapshot;
+  /** No fault right now (it may still be too recent to return to). */
+  healthy: boolean;
+  fault: InputFault | null;
+  /** When the current fault began (null when healthy). */
+  faultSince: number | null;
+  /** Since when it has been healthy without a break (null when not). */
+  healthySince: number | null;
+  lastPacketAt: number | null;
+  lastRandomAccessAt: number | null;
+  /** Where this input's PIDs go in the output (empty until its PMT is known); identity for the layout's owner. */
+  pidMap: { from: number; to: number }[];
+}
+
+export interface RedundancySnapshot {
+  mode: FailoverSettings['mode'];
+  prefer: FailoverSettings['prefer'];
+  active: InputRole;
+  /** Set by an operator's force(); null in automatic mode. */
+  forced: InputRole | null;
+  /** A planned switch waiting for a random-access point of its target. */
+  pending: { to: InputRole; since: number; cause: InputSwitch['cause'] } | null;
+  main: RedundantInputSnapshot;
+  backup: RedundantInputSnapshot;
+  switches: number;
+  lastSwitch: InputSwitch | null;
+  /** The latest switches, oldest first (at most 20). */
+  recentSwitches: InputSwitch[];
+  /** SCTE-35 sections sent, and those left out because the other input had just sent the same cue. */
+  cues: { forwarded: number; duplicatesDropped: number; replayed: number };
 }
 
 /** From srt-live-transmit's JSON statistics (receiver side of the SRT connection). */

@@ -136,6 +136,11 @@ const INPUT_EVENT_TYPES: Record<InputEventRecord['kind'], EventType> = {
   stream_restarted: 'input.restarted',
   looped: 'input.looped',
   ended: 'input.ended',
+  // Main/backup (RedundantSource, issue #12): not wired into channels yet; recorded under the nearest types until it is.
+  failover: 'input.restarted',
+  restored: 'input.restarted',
+  switched: 'input.restarted',
+  input_state: 'input.restarted',
 };
 
 /** Loop events recorded per channel run. */

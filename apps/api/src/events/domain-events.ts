@@ -38,7 +38,7 @@ export interface AccessChangedEvent {
 export interface InputEventRecord {
   channelId: string;
   channelName: string;
-  kind: 'peer_connected' | 'peer_disconnected' | 'peer_rejected' | 'stream_restarted' | 'looped' | 'ended';
+  kind: 'peer_connected' | 'peer_disconnected' | 'peer_rejected' | 'stream_restarted' | 'looped' | 'ended' | 'failover' | 'restored' | 'switched' | 'input_state';
   level: 'info' | 'warn';
   /** Never a secret: the sources build it from addresses and reasons only. */
   message: string;

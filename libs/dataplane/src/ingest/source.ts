@@ -1,4 +1,4 @@
-import type { IngestSnapshot, IngestState, InputConfig } from '../types.js';
+import type { IngestSnapshot, IngestState, InputConfig, InputRole, InputSwitch } from '../types.js';
 
 /**
  * Where a source hands what it receives. One sink per channel: the pipeline forwards `ts` to
@@ -23,10 +23,29 @@ export interface SourceSink {
 }
 
 export interface SourceEvent {
-  kind: 'peer_connected' | 'peer_disconnected' | 'peer_rejected' | 'stream_restarted' | 'looped' | 'ended';
+  /**
+   * failover: the active input switched away from a failing one; restored: back to the preferred
+   * main; switched: an operator forced the switch; input_state: one input of a main/backup pair
+   * changed state (the pair's own state goes through stateChanged).
+   */
+  kind:
+    | 'peer_connected'
+    | 'peer_disconnected'
+    | 'peer_rejected'
+    | 'stream_restarted'
+    | 'looped'
+    | 'ended'
+    | 'failover'
+    | 'restored'
+    | 'switched'
+    | 'input_state';
   level: 'info' | 'warn';
   message: string;
   peer?: string | null;
+  /** Main/backup sources: which of the two inputs the event is about. */
+  input?: InputRole;
+  /** failover / restored / switched: the switch itself. */
+  switch?: InputSwitch;
 }
 
 /**
