@@ -49,7 +49,7 @@ function out(name: string, state: OutputRuntime['state'] | null, extra: Partial<
 }
 
 function channel(inputRuntime: ChannelRuntime | null, outputs: OutputStatus[], desired: 'running' | 'stopped' = 'running'): ChannelStatus {
-  return { channel_id: 'c1', name: 'News', desired_state: desired, runtime: inputRuntime, outputs };
+  return { channel_id: 'c1', name: 'News', input_type: 'rtp', desired_state: desired, runtime: inputRuntime, outputs };
 }
 
 describe('summarizeOutputs', () => {

@@ -61,6 +61,7 @@ describe('mergeChannelStatus', () => {
     const status: ChannelStatus = {
       channel_id: 'c1',
       name: 'News',
+      input_type: 'rtp',
       desired_state: 'running',
       runtime: null,
       outputs: [{ id: 'o2', name: 'o2', protocol: 'srt', enabled: false, desired_state: 'stopped', runtime: null }],
