@@ -1,4 +1,5 @@
 import type { ChannelInputView, InputType } from './channel-input.js';
+import type { FailoverSpec, InputSelection, MergeHealth, RedundancyHealth } from './channel-redundancy.js';
 import type { DesiredState, OutputProtocol } from './protocols.js';
 import type { OutputOptions } from './output-url.js';
 import type { Role } from './roles.js';
@@ -14,6 +15,12 @@ export interface ChannelResponse {
   description: string;
   /** The input, whatever its type (secrets masked for roles without secret.read). */
   input: ChannelInputView;
+  /** The second input of a main/backup pair (same shape as `input`); null: no backup. */
+  backup_input: ChannelInputView | null;
+  /** How the pair is used; null when there is no backup input. */
+  failover: FailoverSpec | null;
+  /** An operator's choice (POST …/input/switch): `auto` lets the failover policy choose. */
+  input_selection: InputSelection;
   input_type: InputType;
   /** RTP/UDP and SRT listener: the address bound; null for other inputs. */
   bind_ip: string | null;
@@ -133,6 +140,10 @@ export interface ChannelRuntime {
   file: FileInputHealth | null;
   /** The stream itself: TR 101 290, programs and PIDs, PCR, SCTE-35 counts. Null before the first analysis. */
   analysis: StreamAnalysis | null;
+  /** Main/backup in failover mode: the input on air, both inputs' health, the switches. Null without a backup. */
+  redundancy: RedundancyHealth | null;
+  /** Main/backup in merge mode: per-path and merged loss. Null otherwise. */
+  merge: MergeHealth | null;
 }
 
 export interface SrtInputHealth {
@@ -230,6 +241,8 @@ export const EVENT_TYPES = [
   'input.restarted',
   'input.looped',
   'input.ended',
+  'input.failover',
+  'input.switched',
   'channel.scte35_cue',
   'medialive.state_changed',
   'medialive.alert',

@@ -3,6 +3,7 @@ export * from './protocols.js';
 export * from './output-url.js';
 export * from './output-secrets.js';
 export * from './channel-input.js';
+export * from './channel-redundancy.js';
 export * from './api-types.js';
 export * from './socket-events.js';
 export * from './medialive.js';

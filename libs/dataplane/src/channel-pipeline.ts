@@ -29,10 +29,23 @@ function outputKey(config: OutputConfig): string {
   return JSON.stringify([config.protocol, config.url, config.host, config.port, config.path, Object.entries(config.options).sort()]);
 }
 
+/** An operator's pinned input is applied to the running source (force), not by replacing it. */
+function withoutSelection(input: InputConfig): InputConfig {
+  return input.type === 'redundant' ? { ...input, selection: 'auto' } : input;
+}
+
 /** Inputs are plain data: the same fields with the same values are the same input (key order aside). */
 function sameInput(a: InputConfig, b: InputConfig): boolean {
-  const canonical = (input: InputConfig): string => JSON.stringify(Object.entries(input).sort(([x], [y]) => x.localeCompare(y)));
-  return canonical(a) === canonical(b);
+  return canonical(withoutSelection(a)) === canonical(withoutSelection(b));
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([x], [y]) => x.localeCompare(y));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
 }
 
 /**
@@ -83,7 +96,12 @@ export class ChannelPipeline {
 
   async apply(config: ChannelConfig): Promise<void> {
     await this.applyOutputs(config.outputs);
-    if (!sameInput(this.input, config.input)) {
+    if (sameInput(this.input, config.input)) {
+      if (config.input.type === 'redundant' && this.input.type === 'redundant' && config.input.selection !== this.input.selection) {
+        this.source.force?.(config.input.selection);
+      }
+      this.input = config.input;
+    } else {
       // A new input is a new source: its counters start again; the outputs keep running.
       this.input = config.input;
       await this.source.stop();

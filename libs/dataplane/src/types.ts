@@ -45,8 +45,28 @@ export interface FileInputConfig {
   loop: boolean;
 }
 
+/** One input of one kind: what a single Source receives. */
+export type SingleInputConfig = DatagramInputConfig | SrtInputConfig | RtmpInputConfig | FileInputConfig;
+
+/** Main + backup of any kinds, one on air (RedundantSource, ADR 0013). */
+export interface RedundantInputConfig {
+  type: 'redundant';
+  main: SingleInputConfig;
+  backup: SingleInputConfig;
+  failover: FailoverSettings;
+  /** An operator's order: pin one input, or let the policy choose. Changing only this never replaces the source. */
+  selection: InputRole | 'auto';
+}
+
+/** One RTP stream received on two paths, merged by sequence number (MergedRtpSource, ADR 0014). */
+export interface MergedInputConfig {
+  type: 'merged';
+  paths: [DatagramInputConfig, DatagramInputConfig];
+  windowMs: number;
+}
+
 /** What the data plane needs to know about a channel's input. */
-export type InputConfig = DatagramInputConfig | SrtInputConfig | RtmpInputConfig | FileInputConfig;
+export type InputConfig = SingleInputConfig | RedundantInputConfig | MergedInputConfig;
 
 /** One destination, already validated (parseOutputUrl) by the control plane. */
 export interface OutputConfig {

@@ -59,6 +59,8 @@ export interface Source {
   snapshot(): IngestSnapshot;
   /** Packets the transport lost since start (RTP sequence gaps); 0 for transports without a notion of it. */
   lostPackets(): number;
+  /** Main/backup sources only: an operator's order (pin an input, or 'auto'); applied without replacing the source. */
+  force?(to: InputRole | 'auto'): void;
 }
 
 /** Makes the source for a channel's input; the pipeline owns it from then on. */

@@ -1,9 +1,9 @@
 import { type Clock, systemClock, type TimerHandle } from '@mld/supervisor';
 import { RateMeter } from '../../rate-meter.js';
-import type { DatagramInputConfig, IngestSnapshot, IngestState, RtpMergePathStats } from '../../types.js';
+import type { DatagramInputConfig, IngestSnapshot, IngestState, MergedInputConfig, RtpMergePathStats } from '../../types.js';
 import type { DatagramSource, DatagramSourceFactory } from '../datagram-source.js';
 import { NO_SIGNAL_AFTER_MS, RETRY_BIND_MS } from '../datagram-ts-source.js';
-import type { Source, SourceSink } from '../source.js';
+import type { Source, SourceFactoryOf, SourceSink } from '../source.js';
 import { DEFAULT_MERGE_WINDOW_MS, SeamlessRtpMerge } from './seamless-rtp-merge.js';
 
 /** Gap give-up precision: a gap is released at most this long after its window ran out. */
@@ -260,4 +260,9 @@ export class MergedRtpSource implements Source {
 
 function hex(ssrc: number | null): string {
   return ssrc === null ? 'none' : `0x${ssrc.toString(16).padStart(8, '0')}`;
+}
+
+/** Makes the merged source of a channel whose two RTP inputs carry one stream (failover mode "merge"). */
+export function mergedRtpSourceFactory(datagrams: DatagramSourceFactory, clock: Clock = systemClock): SourceFactoryOf<MergedInputConfig> {
+  return (input, sink) => new MergedRtpSource({ inputs: input.paths, sink, datagrams, windowMs: input.windowMs, clock });
 }

@@ -2,8 +2,8 @@
 // run and are analysed all the time (hot standby); the one on air feeds the sink through the
 // TsSwitcher, so the outputs see one continuous TS whichever it is, and egress never knows.
 import { systemClock, type Clock, type TimerHandle } from '@mld/supervisor';
-import type { FailoverSettings, IngestSnapshot, IngestState, InputConfig, InputRole, InputSwitch, RedundantInputSnapshot } from '../../types.js';
-import type { Source, SourceEvent, SourceFactory, SourceSink } from '../source.js';
+import type { FailoverSettings, IngestSnapshot, IngestState, InputRole, InputSwitch, RedundantInputConfig, RedundantInputSnapshot, SingleInputConfig } from '../../types.js';
+import type { Source, SourceEvent, SourceFactory, SourceFactoryOf, SourceSink } from '../source.js';
 import { CueLedger } from './cue-ledger.js';
 import { FailoverPolicy, type SwitchDecision } from './failover-policy.js';
 import { InputMonitor } from './input-monitor.js';
@@ -14,8 +14,8 @@ const indexOf = (r: InputRole): number => (r === 'main' ? 0 : 1);
 const MAX_RECENT_SWITCHES = 20;
 
 export interface RedundantSourceOptions {
-  main: InputConfig;
-  backup: InputConfig;
+  main: SingleInputConfig;
+  backup: SingleInputConfig;
   settings: FailoverSettings;
   /** Makes each of the two inputs (the pipeline's own factory: any input kind). */
   createSource: SourceFactory;
@@ -264,4 +264,16 @@ export class RedundantSource implements Source {
   private errorText(inner: IngestSnapshot[]): string {
     return inner.map((s, i) => `${ROLES[i]}: ${s.error ?? s.state}`).join('; ');
   }
+}
+
+/**
+ * Makes the main/backup source of a channel; `createSource` makes each of its two inputs (the
+ * node's factory for single inputs). An operator's pinned input is applied before it starts.
+ */
+export function redundantSourceFactory(createSource: SourceFactory, options: Pick<RedundantSourceOptions, 'clock' | 'tickMs' | 'maxRapWaitMs' | 'cueWindowMs'> = {}): SourceFactoryOf<RedundantInputConfig> {
+  return (input, sink) => {
+    const source = new RedundantSource({ ...options, main: input.main, backup: input.backup, settings: input.failover, createSource, sink });
+    if (input.selection !== 'auto') source.force(input.selection);
+    return source;
+  };
 }
