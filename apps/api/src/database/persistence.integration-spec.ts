@@ -79,23 +79,39 @@ describe('persistence on the embedded PostgreSQL', () => {
     }
   });
 
-  it('keeps RTP/UDP channels whole across the input-kinds migration, and refuses to revert over inputs it cannot hold', async () => {
+  it('keeps RTP/UDP channels whole across the input-kinds and backup-inputs migrations, and refuses to revert over inputs they cannot hold', async () => {
     const app = await startTestApp();
     const dataSource: DataSource = createDataSource(app.running.databaseUrl);
     try {
       await dataSource.initialize();
-      await dataSource.undoLastMigration(); // back to the schema before input kinds
+      await undoThrough(dataSource, 'InputKinds1796195379099'); // back to the schema before input kinds
       await dataSource.query(`INSERT INTO "channels" ("name", "input_type", "bind_ip", "port", "source_ip", "interface_ip") VALUES ('legacy', 'udp', '239.1.1.1', 5004, '10.0.0.1', '10.0.0.2')`);
       await dataSource.runMigrations();
-      const [row] = await dataSource.query(`SELECT "input_type", "bind_ip", "port", "source_ip", "interface_ip", "input_settings" FROM "channels" WHERE "name" = 'legacy'`);
-      assert.deepEqual(row, { input_type: 'udp', bind_ip: '239.1.1.1', port: 5004, source_ip: '10.0.0.1', interface_ip: '10.0.0.2', input_settings: {} });
+      const [row] = await dataSource.query(`SELECT "input_type", "bind_ip", "port", "source_ip", "interface_ip", "input_settings", "backup_input", "input_selection" FROM "channels" WHERE "name" = 'legacy'`);
+      assert.deepEqual(row, { input_type: 'udp', bind_ip: '239.1.1.1', port: 5004, source_ip: '10.0.0.1', interface_ip: '10.0.0.2', input_settings: {}, backup_input: null, input_selection: 'auto' });
       await dataSource.query(`INSERT INTO "channels" ("name", "input_type", "input_settings") VALUES ('obs', 'rtmp', '{"stream_key": "live_x"}')`);
-      await assert.rejects(dataSource.undoLastMigration(), /1 channel\(s\) have SRT, RTMP or file inputs/);
+      await assert.rejects(undoThrough(dataSource, 'InputKinds1796195379099'), /1 channel\(s\) have SRT, RTMP or file inputs/);
       const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM "channels"`);
       assert.equal(count, 2, 'the refused revert changed nothing');
+      await dataSource.runMigrations();
+      // A backup input cannot be held by the schema before main/backup: that revert is refused too.
+      await dataSource.query(`UPDATE "channels" SET "backup_input" = '{"type": "rtmp", "stream_key": "live_y"}' WHERE "name" = 'obs'`);
+      await assert.rejects(dataSource.undoLastMigration(), /1 channel\(s\) have a backup input/);
+      const [kept] = await dataSource.query(`SELECT "backup_input" FROM "channels" WHERE "name" = 'obs'`);
+      assert.deepEqual(kept, { backup_input: { type: 'rtmp', stream_key: 'live_y' } });
     } finally {
       await dataSource.destroy();
       await app.close();
     }
   });
 });
+
+/** Reverts migrations, newest first, up to and including `name`. */
+async function undoThrough(dataSource: DataSource, name: string): Promise<void> {
+  for (;;) {
+    const [last] = (await dataSource.query(`SELECT "name" FROM "migrations" ORDER BY "id" DESC LIMIT 1`)) as Array<{ name: string }>;
+    if (!last) throw new Error(`migration ${name} is not applied`);
+    await dataSource.undoLastMigration();
+    if (last.name === name) return;
+  }
+}
