@@ -23,6 +23,8 @@ function runtime(extra: Partial<ChannelRuntime> = {}): ChannelRuntime {
     rtmp: null,
     file: null,
     analysis: null,
+    redundancy: null,
+    merge: null,
     ...extra,
   };
 }
