@@ -112,7 +112,7 @@ import {
                         <td class="nowrap" data-testid="redundancy-switch-from-to">{{ h.fromTo }}</td>
                         <td data-testid="redundancy-switch-cause">{{ h.causeText }}</td>
                         <td>{{ h.reason }}</td>
-                        <td class="num">{{ h.gap }}</td>
+                        <td class="num nowrap">{{ h.gap }}</td>
                         <td data-testid="redundancy-switch-key-frame">{{ h.keyFrame }}</td>
                       </tr>
                     }
