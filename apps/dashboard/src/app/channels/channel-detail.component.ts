@@ -19,12 +19,14 @@ import { inputTypeText, inputWhere } from './channel-view';
 import { InputPanelComponent } from './input-panel.component';
 import { OutputsPanelComponent } from './outputs-panel.component';
 import { PreviewPanelComponent } from './preview-panel.component';
+import { RedundancyPanelComponent } from './redundancy-panel.component';
+import { backupInputText } from './redundancy-view';
 import { StreamAnalysisComponent } from './stream-analysis.component';
 
-/** One channel: health, live input, outputs with their controls, preview, SCTE-35 cues and recent events. */
+/** One channel: health, live input (and its backup), outputs with their controls, preview, SCTE-35 cues and recent events. */
 @Component({
   selector: 'app-channel-detail',
-  imports: [RouterLink, MatButton, HealthBadgeComponent, ConnectionDetailsComponent, InputPanelComponent, OutputsPanelComponent, ChannelEventsComponent, StreamAnalysisComponent, PreviewPanelComponent],
+  imports: [RouterLink, MatButton, HealthBadgeComponent, ConnectionDetailsComponent, InputPanelComponent, OutputsPanelComponent, ChannelEventsComponent, StreamAnalysisComponent, PreviewPanelComponent, RedundancyPanelComponent],
   templateUrl: './channel-detail.component.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -60,6 +62,7 @@ export class ChannelDetailComponent {
   protected readonly canPreview = computed(() => this.session.can('channel.read'));
   protected readonly inputWhere = inputWhere;
   protected readonly inputTypeText = inputTypeText;
+  protected readonly backupInputText = backupInputText;
 
   constructor() {
     effect(() => {

@@ -141,6 +141,6 @@ function secretField(name: string, typed: string, clear: boolean): Record<string
 }
 
 /** Digits become a number; anything else goes as typed so the server's sentence names the field. */
-function numberOrText(text: string): number | string {
+export function numberOrText(text: string): number | string {
   return /^\s*\d+\s*$/.test(text) ? Number(text) : text.trim();
 }

@@ -1,6 +1,6 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { ChannelWithOutputsResponse, OutputOptions, OutputProtocol, OutputResponse } from '@mld/contracts';
+import type { ChannelWithOutputsResponse, InputRoleName, InputSelection, OutputOptions, OutputProtocol, OutputResponse } from '@mld/contracts';
 import type { Observable } from 'rxjs';
 
 /**
@@ -12,6 +12,10 @@ export interface ChannelRequest {
   name?: string;
   description?: string;
   input?: Record<string, unknown>;
+  /** The second input of a main/backup pair; null removes it (and its failover). */
+  backup_input?: Record<string, unknown> | null;
+  /** Fields left out keep their value. */
+  failover?: Record<string, unknown>;
 }
 
 export interface OutputBody {
@@ -54,9 +58,14 @@ export class ChannelsApiService {
     return this.http.post<ChannelWithOutputsResponse>(`${channelPath(id)}/stop`, null);
   }
 
-  /** RTMP input: a new stream key; the old one stops working at once. */
-  rotateStreamKey(id: string): Observable<ChannelWithOutputsResponse> {
-    return this.http.post<ChannelWithOutputsResponse>(`${channelPath(id)}/input/rotate-key`, null);
+  /** RTMP input (main or backup): a new stream key; the old one stops working at once. */
+  rotateStreamKey(id: string, input: InputRoleName = 'main'): Observable<ChannelWithOutputsResponse> {
+    return this.http.post<ChannelWithOutputsResponse>(`${channelPath(id)}/input/rotate-key`, input === 'main' ? null : { input });
+  }
+
+  /** Main/backup: pin one input on air (no automatic switch until `auto`), or hand the choice back to the failover policy. */
+  switchInput(id: string, to: InputSelection): Observable<ChannelWithOutputsResponse> {
+    return this.http.post<ChannelWithOutputsResponse>(`${channelPath(id)}/input/switch`, { to });
   }
 
   addOutput(channelId: string, body: OutputBody): Observable<OutputResponse> {

@@ -1,56 +1,69 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, output } from '@angular/core';
 import { MatButton } from '@angular/material/button';
-import { type ChannelWithOutputsResponse, MASK } from '@mld/contracts';
+import { type ChannelInputView, type ChannelWithOutputsResponse, type InputRoleName, MASK } from '@mld/contracts';
 import { tap } from 'rxjs';
 import { SessionService } from '../core/session/session.service';
 import { ConfirmedActionService } from '../ui/confirmed-action.service';
 import { CopyFieldComponent } from '../ui/copy-field.component';
 import { ChannelsApiService } from './channels-api.service';
-import { rtmpConnection, srtListenerConnection } from './input-view';
+import { connectionSection } from './input-view';
 
 /**
  * What the encoder operator types into the encoder: the SRT URL to call (with latency and
  * passphrase), or the RTMP server, stream key and full publish URL. Keys are masked until "Show";
- * viewers get them masked by the server. Admins rotate the RTMP key here.
+ * viewers get them masked by the server. Admins rotate the RTMP key here. A backup input has its
+ * own details (its own port, its own stream key) under the main's.
  */
 @Component({
   selector: 'app-connection-details',
   imports: [MatButton, CopyFieldComponent],
   template: `
-    @if (srt() || rtmp() || caller()) {
+    @if (sections().length > 0) {
       <section class="card" aria-labelledby="connection-title" data-testid="connection-details" [attr.data-input-type]="channel().input.type">
         <div class="card__head">
           <h2 id="connection-title" class="card__title">Connection details</h2>
-          @if (rtmp() && canRotate()) {
-            <button matButton="outlined" type="button" class="card__head-end" (click)="rotate()" data-testid="rtmp-rotate-key">Rotate key</button>
+          @if (!hasBackup() && sections()[0]?.rtmp && canRotate()) {
+            <button matButton="outlined" type="button" class="card__head-end" (click)="rotate('main')" data-testid="rtmp-rotate-key">Rotate key</button>
           }
         </div>
-        @if (srt(); as s) {
-          <p class="muted small">The encoder calls this service (SRT caller mode) at:</p>
-          <app-copy-field label="SRT URL" [value]="s.connectUrl" testId="srt-connect-url" />
-          <ul class="hint-list small" data-testid="srt-hints">
-            <li data-testid="srt-latency-hint">Latency: {{ s.latencyMs }} ms (set the same in the encoder; SRT uses the larger of the two)</li>
-            @if (s.encryption; as enc) {
-              <li data-testid="srt-passphrase-hint">Encrypted ({{ enc }}): the encoder needs the passphrase.</li>
-            } @else {
-              <li data-testid="srt-passphrase-hint">Unencrypted: leave the encoder's passphrase empty.</li>
+        @for (s of sections(); track s.role) {
+          <div class="connection" [attr.data-testid]="s.prefix + 'connection'" [attr.data-role]="s.role">
+            @if (hasBackup()) {
+              <div class="card__head">
+                <h3 class="connection__title" [attr.data-testid]="s.prefix + 'connection-title'">{{ s.role === 'main' ? 'Main input' : 'Backup input' }}</h3>
+                @if (s.rtmp && canRotate()) {
+                  <button matButton="outlined" type="button" class="card__head-end" (click)="rotate(s.role)" [attr.data-testid]="s.prefix + 'rtmp-rotate-key'">Rotate key</button>
+                }
+              </div>
             }
-          </ul>
-          @if (s.passphrase; as p) {
-            <app-copy-field label="Passphrase" [value]="p" [secret]="true" [serverMasked]="p === mask" testId="srt-passphrase" />
-          }
-        }
-        @if (caller(); as target) {
-          <p class="muted small" data-testid="srt-caller-target">This service calls <span class="mono">{{ target }}</span>: the encoder or gateway there listens.</p>
-        }
-        @if (rtmp(); as r) {
-          <p class="muted small">Paste the server and key into the encoder, or the full URL where it takes one.</p>
-          <app-copy-field label="Server" [value]="r.server" testId="rtmp-server-url" />
-          <app-copy-field label="Stream key" [value]="r.streamKey" [secret]="true" [serverMasked]="r.serverMasked" testId="rtmp-stream-key" />
-          <app-copy-field label="Publish URL" [value]="r.publishUrl" [masked]="r.maskedPublishUrl" [secret]="true" [serverMasked]="r.serverMasked" testId="rtmp-publish-url" />
-          @if (r.serverMasked) {
-            <p class="muted small" data-testid="rtmp-key-masked-note">The stream key is hidden: your role cannot read secrets.</p>
-          }
+            @if (s.srt; as srt) {
+              <p class="muted small">The encoder calls this service (SRT caller mode) at:</p>
+              <app-copy-field label="SRT URL" [value]="srt.connectUrl" [testId]="s.prefix + 'srt-connect-url'" />
+              <ul class="hint-list small" [attr.data-testid]="s.prefix + 'srt-hints'">
+                <li [attr.data-testid]="s.prefix + 'srt-latency-hint'">Latency: {{ srt.latencyMs }} ms (set the same in the encoder; SRT uses the larger of the two)</li>
+                @if (srt.encryption; as enc) {
+                  <li [attr.data-testid]="s.prefix + 'srt-passphrase-hint'">Encrypted ({{ enc }}): the encoder needs the passphrase.</li>
+                } @else {
+                  <li [attr.data-testid]="s.prefix + 'srt-passphrase-hint'">Unencrypted: leave the encoder's passphrase empty.</li>
+                }
+              </ul>
+              @if (srt.passphrase; as p) {
+                <app-copy-field label="Passphrase" [value]="p" [secret]="true" [serverMasked]="p === mask" [testId]="s.prefix + 'srt-passphrase'" />
+              }
+            }
+            @if (s.caller; as target) {
+              <p class="muted small" [attr.data-testid]="s.prefix + 'srt-caller-target'">This service calls <span class="mono">{{ target }}</span>: the encoder or gateway there listens.</p>
+            }
+            @if (s.rtmp; as r) {
+              <p class="muted small">Paste the server and key into the encoder, or the full URL where it takes one.</p>
+              <app-copy-field label="Server" [value]="r.server" [testId]="s.prefix + 'rtmp-server-url'" />
+              <app-copy-field label="Stream key" [value]="r.streamKey" [secret]="true" [serverMasked]="r.serverMasked" [testId]="s.prefix + 'rtmp-stream-key'" />
+              <app-copy-field label="Publish URL" [value]="r.publishUrl" [masked]="r.maskedPublishUrl" [secret]="true" [serverMasked]="r.serverMasked" [testId]="s.prefix + 'rtmp-publish-url'" />
+              @if (r.serverMasked) {
+                <p class="muted small" [attr.data-testid]="s.prefix + 'rtmp-key-masked-note'">The stream key is hidden: your role cannot read secrets.</p>
+              }
+            }
+          </div>
         }
       </section>
     }
@@ -67,24 +80,27 @@ export class ConnectionDetailsComponent {
   private readonly session = inject(SessionService);
 
   protected readonly mask = MASK;
-  protected readonly srt = computed(() => srtListenerConnection(this.channel().input));
-  protected readonly rtmp = computed(() => rtmpConnection(this.channel().input));
-  protected readonly caller = computed(() => {
-    const i = this.channel().input;
-    return i.type === 'srt' && i.mode === 'caller' ? `srt://${i.host ?? ''}:${i.port}` : null;
+  protected readonly hasBackup = computed(() => this.channel().backup_input !== null);
+  /** The main's details, then the backup's (test ids `backup-…`); inputs with nothing to tell an encoder are left out. */
+  protected readonly sections = computed(() => {
+    const c = this.channel();
+    const inputs: Array<{ role: InputRoleName; input: ChannelInputView }> = [{ role: 'main', input: c.input }];
+    if (c.backup_input) inputs.push({ role: 'backup', input: c.backup_input });
+    return inputs.map(({ role, input }) => connectionSection(role, input)).filter((s) => s.srt || s.rtmp || s.caller);
   });
   protected readonly canRotate = computed(() => this.session.can('channel.write'));
 
-  protected rotate(): void {
+  protected rotate(role: InputRoleName): void {
     const c = this.channel();
+    const whose = role === 'main' ? `"${c.name}"` : `the backup input of "${c.name}"`;
     this.confirmed.ask({
       confirm: {
-        title: 'Rotate the stream key?',
-        message: `A new key is made for "${c.name}". The old key stops working at once: an encoder publishing with it is disconnected and needs the new key.`,
+        title: role === 'main' ? 'Rotate the stream key?' : 'Rotate the backup stream key?',
+        message: `A new key is made for ${whose}. The old key stops working at once: an encoder publishing with it is disconnected and needs the new key.`,
         confirm: 'Rotate key',
         danger: true,
       },
-      run: () => this.api.rotateStreamKey(c.id).pipe(tap((updated) => this.changed.emit(updated))),
+      run: () => this.api.rotateStreamKey(c.id, role).pipe(tap((updated) => this.changed.emit(updated))),
       done: 'New stream key made: give the encoder the new key',
       failed: 'Could not rotate the stream key',
     });

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChannelInputView, ChannelRuntime } from '@mld/contracts';
-import { inputHealthStats, rtmpConnection, srtListenerConnection } from './input-view.js';
+import { connectionSection, inputHealthStats, rtmpConnection, srtListenerConnection } from './input-view.js';
 
 const NOW = Date.parse('2026-11-25T12:00:00.000Z');
 
@@ -23,6 +23,8 @@ function runtime(extra: Partial<ChannelRuntime> = {}): ChannelRuntime {
     rtmp: null,
     file: null,
     analysis: null,
+    redundancy: null,
+    merge: null,
     ...extra,
   };
 }
@@ -52,6 +54,23 @@ describe('connection details', () => {
     assert.equal(srtListenerConnection({ ...LISTENER, passphrase: '****', pbkeylen: null })?.encryption, 'AES-128');
     assert.equal(srtListenerConnection({ ...LISTENER, passphrase: null, pbkeylen: null })?.encryption, null);
     assert.equal(srtListenerConnection({ ...LISTENER, mode: 'caller', connect_url: undefined }), null);
+  });
+});
+
+describe('connection details of a main/backup pair', () => {
+  it('gives the backup its own section and test ids: its publish URL or connect URL, not the main\'s', () => {
+    const main = connectionSection('main', { type: 'rtmp', stream_key: 'main-key-0123456789', publish_url: 'rtmp://10.0.0.1:1935/live/main-key-0123456789' });
+    const backup = connectionSection('backup', { type: 'rtmp', stream_key: 'backup-key-987654321', publish_url: 'rtmp://10.0.0.1:1935/live/backup-key-987654321' });
+    assert.deepEqual([main.prefix, backup.prefix], ['', 'backup-']);
+    assert.equal(backup.rtmp?.publishUrl, 'rtmp://10.0.0.1:1935/live/backup-key-987654321');
+    assert.equal(backup.rtmp?.streamKey, 'backup-key-987654321');
+    const srt = connectionSection('backup', { type: 'srt', mode: 'listener', bind_ip: '0.0.0.0', host: null, port: 9002, latency: 200, passphrase: null, pbkeylen: null, streamid: null, connect_url: 'srt://10.0.0.1:9002' });
+    assert.equal(srt.srt?.connectUrl, 'srt://10.0.0.1:9002');
+    assert.equal(srt.rtmp, null);
+    const caller = connectionSection('backup', { type: 'srt', mode: 'caller', bind_ip: '0.0.0.0', host: 'enc-b', port: 9000, latency: 200, passphrase: null, pbkeylen: null, streamid: null });
+    assert.equal(caller.caller, 'srt://enc-b:9000');
+    const rtp = connectionSection('backup', { type: 'rtp', bind_ip: '0.0.0.0', port: 5002, source_ip: null, interface_ip: null });
+    assert.deepEqual([rtp.srt, rtp.rtmp, rtp.caller], [null, null, null], 'nothing to tell an RTP encoder');
   });
 });
 

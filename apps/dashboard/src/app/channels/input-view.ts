@@ -1,4 +1,4 @@
-import { type ChannelInputView, type ChannelRuntime, MASK, maskOutputUrl, splitRtmpUrl } from '@mld/contracts';
+import { type ChannelInputView, type ChannelRuntime, type InputRoleName, MASK, maskOutputUrl, splitRtmpUrl } from '@mld/contracts';
 import { formatAgo, formatBitrate, formatBytes, formatCount, formatSince } from '../core/format/format.js';
 import { formatClipDuration } from '../media/media-view.js';
 
@@ -45,6 +45,27 @@ export function srtListenerConnection(input: ChannelInputView): SrtListenerConne
     latencyMs: input.latency,
     passphrase: input.passphrase,
     encryption: input.passphrase === null ? null : `AES-${(input.pbkeylen ?? 16) * 8}`,
+  };
+}
+
+export interface ConnectionSection {
+  role: InputRoleName;
+  /** Test id prefix: '' for the main (as before backups existed), 'backup-' for the backup. */
+  prefix: '' | 'backup-';
+  srt: SrtListenerConnection | null;
+  rtmp: RtmpConnection | null;
+  /** SRT caller: the listener this service calls. */
+  caller: string | null;
+}
+
+/** What the connection details say about one input of the channel. */
+export function connectionSection(role: InputRoleName, input: ChannelInputView): ConnectionSection {
+  return {
+    role,
+    prefix: role === 'main' ? '' : 'backup-',
+    srt: srtListenerConnection(input),
+    rtmp: rtmpConnection(input),
+    caller: input.type === 'srt' && input.mode === 'caller' ? `srt://${input.host ?? ''}:${input.port}` : null,
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChannelStatus, ChannelWithOutputsResponse, EventRecord, OutputResponse, OutputRuntime } from '@mld/contracts';
+import type { ChannelRuntime, ChannelStatus, ChannelWithOutputsResponse, EventRecord, OutputResponse, OutputRuntime } from '@mld/contracts';
 import { appendSample, compareIds, unknownOutputIds, isAuthFailure, mergeChannelStatus, mergeEvents, outputDisplayState, recentSamples } from './live-model.js';
 
 function output(id: string, extra: Partial<OutputResponse> = {}): OutputResponse {
@@ -26,6 +26,9 @@ const channel: ChannelWithOutputsResponse = {
   name: 'News',
   description: '',
   input: { type: 'rtp', bind_ip: '0.0.0.0', port: 5000, source_ip: null, interface_ip: null },
+  backup_input: null,
+  failover: null,
+  input_selection: 'auto',
   input_type: 'rtp',
   bind_ip: '0.0.0.0',
   port: 5000,
@@ -76,6 +79,23 @@ describe('mergeChannelStatus', () => {
     assert.deepEqual(unknownOutputIds(channel, { ...status, outputs: [...status.outputs, { ...status.outputs[0]!, id: 'o9' }] }), ['o9']);
     assert.deepEqual(unknownOutputIds(channel, status), []);
     assert.deepEqual(unknownOutputIds(channel, undefined), []);
+  });
+
+  it('keeps the live main/backup state (runtime.redundancy, runtime.merge) and the stored backup configuration', () => {
+    const withBackup: ChannelWithOutputsResponse = {
+      ...channel,
+      backup_input: { type: 'rtp', bind_ip: '0.0.0.0', port: 5002, source_ip: null, interface_ip: null },
+      failover: { mode: 'failover', prefer: 'main', loss_ms: 500, restore_ms: 10_000, merge_window_ms: 200 },
+      input_selection: 'main',
+    };
+    const health = { state: 'receiving', error: null, healthy: true, fault: null, fault_since: null, healthy_since: null, last_packet_at: null, last_random_access_at: null, bitrate_bps: 1, bytes_in: 1, peer: null, lost: 0, pid_map: [] } as const;
+    const redundancy = { prefer: 'main', active: 'backup', forced: null, pending: null, main: health, backup: health, switches: 1, recent_switches: [], cues: { forwarded: 0, duplicates_dropped: 0, replayed: 0 } } as const;
+    const merge = { window_ms: 200, merged_lost: 2, paths: [] };
+    const runtime = { state: 'receiving', redundancy, merge } as unknown as ChannelRuntime;
+    const merged = mergeChannelStatus(withBackup, { channel_id: 'c1', name: 'News', input_type: 'rtp', desired_state: 'running', runtime, outputs: [] });
+    assert.equal(merged.runtime?.redundancy?.active, 'backup');
+    assert.equal(merged.runtime?.merge?.merged_lost, 2);
+    assert.deepEqual([merged.backup_input, merged.failover, merged.input_selection], [withBackup.backup_input, withBackup.failover, 'main']);
   });
 });
 
