@@ -15,6 +15,8 @@ export class EventRecorderService implements OnApplicationBootstrap, OnApplicati
   /** Channels whose input was lost: their next "receiving" is a restoration. */
   private readonly inputLost = new Set<string>();
   private readonly loopsLogged = new Map<string, number>();
+  /** Who last pinned an input per channel: a forced switch carried out later is recorded under their name. */
+  private readonly selectedBy = new Map<string, string>();
 
   constructor(
     private readonly bus: DomainEvents,
@@ -24,6 +26,7 @@ export class EventRecorderService implements OnApplicationBootstrap, OnApplicati
   onApplicationBootstrap(): void {
     this.unsubscribe.push(
       this.bus.subscribe('channel.changed', (e) => {
+        if (e.change === 'input_selected') this.selectedBy.set(e.channelId, e.actor);
         if (e.change === 'started' || e.change === 'stopped') {
           void this.log.record({ type: `channel.${e.change}`, channelId: e.channelId, channelName: e.name, actor: e.actor, message: `channel "${e.name}" ${e.change} by ${e.actor}` });
         } else {
@@ -115,7 +118,8 @@ export class EventRecorderService implements OnApplicationBootstrap, OnApplicati
         channelName: e.channelName,
         type,
         severity: e.kind === 'failover' ? 'warning' : 'info',
-        message: `channel "${e.channelName}" ${e.message}`,
+        ...(w.cause === 'forced' && this.selectedBy.has(e.channelId) ? { actor: this.selectedBy.get(e.channelId)! } : {}),
+        message: `channel "${e.channelName}" ${e.message}${w.cause === 'forced' && this.selectedBy.has(e.channelId) ? `, ordered by ${this.selectedBy.get(e.channelId)}` : ''}`,
         details: { from: w.from, to: w.to, cause: w.cause, reason: w.reason, gap_ms: w.gap_ms, at_random_access: w.at_random_access },
       });
       return;

@@ -135,6 +135,21 @@ describe('RedundantSource', () => {
     assert.ok(afterSwitch(h, restored!.switch!.at).videoRap);
   });
 
+  it('pinned before the start: the output opens with the pinned backup, even when the main arrives first', async () => {
+    const h = new RedundantHarness({ backup: downBetween([0, 2000]) });
+    h.source.force('backup');
+    await h.source.start();
+    h.run(1500);
+    assert.equal(h.output().length, 0, 'nothing of the main went out while the pinned backup was absent');
+    h.run(3000);
+    const c = checkOutput(h.output());
+    assert.ok(c.pids.includes(BACKUP_LAYOUT.videoPid), `the backup set the layout: ${c.pids.join(',')}`);
+    assert.ok(!c.pids.includes(MAIN_LAYOUT.videoPid), 'no main video');
+    assert.equal(c.ccErrors, 0);
+    assert.equal(h.source.snapshot().redundancy!.active, 'backup');
+    assert.equal(h.switches().length, 0, 'an opening is not a switch');
+  });
+
   it('a pinned input stays on air when it fails; prefer none stays on the backup', async () => {
     const pinned = new RedundantHarness({ main: downBetween([3000, 1e9]) });
     await pinned.source.start();

@@ -150,9 +150,11 @@ export class RedundantSource implements Source {
       else this.switcher.arm(target, now);
     } else {
       if (this.switcher.pending >= 0) this.switcher.disarm();
-      // The output opens with the input the policy has on air, once its layout is known.
-      const active = indexOf(this.policy.active);
-      if (this.switcher.active < 0 && health[this.policy.active].usable) this.switcher.cutNow(active, now);
+      // The output opens with the input an operator pinned, else the one the policy has on air,
+      // once its layout is known. A pinned input that is not usable yet keeps the output closed:
+      // the other one must not go out first (its PIDs would become the layout).
+      const opening = this.policy.forced ?? this.policy.active;
+      if (this.switcher.active < 0 && health[opening].usable) this.switcher.cutNow(indexOf(opening), now);
     }
     this.switcher.tick(now);
     this.updateState(now);
