@@ -1,13 +1,15 @@
 // What a user of a main/backup channel checks in what the outputs recorded (docs/redundancy.md,
 // "What outputs see at a switch"), and the API calls the redundancy specs share: the live
 // redundancy/merge state and the operator's switch.
+import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MergeHealth, RedundancyHealth } from '@mld/contracts';
+import type { EventRecord, MergeHealth, RedundancyHealth } from '@mld/contracts';
 import { ContinuityTracker, isContinuityError, NULL_PID, TS_PACKET_SIZE, tsPid } from '@mld/mpegts';
 import { timelineProblems, timelineReport } from '@mld/mpegts/fixtures';
 import type { Distributor } from './distributor.js';
-import { alignTs, ccErrorPositions, decodeVideoFrames, pcrsOf, pcrStepsMs, runTracked, tsReport, upToLastPesStart, type DecodedFrame, type EncoderFeed, type PacketAt } from './media/index.js';
+import { channelEvents } from './input-checks.js';
+import { alignTs, ccErrorPositions, decodeVideoFrames, makeEncoderFeed, pcrsOf, pcrStepsMs, runTracked, tsReport, upToLastPesStart, type DecodedFrame, type EncoderFeed, type PacketAt } from './media/index.js';
 import { api, waitFor } from './service-process.js';
 
 // ---- the API ------------------------------------------------------------------------------
@@ -39,6 +41,11 @@ export async function waitMerge(mld: Distributor, channelId: string, what: strin
     timeoutMs,
     50,
   );
+}
+
+/** The newest event of a type logged at or after `since` (epoch ms), waited for. */
+export async function waitForEventSince(mld: Distributor, channelId: string, type: string, since: number, timeoutMs = 5_000): Promise<EventRecord> {
+  return waitFor(`a ${type} event`, async () => (await channelEvents(mld, channelId, [type])).filter((e) => Date.parse(e.at) >= since).at(-1), timeoutMs, 100);
 }
 
 /** POST /api/channels/{id}/input/switch as the holder of `token`. */
@@ -128,6 +135,23 @@ function strictCcErrors(ts: Buffer): number {
   return errors;
 }
 
+/** docs/redundancy.md, "What outputs see at a switch", as a receiver checks it. */
+export function assertContinuous(label: string, r: RecordingReport, main: EncoderFeed, switches: number): void {
+  assert.deepEqual(r.pids, main.pidSet, `${label}: PIDs ${r.pids.map(hex).join(' ')}, the main's are ${main.pidSet.map(hex).join(' ')}`);
+  assert.equal(r.ccErrors, 0, `${label}: CC errors at ${JSON.stringify(r.ccErrorsAt.slice(0, 10))}`);
+  assert.equal(r.pcrBackwards, 0, `${label}: the PCR went back`);
+  assert.deepEqual(r.unflaggedPcrJumps, [], `${label}: PCR jumps without discontinuity_indicator`);
+  assert.equal(r.pcrDiscontinuities, switches, `${label}: one flagged PCR per switch`);
+  assert.deepEqual(r.timeline.slice(0, 5), [], `${label}: decode or splice times do not rise`);
+  assert.ok(r.cues.every((c) => c.crcValid && c.pid === main.pids.scte35), `${label}: a cue arrived damaged or on another PID`);
+  assert.deepEqual(r.duplicateCues, [], `${label}: cues sent twice`);
+  assert.deepEqual(r.cues.filter((c) => c.side === null).map((c) => c.eventId), [], `${label}: cues neither encoder inserted`);
+  assert.ok(r.cues.some((c) => c.side === 'main') && r.cues.some((c) => c.side === 'backup'), `${label}: cues from one encoder only`);
+  const ids = r.cues.map((c) => c.eventId!).sort((a, b) => a - b);
+  const missing = ids.length === 0 ? [] : Array.from({ length: ids.at(-1)! - ids[0]! + 1 }, (_, k) => ids[0]! + k).filter((id) => !ids.includes(id));
+  assert.deepEqual(missing, [], `${label}: cues lost between ${ids[0]} and ${ids.at(-1)}`);
+}
+
 export function describeRecording(label: string, r: RecordingReport): string {
   const bySide = (s: CueSeen['side']) => r.cues.filter((c) => c.side === s).length;
   return (
@@ -204,4 +228,24 @@ export async function flvTimestamps(path: string): Promise<{ code: number | null
     }
   }
   return { code: r.code, stderr: r.stderr, streams };
+}
+
+// ---- the two pipelines --------------------------------------------------------------------
+
+export const GOP_MS = 1000;
+
+/**
+ * MediaLive's pipelines 0 and 1 as two separate FFmpeg encodes of one programme: main blue on
+ * FFmpeg's PIDs (PMT 0x1000, video 0x100, audio 0x101, SCTE-35 0x1F6), backup yellow on others
+ * (PMT 0x1100, video 0x200, audio 0x201, SCTE-35 0x1F7, service 2) with its clock an hour
+ * ahead; both a key frame every second and the same cue schedule and event ids.
+ */
+export async function makePipelineFeeds(dir: string, seconds: number, bitrate = 3_000_000): Promise<{ main: EncoderFeed; backup: EncoderFeed }> {
+  const common = { dir, seconds, bitrate, gopSeconds: GOP_MS / 1000, cueIntervalSeconds: 1, firstEventId: 7000 };
+  const [main, backup] = await Promise.all([
+    makeEncoderFeed({ ...common, name: 'pipeline-0', colour: 'blue', scte35Pid: 0x1f6 }),
+    makeEncoderFeed({ ...common, name: 'pipeline-1', colour: 'yellow', toneHz: 440, pmtPid: 0x1100, firstEsPid: 0x200, serviceId: 2, clockOffsetSeconds: 3600, scte35Pid: 0x1f7 }),
+  ]);
+  if (main.pidSet.some((pid) => pid > 0x1f && backup.pidSet.includes(pid))) throw new Error(`the two pipelines share PIDs: ${main.pidSet.map(hex)} / ${backup.pidSet.map(hex)}`);
+  return { main, backup };
 }
