@@ -151,6 +151,30 @@ describe('ChannelPipeline.apply: which outputs restart', () => {
     assert.deepEqual(a.received, [ts(9)]);
   });
 
+  it('main/backup: a new pinned input is an order to the running source; a new backup replaces the source', async () => {
+    const h = harness();
+    const pair = (selection: 'auto' | 'main' | 'backup', backupPort = 5002): InputConfig => ({
+      type: 'redundant',
+      main: INPUT,
+      backup: { ...INPUT, port: backupPort },
+      failover: { mode: 'failover', prefer: 'main', lossMs: 500, restoreMs: 10_000 },
+      selection,
+    });
+    await h.pipeline.start(channel([output('a', 1)]));
+    await h.pipeline.apply(channel([output('a', 1)], pair('auto')));
+    const first = h.source();
+    const made = h.sources.length;
+    await h.pipeline.apply(channel([output('a', 1)], pair('backup')));
+    await h.pipeline.apply(channel([output('a', 1)], pair('backup')));
+    await h.pipeline.apply(channel([output('a', 1)], pair('auto')));
+    assert.equal(h.sources.length, made, 'the selection replaced the source');
+    assert.deepEqual(first.forced, ['backup', 'auto'], 'each change of selection is one order; a repeat is none');
+    await h.pipeline.apply(channel([output('a', 1)], pair('auto', 5004)));
+    assert.equal(h.sources.length, made + 1);
+    assert.equal(first.stopped, 1);
+    assert.equal(h.only('a').starts, 1, 'no output restarted');
+  });
+
   it('a preview gets the stream like an output but is not one; detaching stops it; one at a time', async () => {
     const h = harness();
     await h.pipeline.start(channel([output('a', 1)]));

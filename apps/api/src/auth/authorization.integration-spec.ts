@@ -60,6 +60,18 @@ describe('authorization: every route × every role (real PostgreSQL)', () => {
     { method: 'GET', path: async () => `/api/channels/${(await newChannel()).id}`, access: 'viewer' },
     { method: 'POST', path: () => '/api/channels', body: () => ({ name: `created-${++seq}`, bind_ip: '127.0.0.1', port: portBase + seq }), access: 'admin' },
     { method: 'POST', path: async () => `/api/channels/${(await newChannel({ type: 'rtmp' })).id}/input/rotate-key`, access: 'admin' },
+    {
+      method: 'POST',
+      path: async () => {
+        seq += 1;
+        const body = { name: `pair-${seq}`, input: { type: 'rtp', bind_ip: '127.0.0.1', port: portBase + 500 + seq * 2 }, backup_input: { type: 'rtp', bind_ip: '127.0.0.1', port: portBase + 501 + seq * 2 } };
+        const result = await app.request<ChannelWithOutputsResponse>('POST', '/api/channels', { token: admin, body });
+        created(result, body.name);
+        return `/api/channels/${result.body.id}/input/switch`;
+      },
+      body: () => ({ to: 'backup' }),
+      access: 'operator',
+    },
     { method: 'PATCH', path: async () => `/api/channels/${(await newChannel()).id}`, body: () => ({ description: 'x' }), access: 'admin' },
     { method: 'DELETE', path: async () => `/api/channels/${(await newChannel()).id}`, access: 'admin' },
     { method: 'POST', path: async () => `/api/channels/${(await newChannel()).id}/start`, access: 'operator' },

@@ -93,14 +93,14 @@ export function inputsCollide(a: { bindIp: string; port: number }, b: { bindIp: 
 }
 
 /** Why an input would take another channel's traffic, for the 409. */
-export function collisionReason(input: { bindIp: string; port: number; type?: string }, other: { bindIp: string; port: number; name: string; type?: string }): string {
+export function collisionReason(input: { bindIp: string; port: number; type?: string }, other: { bindIp: string; port: number; name: string; type?: string; backup?: boolean }): string {
   const why = isIpv4Multicast(input.bindIp) || isIpv4Multicast(other.bindIp)
     ? ': a multicast channel receives every datagram sent to its port, so no other channel can use that port'
     : input.bindIp === '0.0.0.0' || other.bindIp === '0.0.0.0'
       ? ': 0.0.0.0 receives on every address of the port'
       : '';
   const kinds = input.type && other.type && (input.type === 'srt') !== (other.type === 'srt') ? ' (SRT runs over UDP: one UDP port serves one input, whatever its kind)' : '';
-  return `${input.bindIp}:${input.port} is already used by channel "${other.name}" (${other.type === 'srt' ? 'SRT listener ' : ''}${other.bindIp}:${other.port})${why}${kinds}`;
+  return `${input.bindIp}:${input.port} is already used by ${other.backup ? 'the backup input of ' : ''}channel "${other.name}" (${other.type === 'srt' ? 'SRT listener ' : ''}${other.bindIp}:${other.port})${why}${kinds}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn, type Relation } from 'typeorm';
-import type { DesiredState, InputType } from '@mld/contracts';
+import type { ChannelInputSpec, DesiredState, FailoverSpec, InputSelection, InputType } from '@mld/contracts';
 import { MediaEntity } from '../media/media.entity.js';
 import type { ChannelInputSettingsColumn } from './channel-input.mapper.js';
 import { OutputEntity } from '../outputs/output.entity.js';
@@ -55,6 +55,29 @@ export class ChannelEntity {
    */
   @Column({ name: 'input_settings', type: 'jsonb', default: {} })
   inputSettings!: ChannelInputSettingsColumn;
+
+  /**
+   * The second input of a main/backup pair, whole (kind, address, secrets: masked in answers as
+   * the main's are); null: no backup. Its UDP port is checked against every input by the service.
+   */
+  @Column({ name: 'backup_input', type: 'jsonb', nullable: true })
+  backupInput!: ChannelInputSpec | null;
+
+  /** The media file a file backup plays (RESTRICT, as for the main). */
+  @Column({ name: 'backup_media_id', type: 'uuid', nullable: true })
+  backupMediaId!: string | null;
+
+  @ManyToOne(() => MediaEntity, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'backup_media_id', foreignKeyConstraintName: 'FK_channels_backup_media' })
+  backupMedia?: Relation<MediaEntity> | null;
+
+  /** How the main/backup pair is used; null without a backup. */
+  @Column({ type: 'jsonb', nullable: true })
+  failover!: FailoverSpec | null;
+
+  /** An operator's pinned input (`main`/`backup`), or `auto`: the failover policy chooses. */
+  @Column({ name: 'input_selection', type: 'varchar', length: 6, default: 'auto' })
+  inputSelection!: InputSelection;
 
   @Column({ name: 'desired_state', type: 'varchar', length: 8, default: 'stopped' })
   desiredState!: DesiredState;

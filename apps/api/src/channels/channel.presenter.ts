@@ -1,4 +1,4 @@
-import { hasPermission, maskChannelInput, type ChannelInputSpec, type ChannelInputView, type ChannelRuntime, type ChannelWithOutputsResponse, type Role } from '@mld/contracts';
+import { DEFAULT_FAILOVER, hasPermission, maskChannelInput, type ChannelInputSpec, type ChannelInputView, type ChannelRuntime, type ChannelWithOutputsResponse, type Role } from '@mld/contracts';
 import { toOutputResponse, type RuntimeLookup } from '../outputs/output.presenter.js';
 import type { ChannelEntity } from './channel.entity.js';
 import { inputSpecOf } from './channel-input.mapper.js';
@@ -15,13 +15,18 @@ export interface InputViews {
 /** Secrets of the input (passphrase, stream id, stream key, and the key inside publish_url) leave only for roles with secret.read. */
 export function toChannelResponse(channel: ChannelEntity, role: Role, runtime?: ChannelRuntimeLookup, views?: InputViews): ChannelWithOutputsResponse {
   const outputs = [...(channel.outputs ?? [])].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
-  const input = maskChannelInput(inputSpecOf(channel), hasPermission(role, 'secret.read'));
+  const secrets = hasPermission(role, 'secret.read');
+  const input = maskChannelInput(inputSpecOf(channel), secrets);
+  const backup = channel.backupInput ? maskChannelInput(channel.backupInput, secrets) : null;
   const datagram = input.type === 'rtp' || input.type === 'udp';
   return {
     id: channel.id,
     name: channel.name,
     description: channel.description,
     input: views ? views.view(input) : input,
+    backup_input: backup ? (views ? views.view(backup) : backup) : null,
+    failover: channel.backupInput ? (channel.failover ?? { ...DEFAULT_FAILOVER }) : null,
+    input_selection: channel.inputSelection ?? 'auto',
     input_type: channel.inputType,
     bind_ip: channel.bindIp,
     port: channel.port,

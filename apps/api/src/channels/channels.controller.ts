@@ -8,7 +8,7 @@ import { toChannelResponse } from './channel.presenter.js';
 import { ChannelsService } from './channels.service.js';
 import { IngestEndpoints } from '../runtime/ingest-endpoints.js';
 import { PipelinesService } from '../runtime/pipelines.service.js';
-import { ChannelResponseDto, CreateChannelDto, UpdateChannelDto } from './dto/channel.dto.js';
+import { ChannelResponseDto, CreateChannelDto, RotateStreamKeyDto, SwitchInputDto, UpdateChannelDto } from './dto/channel.dto.js';
 
 @ApiTags('channels')
 @ApiBearerAuth()
@@ -63,11 +63,28 @@ export class ChannelsController {
   @Post(':id/input/rotate-key')
   @HttpCode(200)
   @RequirePermission('channel.write')
-  @ApiOperation({ summary: 'RTMP input: make a new stream key', description: 'The old key stops working at once: a publisher using it is disconnected and must be given the new publish_url.' })
+  @ApiOperation({
+    summary: 'RTMP input: make a new stream key',
+    description: 'The old key stops working at once: a publisher using it is disconnected and must be given the new publish_url. `{"input": "backup"}` rotates the key of an RTMP backup input.',
+  })
   @ApiResponse({ status: 200, type: ChannelResponseDto })
-  @ApiErrors(404, 409)
-  async rotateStreamKey(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
-    return toChannelResponse(await this.channels.rotateStreamKey(id, principal.name), principal.role, this.pipelines, this.endpoints);
+  @ApiErrors(400, 404, 409)
+  async rotateStreamKey(@Param('id') id: string, @Body() body: RotateStreamKeyDto, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
+    return toChannelResponse(await this.channels.rotateStreamKey(id, body?.input ?? 'main', principal.name), principal.role, this.pipelines, this.endpoints);
+  }
+
+  @Post(':id/input/switch')
+  @HttpCode(200)
+  @RequirePermission('channel.control')
+  @ApiOperation({
+    summary: 'Main/backup: force an input on air, or return to automatic',
+    description:
+      '`{"to": "backup"}` puts the backup on air (at its next key frame) and keeps it there, whatever the main does, until `{"to": "auto"}`; `main` likewise. Stored with the channel. Outputs never restart. 409 on a channel without a backup input or in merge mode.',
+  })
+  @ApiResponse({ status: 200, type: ChannelResponseDto })
+  @ApiErrors(400, 404, 409)
+  async switchInput(@Param('id') id: string, @Body() body: SwitchInputDto, @CurrentPrincipal() principal: Principal): Promise<ChannelWithOutputsResponse> {
+    return toChannelResponse(await this.channels.selectInput(id, body.to, principal.name), principal.role, this.pipelines, this.endpoints);
   }
 
   @Delete(':id')

@@ -11,9 +11,16 @@ import { MediaLibrary } from '../media/media-library.service.js';
 import { ChannelEntity } from './channel.entity.js';
 import { inputColumnsOf, inputSpecOf } from './channel-input.mapper.js';
 import { boundUdpPort, collisionReason, describeInput, inputsCollide, newStreamKey, resolveChannelInput, type ChannelInputFields } from './channel-input-rules.js';
-import type { ChannelInputSpec } from '@mld/contracts';
+import { resolveRedundancy, type Redundancy, type RedundancyFields } from './channel-redundancy-rules.js';
+import type { ChannelInputSpec, InputRoleName, InputSelection } from '@mld/contracts';
 
-export interface ChannelFields extends ChannelInputFields {
+/** An input and the field a 409 about it names. */
+interface NamedInput {
+  spec: ChannelInputSpec;
+  role: InputRoleName;
+}
+
+export interface ChannelFields extends ChannelInputFields, RedundancyFields {
   name?: string;
   description?: string;
 }
@@ -42,15 +49,20 @@ export class ChannelsService {
   async create(fields: ChannelFields & { name: string }, actor: string): Promise<ChannelEntity> {
     const input = resolveChannelInput(fields, undefined);
     if (!input.ok) throw DomainError.validation(input.problems);
-    await this.assertMediaPlayable(input.value);
+    const redundancy = resolveRedundancy(fields, input.value, { backup: null, failover: null });
+    if (!redundancy.ok) throw DomainError.validation(redundancy.problems);
+    await this.assertMediaPlayable(input.value, 'input');
+    if (redundancy.value.backup) await this.assertMediaPlayable(redundancy.value.backup, 'backup_input');
     const saved = await this.dataSource.transaction(async (manager) => {
       // Serialise creates/updates so the checks below cannot race each other.
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['channels']);
       const repo = manager.getRepository(ChannelEntity);
       await this.assertNameFree(repo, fields.name);
-      await this.assertInputFree(repo, input.value);
+      await this.assertInputsFree(repo, inputsOf(input.value, redundancy.value));
       await this.limits.assertChannelAllowed(manager);
-      return repo.save(repo.create({ name: fields.name, description: fields.description ?? '', desiredState: 'stopped', ...inputColumnsOf(input.value) }));
+      return repo.save(
+        repo.create({ name: fields.name, description: fields.description ?? '', desiredState: 'stopped', ...inputColumnsOf(input.value), ...redundancyColumnsOf(redundancy.value), inputSelection: 'auto' }),
+      );
     });
     await this.dataPlane.apply(saved.id);
     this.events.publish('channel.changed', { channelId: saved.id, name: saved.name, change: 'created', actor });
@@ -66,15 +78,20 @@ export class ChannelsService {
       const before = inputSpecOf(channel);
       const input = resolveChannelInput(fields, before);
       if (!input.ok) throw DomainError.validation(input.problems);
-      await this.assertMediaPlayable(input.value);
+      const redundancyBefore: Redundancy = { backup: channel.backupInput, failover: channel.failover };
+      const redundancy = resolveRedundancy(fields, input.value, redundancyBefore);
+      if (!redundancy.ok) throw DomainError.validation(redundancy.problems);
+      await this.assertMediaPlayable(input.value, 'input');
+      if (redundancy.value.backup) await this.assertMediaPlayable(redundancy.value.backup, 'backup_input');
       if (fields.name !== undefined && fields.name !== channel.name) await this.assertNameFree(repo, fields.name, channel.id);
-      await this.assertInputFree(repo, input.value, channel.id);
-      Object.assign(channel, inputColumnsOf(input.value));
+      await this.assertInputsFree(repo, inputsOf(input.value, redundancy.value), channel.id);
+      Object.assign(channel, inputColumnsOf(input.value), redundancyColumnsOf(redundancy.value));
+      // A pinned input means nothing without a backup, or in merge mode (both paths are always used).
+      if (!redundancy.value.backup || redundancy.value.failover?.mode === 'merge') channel.inputSelection = 'auto';
       if (fields.name !== undefined) channel.name = fields.name;
       if (fields.description !== undefined) channel.description = fields.description;
       await repo.save(channel);
-      const [was, is] = [describeInput(before), describeInput(input.value)];
-      return { name: channel.name, inputChange: was === is ? undefined : `${was} → ${is}` };
+      return { name: channel.name, inputChange: describeChange(before, input.value, redundancyBefore, redundancy.value) };
     });
     // A new input on a running channel: its source is replaced, its outputs keep running.
     await this.dataPlane.apply(id);
@@ -112,42 +129,105 @@ export class ChannelsService {
   }
 
   /** A file input must name a file of the library that is on disk. */
-  private async assertMediaPlayable(input: ChannelInputSpec): Promise<void> {
+  private async assertMediaPlayable(input: ChannelInputSpec, field: 'input' | 'backup_input'): Promise<void> {
     if (input.type !== 'file') return;
     try {
       await this.media.resolveForPlayback(input.media_id);
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'NOT_FOUND') throw DomainError.validation([{ field: 'input.media_id', message: error.message }]);
+      if (error instanceof DomainError && error.code === 'NOT_FOUND') throw DomainError.validation([{ field: `${field}.media_id`, message: error.message }]);
       throw error;
     }
   }
 
-  /** Refuses an input whose UDP port another channel's input already takes (RTP/UDP and SRT listeners alike). */
-  private async assertInputFree(repo: Repository<ChannelEntity>, input: ChannelInputSpec, exceptId?: string): Promise<void> {
-    const bound = boundUdpPort(input);
-    if (!bound) return;
-    const samePort = await repo.find({ where: exceptId ? { port: bound.port, id: Not(exceptId) } : { port: bound.port } });
-    for (const other of samePort) {
-      const theirs = boundUdpPort(inputSpecOf(other));
-      if (theirs && inputsCollide(theirs, bound)) {
-        throw DomainError.conflict(collisionReason({ ...bound, type: input.type }, { ...theirs, name: other.name, type: other.inputType }), input.type === 'rtp' || input.type === 'udp' ? 'port' : 'input.port');
+  /**
+   * Refuses an input whose UDP port another channel's input already takes (RTP/UDP and SRT
+   * listeners alike, main or backup: one UDP port serves one input).
+   */
+  private async assertInputsFree(repo: Repository<ChannelEntity>, inputs: NamedInput[], exceptId?: string): Promise<void> {
+    for (const { spec, role } of inputs) {
+      const bound = boundUdpPort(spec);
+      if (!bound) continue;
+      const query = repo.createQueryBuilder('c').where(`(c.port = :port OR (c.backup_input ->> 'port')::int = :port)`, { port: bound.port });
+      if (exceptId) query.andWhere('c.id <> :exceptId', { exceptId });
+      for (const other of await query.getMany()) {
+        const theirs: Array<{ spec: ChannelInputSpec; role: InputRoleName }> = [{ spec: inputSpecOf(other), role: 'main' }];
+        if (other.backupInput) theirs.push({ spec: other.backupInput, role: 'backup' });
+        for (const their of theirs) {
+          const address = boundUdpPort(their.spec);
+          if (!address || !inputsCollide(address, bound)) continue;
+          const field = role === 'backup' ? 'backup_input.port' : spec.type === 'rtp' || spec.type === 'udp' ? 'port' : 'input.port';
+          throw DomainError.conflict(collisionReason({ ...bound, type: spec.type }, { ...address, name: other.name, type: their.spec.type, backup: their.role === 'backup' }), field);
+        }
       }
     }
   }
 
-  /** A new RTMP stream key (admin): the old one stops working at once, and its publisher is disconnected. */
-  async rotateStreamKey(id: string, actor: string): Promise<ChannelEntity> {
+  /** A new RTMP stream key (admin) for the main or the backup input: the old one stops working at once, and its publisher is disconnected. */
+  async rotateStreamKey(id: string, which: InputRoleName, actor: string): Promise<ChannelEntity> {
     const name = await this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(ChannelEntity);
       const channel = isUuid(id) ? await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
       if (!channel) throw DomainError.notFound('channel', id);
-      if (channel.inputType !== 'rtmp') throw DomainError.conflict(`channel "${channel.name}" has a ${channel.inputType} input: only RTMP inputs have a stream key`, 'input');
-      channel.inputSettings = { stream_key: newStreamKey() };
+      if (which === 'backup') {
+        if (channel.backupInput?.type !== 'rtmp') {
+          throw DomainError.conflict(`channel "${channel.name}" has ${channel.backupInput ? `a ${channel.backupInput.type} backup input` : 'no backup input'}: only RTMP inputs have a stream key`, 'input');
+        }
+        channel.backupInput = { type: 'rtmp', stream_key: newStreamKey() };
+      } else {
+        if (channel.inputType !== 'rtmp') throw DomainError.conflict(`channel "${channel.name}" has a ${channel.inputType} input: only RTMP inputs have a stream key`, 'input');
+        channel.inputSettings = { stream_key: newStreamKey() };
+      }
       await repo.save(channel);
       return channel.name;
     });
     await this.dataPlane.apply(id);
-    this.events.publish('channel.changed', { channelId: id, name, change: 'stream_key_rotated', actor });
+    this.events.publish('channel.changed', { channelId: id, name, change: 'stream_key_rotated', actor, ...(which === 'backup' ? { detail: 'backup input' } : {}) });
     return this.get(id);
   }
+
+  /**
+   * An operator's order (POST …/input/switch): pin the main or the backup on air, or hand the
+   * choice back to the failover policy. Stored, so it holds across restarts of the channel.
+   */
+  async selectInput(id: string, selection: InputSelection, actor: string): Promise<ChannelEntity> {
+    const change = await this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(ChannelEntity);
+      const channel = isUuid(id) ? await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
+      if (!channel) throw DomainError.notFound('channel', id);
+      if (!channel.backupInput) throw DomainError.conflict(`channel "${channel.name}" has no backup input: there is nothing to switch to (add a backup_input first)`, 'to');
+      if (channel.failover?.mode === 'merge') throw DomainError.conflict(`channel "${channel.name}" merges its two inputs packet by packet (failover mode "merge"): both are always used, so there is nothing to switch`, 'to');
+      const before = channel.inputSelection;
+      channel.inputSelection = selection;
+      await repo.save(channel);
+      return { name: channel.name, before };
+    });
+    await this.dataPlane.apply(id);
+    if (change.before !== selection) this.events.publish('channel.changed', { channelId: id, name: change.name, change: 'input_selected', actor, detail: describeSelection(selection) });
+    return this.get(id);
+  }
+}
+
+/** The columns that store a channel's backup and failover settings. */
+function redundancyColumnsOf(r: Redundancy): Pick<ChannelEntity, 'backupInput' | 'backupMediaId' | 'failover'> {
+  return { backupInput: r.backup, backupMediaId: r.backup?.type === 'file' ? r.backup.media_id : null, failover: r.failover };
+}
+
+function inputsOf(main: ChannelInputSpec, r: Redundancy): NamedInput[] {
+  return r.backup ? [{ spec: main, role: 'main' }, { spec: r.backup, role: 'backup' }] : [{ spec: main, role: 'main' }];
+}
+
+function describeSelection(selection: InputSelection): string {
+  return selection === 'auto' ? 'input selection automatic (failover policy)' : `${selection} input forced on air`;
+}
+
+/** What changed in the inputs, in words for the event log; undefined when nothing did. */
+function describeChange(mainBefore: ChannelInputSpec, mainAfter: ChannelInputSpec, before: Redundancy, after: Redundancy): string | undefined {
+  const parts: string[] = [];
+  const [was, is] = [describeInput(mainBefore), describeInput(mainAfter)];
+  if (was !== is) parts.push(`${was} → ${is}`);
+  const backup = (r: Redundancy): string => (r.backup ? describeInput(r.backup) : 'none');
+  if (backup(before) !== backup(after)) parts.push(`backup ${backup(before)} → ${backup(after)}`);
+  const failover = (r: Redundancy): string => (r.failover ? `${r.failover.mode}, prefer ${r.failover.prefer}, loss ${r.failover.loss_ms} ms, restore ${r.failover.restore_ms} ms` : 'none');
+  if (after.backup && before.backup && failover(before) !== failover(after)) parts.push(`failover ${failover(before)} → ${failover(after)}`);
+  return parts.length > 0 ? parts.join('; ') : undefined;
 }

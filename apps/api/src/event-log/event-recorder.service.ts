@@ -27,7 +27,14 @@ export class EventRecorderService implements OnApplicationBootstrap, OnApplicati
         if (e.change === 'started' || e.change === 'stopped') {
           void this.log.record({ type: `channel.${e.change}`, channelId: e.channelId, channelName: e.name, actor: e.actor, message: `channel "${e.name}" ${e.change} by ${e.actor}` });
         } else {
-          const what = e.change === 'input_changed' ? `input changed (${e.detail ?? ''})` : e.change === 'stream_key_rotated' ? 'RTMP stream key rotated' : e.change;
+          const what =
+            e.change === 'input_changed'
+              ? `input changed (${e.detail ?? ''})`
+              : e.change === 'stream_key_rotated'
+                ? `RTMP stream key rotated${e.detail ? ` (${e.detail})` : ''}`
+                : e.change === 'input_selected'
+                  ? (e.detail ?? 'input selection changed')
+                  : e.change;
           void this.log.record({ type: 'config.changed', channelId: e.channelId, channelName: e.name, actor: e.actor, message: `channel "${e.name}" ${what} by ${e.actor}`, details: { entity: 'channel', change: e.change, ...(e.detail ? { detail: e.detail } : {}) } });
         }
       }),
@@ -99,6 +106,20 @@ export class EventRecorderService implements OnApplicationBootstrap, OnApplicati
   }
 
   private onInputEvent(e: InputEventRecord): void {
+    if (e.kind === 'input_state') return this.onPairInputState(e);
+    if (e.switch) {
+      const w = e.switch;
+      const type: EventType = e.kind === 'failover' ? 'input.failover' : e.kind === 'restored' ? 'input.restored' : 'input.switched';
+      void this.log.record({
+        channelId: e.channelId,
+        channelName: e.channelName,
+        type,
+        severity: e.kind === 'failover' ? 'warning' : 'info',
+        message: `channel "${e.channelName}" ${e.message}`,
+        details: { from: w.from, to: w.to, cause: w.cause, reason: w.reason, gap_ms: w.gap_ms, at_random_access: w.at_random_access },
+      });
+      return;
+    }
     const type = INPUT_EVENT_TYPES[e.kind];
     // A looping file would write an event per pass for ever: the first ones tell the story, the snapshot counts the rest.
     if (e.kind === 'looped' && (this.loopsLogged.get(e.channelId) ?? 0) >= MAX_LOOP_EVENTS) return;
@@ -108,9 +129,29 @@ export class EventRecorderService implements OnApplicationBootstrap, OnApplicati
       channelName: e.channelName,
       type,
       severity: e.level === 'warn' ? 'warning' : 'info',
-      message: `channel "${e.channelName}" input: ${e.message}`,
-      ...(e.peer ? { details: { peer: e.peer } } : {}),
+      message: `channel "${e.channelName}" ${e.input ? '' : 'input: '}${e.message}`,
+      ...(e.peer || e.input ? { details: { ...(e.peer ? { peer: e.peer } : {}), ...(e.input ? { input: e.input } : {}) } } : {}),
     });
+  }
+
+  /**
+   * One input of a main/backup pair lost or regained its signal. The pair's own state (both
+   * gone) is onInputState's; this tells the operator that the standby (or the main off air) is
+   * gone before it is needed, and when it is back.
+   */
+  private onPairInputState(e: InputEventRecord): void {
+    if (!e.state || !e.input) return;
+    const key = `${e.channelId}:${e.input}`;
+    const { from, to, detail } = e.state;
+    const base = { channelId: e.channelId, channelName: e.channelName, details: { input: e.input } };
+    if ((to === 'no_signal' || to === 'error') && from === 'receiving') {
+      this.inputLost.add(key);
+      void this.log.record({ ...base, type: to === 'error' ? 'input.error' : 'input.lost', severity: 'warning', message: `channel "${e.channelName}" ${e.input} input lost: ${detail ?? 'no packets'}` });
+    } else if (to === 'receiving' && this.inputLost.delete(key)) {
+      void this.log.record({ ...base, type: 'input.restored', message: `channel "${e.channelName}" ${e.input} input receiving again` });
+    } else if (to === 'stopped') {
+      this.inputLost.delete(key);
+    }
   }
 
   private onInputState(e: InputStateEvent): void {
@@ -136,11 +177,11 @@ const INPUT_EVENT_TYPES: Record<InputEventRecord['kind'], EventType> = {
   stream_restarted: 'input.restarted',
   looped: 'input.looped',
   ended: 'input.ended',
-  // Main/backup (RedundantSource, issue #12): not wired into channels yet; recorded under the nearest types until it is.
-  failover: 'input.restarted',
-  restored: 'input.restarted',
-  switched: 'input.restarted',
-  input_state: 'input.restarted',
+  // Main/backup switches carry `switch` and are recorded above; these are what one without it would be.
+  failover: 'input.failover',
+  restored: 'input.restored',
+  switched: 'input.switched',
+  input_state: 'input.lost',
 };
 
 /** Loop events recorded per channel run. */

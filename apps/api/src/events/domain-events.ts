@@ -1,9 +1,10 @@
+import type { InputSwitchRecord } from '@mld/contracts';
 import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import type { MediaLiveProgress, Scte35CueRecord } from '@mld/contracts';
 
 /** What an operator (or token) changed: `started`/`stopped` are changes of the desired state. */
-export type ConfigChange = 'created' | 'updated' | 'input_changed' | 'stream_key_rotated' | 'started' | 'stopped' | 'deleted';
+export type ConfigChange = 'created' | 'updated' | 'input_changed' | 'stream_key_rotated' | 'input_selected' | 'started' | 'stopped' | 'deleted';
 
 /** Live state transitions reported by the data plane (snapshots in the dataplane's own shape). */
 export interface OutputStateEvent {
@@ -43,6 +44,12 @@ export interface InputEventRecord {
   /** Never a secret: the sources build it from addresses and reasons only. */
   message: string;
   peer: string | null;
+  /** Main/backup channels: which input the event is about. */
+  input?: 'main' | 'backup';
+  /** failover / restored / switched: the switch (API shape). */
+  switch?: InputSwitchRecord;
+  /** input_state: that one input's transition. */
+  state?: { from: string; to: string; detail: string | null };
 }
 
 export interface DomainEventMap {

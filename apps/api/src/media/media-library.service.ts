@@ -128,12 +128,19 @@ export class MediaLibrary implements OnModuleInit {
   private async usersOf(ids: string[]): Promise<Map<string, MediaChannelRef[]>> {
     const byMedia = new Map<string, MediaChannelRef[]>();
     if (ids.length === 0) return byMedia;
-    const rows = await this.channels.find({ where: { inputMediaId: In(ids) }, select: { id: true, name: true, inputMediaId: true }, order: { name: 'ASC' } });
+    // A file is used by a channel that plays it as its main or as its backup input.
+    const rows = await this.channels.find({
+      where: [{ inputMediaId: In(ids) }, { backupMediaId: In(ids) }],
+      select: { id: true, name: true, inputMediaId: true, backupMediaId: true },
+      order: { name: 'ASC' },
+    });
     for (const row of rows) {
-      if (!row.inputMediaId) continue;
-      const list = byMedia.get(row.inputMediaId) ?? [];
-      list.push({ id: row.id, name: row.name });
-      byMedia.set(row.inputMediaId, list);
+      for (const mediaId of new Set([row.inputMediaId, row.backupMediaId])) {
+        if (!mediaId || !ids.includes(mediaId)) continue;
+        const list = byMedia.get(mediaId) ?? [];
+        list.push({ id: row.id, name: row.name });
+        byMedia.set(mediaId, list);
+      }
     }
     return byMedia;
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { RedundancyHealth } from '@mld/contracts';
 import { StatusService } from '../runtime/status.service.js';
 import { processTree } from './process-tree.js';
 
@@ -44,6 +45,21 @@ export class MetricsService {
     gauge('mld_channel_srt_packets_retransmitted_total', 'SRT input: packets retransmitted', channelLabels, (g) => this.eachChannel((c, l) => c.runtime?.srt && g.set(l, c.runtime.srt.packets_retransmitted)));
     gauge('mld_channel_srt_packets_dropped_total', 'SRT input: packets lost for good (not recovered within the latency)', channelLabels, (g) => this.eachChannel((c, l) => c.runtime?.srt && g.set(l, c.runtime.srt.packets_dropped)));
     gauge('mld_channel_rtmp_publisher_connected', 'RTMP input: an encoder publishes (1) or not (0)', channelLabels, (g) => this.eachChannel((c, l) => c.input_type === 'rtmp' && g.set(l, c.runtime?.rtmp ? 1 : 0)));
+    // Main/backup: which input is on air, both inputs' health, the switches; merge: loss per path and merged.
+    const roleLabels = [...channelLabels, 'input'];
+    const eachPairInput = (g: Gauge, value: (r: RedundancyHealth, role: 'main' | 'backup') => number) =>
+      this.eachChannel((c, l) => {
+        const r = c.runtime?.redundancy;
+        if (r) for (const role of ['main', 'backup'] as const) g.set({ ...l, input: role }, value(r, role));
+      });
+    gauge('mld_channel_input_active', 'Main/backup: the input on air (1) or not (0)', roleLabels, (g) => eachPairInput(g, (r, role) => (r.active === role ? 1 : 0)));
+    gauge('mld_channel_input_healthy', 'Main/backup: the input is fit to be on air (1) or has a fault (0)', roleLabels, (g) => eachPairInput(g, (r, role) => (r[role].healthy ? 1 : 0)));
+    gauge('mld_channel_input_role_bitrate_bps', 'Main/backup: each input\'s bitrate over the last second', roleLabels, (g) => eachPairInput(g, (r, role) => r[role].bitrate_bps));
+    gauge('mld_channel_input_switches_total', 'Main/backup: switches of the input on air since the channel started', channelLabels, (g) => this.eachChannel((c, l) => c.runtime?.redundancy && g.set(l, c.runtime.redundancy.switches)));
+    gauge('mld_channel_merge_lost_total', 'Merge: datagrams no path delivered in time (what the outputs lost)', channelLabels, (g) => this.eachChannel((c, l) => c.runtime?.merge && g.set(l, c.runtime.merge.merged_lost)));
+    gauge('mld_channel_merge_path_lost_total', 'Merge: datagrams lost on one path (taken from the other when it had them)', roleLabels, (g) =>
+      this.eachChannel((c, l) => c.runtime?.merge?.paths.forEach((p) => g.set({ ...l, input: p.role }, p.lost))),
+    );
     gauge('mld_channel_file_loops_total', 'File input: completed passes through the file', channelLabels, (g) => this.eachChannel((c, l) => c.runtime?.file && g.set(l, c.runtime.file.loops)));
 
     gauge('mld_channel_cc_errors_total', 'Continuity-counter errors on the input (TR 101 290 1.4)', channelLabels, (g) =>

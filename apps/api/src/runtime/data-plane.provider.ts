@@ -1,10 +1,24 @@
 import { Logger, type FactoryProvider } from '@nestjs/common';
-import { createEgress, DataPlane, datagramTsSourceFactory, fileTsSourceFactory, rtmpSourceFactory, sourceFactoryByType, srtSourceFactory, udpDatagramSourceFactory, type EgressStateChange, type SourceEvent } from '@mld/dataplane';
+import {
+  createEgress,
+  DataPlane,
+  datagramTsSourceFactory,
+  fileTsSourceFactory,
+  mergedRtpSourceFactory,
+  redundantSourceFactory,
+  rtmpSourceFactory,
+  sourceFactoryByType,
+  srtSourceFactory,
+  udpDatagramSourceFactory,
+  type EgressStateChange,
+  type SourceEvent,
+  type SourceFactories,
+} from '@mld/dataplane';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { ChannelCatalog } from './channel-catalog.js';
 import { RtmpIngestService } from './rtmp-ingest.service.js';
-import { toCueRecord } from './runtime.presenter.js';
+import { toCueRecord, toSwitchRecord } from './runtime.presenter.js';
 
 /** The data plane of this node: one instance for the service's lifetime, made here and nowhere else. */
 export const DATA_PLANE = Symbol('DATA_PLANE');
@@ -21,14 +35,16 @@ export const dataPlaneProvider: FactoryProvider<DataPlane> = {
     const logger = new Logger('Pipelines');
     const datagrams = datagramTsSourceFactory(udpDatagramSourceFactory);
     const tools = { ffmpeg: config.ffmpegPath, srtLiveTransmit: config.srtLiveTransmitPath };
+    const single: SourceFactories = {
+      rtp: datagrams,
+      udp: datagrams,
+      srt: srtSourceFactory({ command: config.srtLiveTransmitPath }),
+      rtmp: rtmpSourceFactory(rtmp, { ffmpegPath: config.ffmpegPath }),
+      file: fileTsSourceFactory(),
+    };
     return new DataPlane({
-      createSource: sourceFactoryByType({
-        rtp: datagrams,
-        udp: datagrams,
-        srt: srtSourceFactory({ command: config.srtLiveTransmitPath }),
-        rtmp: rtmpSourceFactory(rtmp, { ffmpegPath: config.ffmpegPath }),
-        file: fileTsSourceFactory(),
-      }),
+      // A main/backup pair is made of two single inputs of any kind; a merge, of two RTP sockets.
+      createSource: sourceFactoryByType({ ...single, redundant: redundantSourceFactory(sourceFactoryByType(single)), merged: mergedRtpSourceFactory(udpDatagramSourceFactory) }),
       createEgress: (output, onStateChange) => createEgress(output, { tools, onStateChange }),
       onIngestState: (channelId, from, to, detail) => {
         const channelName = catalog.channelName(channelId);
@@ -46,7 +62,17 @@ function relayIngestEvent(logger: Logger, events: DomainEvents, channelName: str
   const message = `channel "${channelName}" input: ${event.message}`;
   if (event.level === 'warn') logger.warn(message);
   else logger.log(message);
-  events.publish('runtime.input_event', { channelId, channelName, kind: event.kind, level: event.level, message: event.message, peer: event.peer ?? null });
+  events.publish('runtime.input_event', {
+    channelId,
+    channelName,
+    kind: event.kind,
+    level: event.level,
+    message: event.message,
+    peer: event.peer ?? null,
+    ...(event.input ? { input: event.input } : {}),
+    ...(event.switch ? { switch: toSwitchRecord(event.switch) } : {}),
+    ...(event.state ? { state: event.state } : {}),
+  });
 }
 
 function relayEgressState(logger: Logger, events: DomainEvents, channelName: string, channelId: string, { from, to, snapshot, reason }: EgressStateChange): void {

@@ -1,5 +1,5 @@
-import { normaliseOutputUrl, parseOutputUrl, type ChannelInputSpec } from '@mld/contracts';
-import type { ChannelConfig, InputConfig, OutputConfig } from '@mld/dataplane';
+import { DEFAULT_FAILOVER, normaliseOutputUrl, parseOutputUrl, type ChannelInputSpec } from '@mld/contracts';
+import type { ChannelConfig, InputConfig, OutputConfig, SingleInputConfig } from '@mld/dataplane';
 import { inputSpecOf } from '../channels/channel-input.mapper.js';
 import type { ChannelEntity } from '../channels/channel.entity.js';
 
@@ -7,7 +7,7 @@ import type { ChannelEntity } from '../channels/channel.entity.js';
 export type MediaPath = (mediaId: string) => string;
 
 /** What the data plane runs for an input as the API stores it. */
-export function toInputConfig(input: ChannelInputSpec, mediaPath: MediaPath): InputConfig {
+export function toInputConfig(input: ChannelInputSpec, mediaPath: MediaPath): SingleInputConfig {
   switch (input.type) {
     case 'rtp':
     case 'udp':
@@ -19,6 +19,26 @@ export function toInputConfig(input: ChannelInputSpec, mediaPath: MediaPath): In
     case 'file':
       return { type: 'file', mediaId: input.media_id, path: mediaPath(input.media_id), loop: input.loop };
   }
+}
+
+/**
+ * A channel's input as the data plane runs it: the main alone; with a backup, the pair in the
+ * failover mode (RedundantSource, with an operator's pinned input) or, for one RTP stream on two
+ * paths, merged (MergedRtpSource).
+ */
+export function toChannelInputConfig(channel: Pick<ChannelEntity, 'backupInput' | 'failover' | 'inputSelection'> & Parameters<typeof inputSpecOf>[0], mediaPath: MediaPath): InputConfig {
+  const main = toInputConfig(inputSpecOf(channel), mediaPath);
+  if (!channel.backupInput) return main;
+  const backup = toInputConfig(channel.backupInput, mediaPath);
+  const settings = channel.failover ?? DEFAULT_FAILOVER;
+  if (settings.mode === 'merge' && main.type === 'rtp' && backup.type === 'rtp') return { type: 'merged', paths: [main, backup], windowMs: settings.merge_window_ms };
+  return {
+    type: 'redundant',
+    main,
+    backup,
+    failover: { mode: 'failover', prefer: settings.prefer, lossMs: settings.loss_ms, restoreMs: settings.restore_ms },
+    selection: channel.inputSelection ?? 'auto',
+  };
 }
 
 /**
@@ -44,7 +64,7 @@ export function toChannelConfig(channel: ChannelEntity, mediaPath: MediaPath): {
     config: {
       id: channel.id,
       name: channel.name,
-      input: toInputConfig(inputSpecOf(channel), mediaPath),
+      input: toChannelInputConfig(channel, mediaPath),
       outputs,
     },
     skipped,

@@ -1,5 +1,5 @@
-import type { ChannelRuntime, ErrorCounterRecord, OutputRuntime, Scte35CueRecord, StreamAnalysis } from '@mld/contracts';
-import type { EgressSnapshot, IngestSnapshot } from '@mld/dataplane';
+import type { ChannelRuntime, ErrorCounterRecord, InputSwitchRecord, MergeHealth, OutputRuntime, RedundancyHealth, RedundantInputHealth, Scte35CueRecord, StreamAnalysis } from '@mld/contracts';
+import type { EgressSnapshot, IngestSnapshot, InputSwitch, RedundancySnapshot, RedundantInputSnapshot, RtpMergeStats } from '@mld/dataplane';
 import type { ErrorCounter, Scte35Cue, TsAnalysisSnapshot } from '@mld/ts-analysis';
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
@@ -83,6 +83,66 @@ export function toChannelRuntime(s: IngestSnapshot, analysis?: TsAnalysisSnapsho
       : null,
     file: s.file ? { media_id: s.file.mediaId, duration_ms: s.file.durationMs, position_ms: s.file.positionMs, loops: s.file.loops, loop: s.file.loop } : null,
     analysis: analysis ? toStreamAnalysis(analysis) : null,
+    redundancy: s.redundancy ? toRedundancyHealth(s.redundancy) : null,
+    merge: s.merge ? toMergeHealth(s.merge) : null,
+  };
+}
+
+export function toSwitchRecord(w: InputSwitch): InputSwitchRecord {
+  return { at: new Date(w.at).toISOString(), from: w.from, to: w.to, cause: w.cause, reason: w.reason, gap_ms: Math.round(w.gapMs), at_random_access: w.atRandomAccess };
+}
+
+function toRedundantInputHealth(r: RedundantInputSnapshot): RedundantInputHealth {
+  const s = r.ingest;
+  return {
+    state: s.state,
+    error: s.error,
+    healthy: r.healthy,
+    fault: r.fault,
+    fault_since: iso(r.faultSince),
+    healthy_since: iso(r.healthySince),
+    last_packet_at: iso(r.lastPacketAt),
+    last_random_access_at: iso(r.lastRandomAccessAt),
+    bitrate_bps: s.bitrateBps,
+    bytes_in: s.bytes,
+    peer: s.peer ?? null,
+    lost: s.rtp.lost + (s.srt?.packetsDropped ?? 0),
+    pid_map: r.pidMap.map((m) => ({ from: m.from, to: m.to })),
+  };
+}
+
+function toRedundancyHealth(r: RedundancySnapshot): RedundancyHealth {
+  return {
+    prefer: r.prefer,
+    active: r.active,
+    forced: r.forced,
+    pending: r.pending ? { to: r.pending.to, since: new Date(r.pending.since).toISOString(), cause: r.pending.cause } : null,
+    main: toRedundantInputHealth(r.main),
+    backup: toRedundantInputHealth(r.backup),
+    switches: r.switches,
+    recent_switches: [...r.recentSwitches].reverse().map(toSwitchRecord),
+    cues: { forwarded: r.cues.forwarded, duplicates_dropped: r.cues.duplicatesDropped, replayed: r.cues.replayed },
+  };
+}
+
+function toMergeHealth(m: RtpMergeStats): MergeHealth {
+  return {
+    window_ms: m.windowMs,
+    merged_lost: m.mergedLost,
+    paths: m.paths.map((p, i) => ({
+      role: i === 0 ? 'main' : 'backup',
+      address: p.address,
+      state: p.state,
+      error: p.error,
+      received: p.received,
+      lost: p.lost,
+      late: p.late,
+      duplicates: p.duplicates,
+      used: p.used,
+      behind_ms: Math.round(p.behindMs),
+      last_packet_at: iso(p.lastPacketAt),
+      ssrc: p.ssrc,
+    })),
   };
 }
 

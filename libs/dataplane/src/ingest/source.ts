@@ -46,6 +46,8 @@ export interface SourceEvent {
   input?: InputRole;
   /** failover / restored / switched: the switch itself. */
   switch?: InputSwitch;
+  /** input_state: the transition of that one input. */
+  state?: { from: IngestState; to: IngestState; detail: string | null };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Egress } from '../egress/egress.js';
 import type { DatagramSource } from '../ingest/datagram-source.js';
 import type { TsFileOpener } from '../ingest/file/ts-file.js';
 import type { Source, SourceSink } from '../ingest/source.js';
-import type { EgressSnapshot, IngestSnapshot, InputConfig, OutputConfig } from '../types.js';
+import type { EgressSnapshot, IngestSnapshot, InputConfig, InputRole, OutputConfig } from '../types.js';
 
 /** An output that records what it was asked and what it received. */
 export class RecordingEgress implements Egress {
@@ -59,6 +59,8 @@ export class ScriptedSource implements Source {
   started = 0;
   stopped = 0;
   lost = 0;
+  /** Orders given through force() (main/backup sources). */
+  readonly forced: Array<InputRole | 'auto'> = [];
 
   constructor(
     readonly input: InputConfig,
@@ -75,6 +77,10 @@ export class ScriptedSource implements Source {
 
   emit(ts: Buffer): void {
     this.sink.ts(ts);
+  }
+
+  force(to: InputRole | 'auto'): void {
+    this.forced.push(to);
   }
 
   lostPackets(): number {

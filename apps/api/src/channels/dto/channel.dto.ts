@@ -1,4 +1,5 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath, PartialType } from '@nestjs/swagger';
+import { DEFAULT_FAILOVER, FAILOVER_BOUNDS, FAILOVER_MODES, FAILOVER_PREFERENCES, INPUT_ROLES, INPUT_SELECTIONS, type FailoverMode, type FailoverPreference, type InputRoleName, type InputSelection } from '@mld/contracts';
 import { DATAGRAM_INPUT_TYPES, DEFAULT_SRT_LATENCY_MS, DESIRED_STATES, INPUT_TYPES, SRT_LATENCY_BOUNDS, SRT_MODES, SRT_PASSPHRASE_LENGTH, SRT_PBKEYLENS, type DatagramInputType, type DesiredState, type InputType } from '@mld/contracts';
 import { IsIn, IsInt, IsIP, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { OptionalNotNull } from '../../common/optional-not-null.js';
@@ -42,6 +43,33 @@ export class FileInputDto {
 
 const INPUT_SCHEMA = { oneOf: [DatagramInputDto, SrtInputDto, RtmpInputDto, FileInputDto].map((dto) => ({ $ref: getSchemaPath(dto) })), discriminator: { propertyName: 'type' } };
 
+/** Main/backup settings (OpenAPI); checked as a whole by parseFailover (libs/contracts). */
+export class FailoverDto {
+  @ApiProperty({ enum: FAILOVER_MODES, default: DEFAULT_FAILOVER.mode, description: 'failover: two encoders (MediaLive pipelines 0 and 1): the outputs follow the main and move to the backup when it fails, on one PID layout and one timeline. merge: ONE RTP stream sent on two paths (SMPTE 2022-7 style), merged packet by packet; both inputs must be RTP.' })
+  mode!: FailoverMode;
+  @ApiProperty({ enum: FAILOVER_PREFERENCES, default: DEFAULT_FAILOVER.prefer, description: 'main: return to the main once it has been healthy for restore_ms (at a key frame); none: stay on the input on air' })
+  prefer!: FailoverPreference;
+  @ApiProperty({ minimum: FAILOVER_BOUNDS.loss_ms.min, maximum: FAILOVER_BOUNDS.loss_ms.max, default: DEFAULT_FAILOVER.loss_ms, description: 'Leave the input on air when it delivered nothing, or was broken (TR 101 290 priority 1: sync loss, PAT/PMT missing, video PID silent), this long (ms)' })
+  loss_ms!: number;
+  @ApiProperty({ minimum: FAILOVER_BOUNDS.restore_ms.min, maximum: FAILOVER_BOUNDS.restore_ms.max, default: DEFAULT_FAILOVER.restore_ms, description: 'How long the main must stay healthy, without a break, before the return to it (ms); a flapping main never earns it' })
+  restore_ms!: number;
+  @ApiProperty({ minimum: FAILOVER_BOUNDS.merge_window_ms.min, maximum: FAILOVER_BOUNDS.merge_window_ms.max, default: DEFAULT_FAILOVER.merge_window_ms, description: 'merge: how long a missing datagram is waited for on the other path (ms)' })
+  merge_window_ms!: number;
+}
+
+export class SwitchInputDto {
+  @ApiProperty({ enum: INPUT_SELECTIONS, description: 'main / backup: put that input on air and keep it there (no automatic switch until auto); auto: let the failover policy choose' })
+  @IsIn(INPUT_SELECTIONS, { message: `to must be one of ${INPUT_SELECTIONS.join(', ')}` })
+  to!: InputSelection;
+}
+
+export class RotateStreamKeyDto {
+  @ApiPropertyOptional({ enum: INPUT_ROLES, default: 'main', description: 'Which input\'s key: the main (default) or an RTMP backup' })
+  @OptionalNotNull()
+  @IsIn(INPUT_ROLES, { message: `input must be one of ${INPUT_ROLES.join(', ')}` })
+  input?: InputRoleName;
+}
+
 @ApiExtraModels(DatagramInputDto, SrtInputDto, RtmpInputDto, FileInputDto)
 export class CreateChannelDto {
   @ApiProperty({ example: 'news-main', maxLength: 100 })
@@ -65,6 +93,20 @@ export class CreateChannelDto {
   @OptionalNotNull()
   @IsObject({ message: 'input must be an object with a "type"' })
   input?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    ...INPUT_SCHEMA,
+    nullable: true,
+    description: 'A second input, any kind, same shape as `input` (MediaLive pipeline 1, a second encoder, or the same RTP stream on another path): received and analysed all the time, used as `failover` says. null removes it. It needs a port of its own. See docs/redundancy.md.',
+  })
+  @IsOptional()
+  @IsObject({ message: 'backup_input must be an object with a "type", or null to remove the backup' })
+  backup_input?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({ type: FailoverDto, description: 'How the main/backup pair is used (only with a backup_input); fields left out keep their value (defaults: failover, prefer main, loss 500 ms, restore 10 s, merge window 200 ms)' })
+  @OptionalNotNull()
+  @IsObject({ message: 'failover must be an object (fields: mode, prefer, loss_ms, restore_ms, merge_window_ms)' })
+  failover?: Record<string, unknown>;
 
   @ApiPropertyOptional({ enum: DATAGRAM_INPUT_TYPES, default: 'rtp', description: 'Flat (seed) form of an RTP/UDP input. rtp: RTP/MP2T as MediaLive sends it; udp: raw MPEG-TS over UDP' })
   @OptionalNotNull()
@@ -133,6 +175,9 @@ export class ChannelResponseDto {
   @ApiProperty() name!: string;
   @ApiProperty() description!: string;
   @ApiProperty({ type: ChannelInputViewDto }) input!: ChannelInputViewDto;
+  @ApiProperty({ type: ChannelInputViewDto, nullable: true, description: 'The backup input (secrets masked as for input); null: none' }) backup_input!: ChannelInputViewDto | null;
+  @ApiProperty({ type: FailoverDto, nullable: true, description: 'Null without a backup input' }) failover!: FailoverDto | null;
+  @ApiProperty({ enum: INPUT_SELECTIONS, description: 'auto: the failover policy chooses; main/backup: an operator pinned that input (POST /api/channels/{id}/input/switch)' }) input_selection!: InputSelection;
   @ApiProperty({ enum: INPUT_TYPES }) input_type!: InputType;
   @ApiProperty({ example: '0.0.0.0', nullable: true, type: String, description: 'RTP/UDP and SRT listener; null for other inputs' }) bind_ip!: string | null;
   @ApiProperty({ example: 5000, nullable: true, type: Number, description: 'RTP/UDP and SRT; null for RTMP and file inputs' }) port!: number | null;

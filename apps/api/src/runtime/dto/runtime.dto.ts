@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { ChannelRuntime, FileInputHealth, OutputRuntime, RtmpInputHealth, SrtInputHealth } from '@mld/contracts';
+import { INPUT_ROLES, type ChannelRuntime, type FileInputHealth, type InputRoleName, type InputSwitchRecord, type MergeHealth, type OutputRuntime, type RedundancyHealth, type RedundantInputHealth, type RtmpInputHealth, type SrtInputHealth } from '@mld/contracts';
 
 export class RtpCountersDto {
   @ApiProperty({ description: 'Sequence numbers never received (gap not filled within the reorder window)' }) lost!: number;
@@ -43,6 +43,53 @@ export class FileInputHealthDto implements FileInputHealth {
   @ApiProperty() loop!: boolean;
 }
 
+const INGEST_STATES = ['stopped', 'starting', 'no_signal', 'receiving', 'error'];
+
+export class InputSwitchDto implements InputSwitchRecord {
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ enum: INPUT_ROLES }) from!: InputRoleName;
+  @ApiProperty({ enum: INPUT_ROLES }) to!: InputRoleName;
+  @ApiProperty({ enum: ['failover', 'restored', 'forced'], description: 'failover: away from a failing input; restored: back to the preferred main; forced: an operator\'s order' }) cause!: InputSwitchRecord['cause'];
+  @ApiProperty({ example: 'main: no data for 512 ms' }) reason!: string;
+  @ApiProperty({ description: "Time from the old input's last packet sent to the switch, ms" }) gap_ms!: number;
+  @ApiProperty({ description: 'The new input went on air at a random-access point (key frame)' }) at_random_access!: boolean;
+}
+
+export class RedundantInputHealthDto implements RedundantInputHealth {
+  @ApiProperty({ enum: INGEST_STATES }) state!: RedundantInputHealth['state'];
+  @ApiProperty({ nullable: true, type: String }) error!: string | null;
+  @ApiProperty({ description: 'No fault right now' }) healthy!: boolean;
+  @ApiProperty({ nullable: true, enum: ['no_data', 'sync_loss', 'pat_missing', 'pmt_missing', 'video_missing'] }) fault!: RedundantInputHealth['fault'];
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) fault_since!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Healthy without a break since (a return to the main waits restore_ms from here)' }) healthy_since!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) last_packet_at!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) last_random_access_at!: string | null;
+  @ApiProperty() bitrate_bps!: number;
+  @ApiProperty() bytes_in!: number;
+  @ApiProperty({ nullable: true, type: String }) peer!: string | null;
+  @ApiProperty({ description: 'RTP sequence gaps (or SRT drops) on this input' }) lost!: number;
+  @ApiProperty({ type: 'array', items: { type: 'object', properties: { from: { type: 'number' }, to: { type: 'number' } } }, description: "Where this input's PIDs go in the output" }) pid_map!: Array<{ from: number; to: number }>;
+}
+
+export class RedundancyHealthDto implements RedundancyHealth {
+  @ApiProperty({ enum: ['main', 'none'] }) prefer!: RedundancyHealth['prefer'];
+  @ApiProperty({ enum: INPUT_ROLES, description: 'The input on air' }) active!: InputRoleName;
+  @ApiProperty({ nullable: true, enum: INPUT_ROLES, description: 'Pinned by an operator; null: automatic' }) forced!: InputRoleName | null;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'A planned switch waiting for its target\'s key frame: {to, since, cause}' }) pending!: RedundancyHealth['pending'];
+  @ApiProperty({ type: RedundantInputHealthDto }) main!: RedundantInputHealthDto;
+  @ApiProperty({ type: RedundantInputHealthDto }) backup!: RedundantInputHealthDto;
+  @ApiProperty() switches!: number;
+  @ApiProperty({ type: [InputSwitchDto], description: 'Newest first, at most 20' }) recent_switches!: InputSwitchDto[];
+  @ApiProperty({ type: 'object', properties: { forwarded: { type: 'number' }, duplicates_dropped: { type: 'number' }, replayed: { type: 'number' } }, description: 'SCTE-35 sections sent; left out because the other input had just sent the same cue; sent at a switch because only the new input had them' })
+  cues!: RedundancyHealth['cues'];
+}
+
+export class MergeHealthDto implements MergeHealth {
+  @ApiProperty() window_ms!: number;
+  @ApiProperty({ description: 'Datagrams no path delivered in time: what the outputs lost' }) merged_lost!: number;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Per path: role, address, state, error, received, lost, late, duplicates, used, behind_ms, last_packet_at, ssrc' }) paths!: MergeHealth['paths'];
+}
+
 export class ChannelRuntimeDto implements ChannelRuntime {
   @ApiProperty({ enum: ['stopped', 'starting', 'no_signal', 'receiving', 'degraded', 'error'], description: 'degraded: receiving with TR 101 290 priority-1 errors or RTP loss in the last 10 s' })
   state!: ChannelRuntime['state'];
@@ -68,6 +115,8 @@ export class ChannelRuntimeDto implements ChannelRuntime {
       'Stream analysis: state, packets, bitrate_1s_bps, bitrate_10s_bps, tr101290 {sync_loss, sync_byte_error, pat_error, cc_error, pmt_error, pid_error, transport_error, crc_error, pcr_repetition_error, pcr_discontinuity: {count, last_at}}, programs [{number, pmt_pid, pcr_pid, streams [{pid, stream_type, codec, kind}]}], pids [{pid, name, codec, packets, cc_errors, bitrate_bps}], scte35 {pids, cues, crc_errors, last_cue_at}',
   })
   analysis!: ChannelRuntime['analysis'];
+  @ApiProperty({ nullable: true, type: RedundancyHealthDto, description: 'Main/backup (failover mode): the input on air, both inputs\' health, the switches' }) redundancy!: RedundancyHealthDto | null;
+  @ApiProperty({ nullable: true, type: MergeHealthDto, description: 'Main/backup in merge mode: per-path and merged loss' }) merge!: MergeHealthDto | null;
 }
 
 export class OutputRuntimeDto implements OutputRuntime {

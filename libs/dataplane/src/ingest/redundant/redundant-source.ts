@@ -233,7 +233,7 @@ export class RedundantSource implements Source {
       },
       stateChanged: (from, to, detail) => {
         const message = `${role} input: ${from} → ${to}${detail ? ` (${detail})` : ''}`;
-        this.sink.event?.({ kind: 'input_state', level: to === 'error' || to === 'no_signal' ? 'warn' : 'info', message, input: role });
+        this.sink.event?.({ kind: 'input_state', level: to === 'error' || to === 'no_signal' ? 'warn' : 'info', message, input: role, state: { from, to, detail } });
       },
       event: (e: SourceEvent) => this.sink.event?.({ ...e, message: `${role} input: ${e.message}`, input: role }),
     };
