@@ -10,6 +10,7 @@ import { inspectTs, NULL_PID, PAT_PID, STREAM_TYPE, TS_PACKET_SIZE, tsPid } from
 import { insertScte35 } from '@mld/mpegts/fixtures';
 import { runTracked } from './child-process.js';
 import type { FeedCue } from './test-feed.js';
+import { pesTimes } from './ts-joins.js';
 
 export interface EncoderFeedOptions {
   dir: string;
@@ -44,6 +45,8 @@ export interface EncoderFeed {
   pids: { pmt: number; video: number; audio: number; pcr: number; scte35: number };
   /** Every PID the feed carries (null packets left out). */
   pidSet: number[];
+  /** Duration of one audio PES, ms: FFmpeg packs several AAC frames into one (-pes_payload_size). */
+  audioPesMs: number;
   cues: FeedCue[];
 }
 
@@ -97,6 +100,7 @@ export async function makeEncoderFeed(opts: EncoderFeedOptions): Promise<Encoder
     gopSeconds,
     pids: { pmt: inserted.pmtPid, video: video264.pid, audio: aac.pid, pcr: pmt.pcrPid, scte35: inserted.scte35Pid },
     pidSet: report.pids.map((p) => p.pid).filter((pid) => pid !== NULL_PID),
+    audioPesMs: medianStepMs(pesTimes(inserted.ts).filter((p) => p.pid === aac.pid).map((p) => p.pts)),
     cues: inserted.cues.map((c) => ({ ...c, byteOffset: c.packetIndex * TS_PACKET_SIZE })),
   };
 }
@@ -111,4 +115,9 @@ export function resumeOffset(ts: Buffer, byteOffset: number): number {
     if (tsPid(ts, off) === PAT_PID) return off;
   }
   throw new RangeError(`no PAT after byte ${byteOffset} of a ${ts.length}-byte feed: make the feed longer`);
+}
+
+function medianStepMs(times90k: readonly number[]): number {
+  const steps = times90k.slice(1).map((t, i) => t - times90k[i]!).sort((a, b) => a - b);
+  return (steps[Math.floor(steps.length / 2)] ?? 0) / 90;
 }
