@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventRecord, MergeHealth, RedundancyHealth } from '@mld/contracts';
-import { ContinuityTracker, isContinuityError, NULL_PID, TS_PACKET_SIZE, tsPid } from '@mld/mpegts';
+import { ContinuityTracker, isContinuityError, NULL_PID, PTS_MODULO, TS_PACKET_SIZE, tsPid } from '@mld/mpegts';
 import { timelineProblems, timelineReport } from '@mld/mpegts/fixtures';
 import type { Distributor } from './distributor.js';
 import { channelEvents } from './input-checks.js';
-import { alignTs, ccErrorPositions, decodeVideoFrames, makeEncoderFeed, pcrsOf, pcrStepsMs, runTracked, tsReport, upToLastPesStart, type DecodedFrame, type EncoderFeed, type PacketAt } from './media/index.js';
+import { alignTs, ccErrorPositions, clockStep, decodeVideoFrames, makeEncoderFeed, pcrsOf, pcrStepsMs, pesTimes, runTracked, tsReport, upToLastPesStart, type DecodedFrame, type EncoderFeed, type PacketAt } from './media/index.js';
 import { api, waitFor } from './service-process.js';
 
 // ---- the API ------------------------------------------------------------------------------
@@ -44,8 +44,8 @@ export async function waitMerge(mld: Distributor, channelId: string, what: strin
 }
 
 /** The newest event of a type logged at or after `since` (epoch ms), waited for. */
-export async function waitForEventSince(mld: Distributor, channelId: string, type: string, since: number, timeoutMs = 5_000): Promise<EventRecord> {
-  return waitFor(`a ${type} event`, async () => (await channelEvents(mld, channelId, [type])).filter((e) => Date.parse(e.at) >= since).at(-1), timeoutMs, 100);
+export async function waitForEventSince(mld: Distributor, channelId: string, type: string, since: number, which: (e: EventRecord) => boolean = () => true, timeoutMs = 5_000): Promise<EventRecord> {
+  return waitFor(`a ${type} event`, async () => (await channelEvents(mld, channelId, [type])).filter((e) => Date.parse(e.at) >= since && which(e)).at(-1), timeoutMs, 100);
 }
 
 /** POST /api/channels/{id}/input/switch as the holder of `token`. */
@@ -83,6 +83,8 @@ export interface RecordingReport {
   largestFlaggedPcrStepMs: number;
   /** Decode times per PID and SCTE-35 splice times that do not rise. */
   timeline: string[];
+  /** Audio PES start steps longer than 1.5 audio PES, ms (audio that is not there: the switches). */
+  audioGapsMs: number[];
   cues: CueSeen[];
   /** Cue identities seen more than once. */
   duplicateCues: string[];
@@ -120,9 +122,19 @@ export function analyseRecording(raw: Buffer, feeds: { main: EncoderFeed; backup
     largestFlaggedPcrStepMs: Math.max(0, ...steps.filter((s) => flagged.has(s.packet)).map((s) => s.ms)),
     // PCR steps are judged above (flagged ones may be long); here decode and splice times.
     timeline: timelineProblems(timelineReport(ts), { maxPcrStep27M: 27_000_000 * 60 }).filter((p) => !p.startsWith('PCR')),
+    audioGapsMs: audioGaps(ts, feeds.main),
     cues,
     duplicateCues: [...counts].filter(([, n]) => n > 1).map(([k, n]) => `${k} ×${n}`),
   };
+}
+
+function audioGaps(ts: Buffer, main: EncoderFeed): number[] {
+  const pts = pesTimes(ts).filter((p) => p.pid === main.pids.audio).map((p) => p.pts);
+  return pts
+    .slice(1)
+    .map((t, i) => clockStep(pts[i]!, t, PTS_MODULO) / 90)
+    .filter((ms) => ms > 1.5 * main.audioPesMs)
+    .map((ms) => Math.round(ms));
 }
 
 function strictCcErrors(ts: Buffer): number {
@@ -156,7 +168,7 @@ export function describeRecording(label: string, r: RecordingReport): string {
   const bySide = (s: CueSeen['side']) => r.cues.filter((c) => c.side === s).length;
   return (
     `${label}: ${r.bytes} B, PIDs ${r.pids.map(hex).join(' ')}, CC errors ${r.ccErrors} (${r.ccErrorsStrict} if discontinuity_indicator were ignored), ` +
-    `${r.pcrDiscontinuities} flagged PCR steps (largest ${r.largestFlaggedPcrStepMs.toFixed(0)} ms), cues ${r.cues.length} (main ${bySide('main')}, backup ${bySide('backup')})`
+    `${r.pcrDiscontinuities} flagged PCR steps (largest ${r.largestFlaggedPcrStepMs.toFixed(0)} ms), audio gaps ${r.audioGapsMs.join('/') || 'none'} ms, cues ${r.cues.length} (main ${bySide('main')}, backup ${bySide('backup')})`
   );
 }
 
