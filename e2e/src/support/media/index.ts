@@ -1,6 +1,8 @@
 // The real-peer media harness for data-plane end-to-end tests and the benchmark (see README.md).
 export * from './av-clip.js';
 export * from './child-process.js';
+export * from './drop-pattern.js';
+export * from './encoder-feed.js';
 export * from './free-port.js';
 export * from './garbage-sender.js';
 export * from './rtmp-publisher.js';

@@ -18,6 +18,8 @@ export interface UdpReceiverOptions {
 export interface ReceivedDatagram {
   /** performance.now() at arrival. */
   at: number;
+  /** The sender's address:port (one socket sending throughout shows one value). */
+  from: string;
   size: number;
   /** Payload bytes (the TS part in rtp mode). */
   payloadLength: number;
@@ -48,23 +50,25 @@ export async function startUdpReceiver(opts: UdpReceiverOptions): Promise<UdpRec
   const header = emptyRtpHeader();
   let total = 0;
 
-  socket.on('message', (msg) => {
+  socket.on('message', (msg, rinfo) => {
     const at = performance.now();
+    const from = `${rinfo.address}:${rinfo.port}`;
     if (opts.mode === 'udp') {
       payloads.push(msg);
       total += msg.length;
-      records.push({ at, size: msg.length, payloadLength: msg.length });
+      records.push({ at, from, size: msg.length, payloadLength: msg.length });
       return;
     }
     const rtpError = readRtpHeader(msg, header);
     if (rtpError) {
-      records.push({ at, size: msg.length, payloadLength: 0, rtpError });
+      records.push({ at, from, size: msg.length, payloadLength: 0, rtpError });
       return;
     }
     payloads.push(msg.subarray(header.payloadOffset, header.payloadOffset + header.payloadLength));
     total += header.payloadLength;
     records.push({
       at,
+      from,
       size: msg.length,
       payloadLength: header.payloadLength,
       sequence: header.sequence,
