@@ -117,7 +117,7 @@ describe('POST /api/channels/{id}/input/switch', { timeout: 120_000 }, () => {
       assert.deepEqual([forced.from, forced.to, forced.cause, forced.at_random_access, onBackup.forced], ['main', 'backup', 'forced', true, 'backup']);
       assert.ok(forcedMs <= GOP_MS + 500, `forced switch ${forcedMs} ms after the order (key frame every ${GOP_MS} ms)`);
       const switched = await waitForEventSince(mld, channel.id, 'input.switched', forcedAt);
-      assert.deepEqual([switched.details?.['to'], switched.details?.['cause']], ['backup', 'forced']);
+      assert.deepEqual([switched.details?.['to'], switched.details?.['cause'], switched.actor], ['backup', 'forced', 'duty'], 'the switch is recorded under who ordered it');
       const selected = (await channelEvents(mld, channel.id, ['config.changed'])).filter((e) => e.details?.['change'] === 'input_selected');
       assert.deepEqual(selected.map((e) => e.actor), ['duty'], 'who gave the order is logged');
 
