@@ -162,12 +162,12 @@ describe('main/backup RTP inputs: failover and return with real encoders and des
       const failoverHoleS = yellow!.firstPts - blue1!.lastPts;
       const restoreHoleS = blue2!.firstPts - yellow!.lastPts;
       assert.ok(failoverHoleS <= (LOSS_MS + GOP_MS) / 1000 + 0.1, `picture hole at the failover ${failoverHoleS.toFixed(3)} s`);
-      // A planned return has no real gap. ADR 0013's join pushes the new input's clock until its
-      // latest PES of every stream lands one PES after the output's last; for audio that PES is
-      // the one straddling the cut (never sent), so the picture may hold for up to two audio PES
-      // (FFmpeg packs ~235 ms of AAC into one) and a frame. Longer means the join lost its way.
+      // A planned return has no real gap. The join (ADR 0013) puts the first PES of every stream
+      // that goes out one PES after the output's last; streams are not cut at the same instant, so
+      // the picture may hold for up to one audio PES (FFmpeg packs ~235 ms of AAC into one) and a
+      // frame. More means the join lost its way (it once counted the PES straddling the cut too).
       const frameS = 0.04;
-      const allowedS = frameS + (2 * main.audioPesMs) / 1000 + 0.001;
+      const allowedS = frameS + main.audioPesMs / 1000 + 0.001;
       assert.ok(restoreHoleS <= allowedS, `picture hole at the planned return ${restoreHoleS.toFixed(3)} s (allowed ${allowedS.toFixed(3)} s)`);
 
       // The RTMP destination: one publish, monotonic FLV timestamps, both pictures.

@@ -5,7 +5,7 @@
 // (the video at a random-access point), and the TsTimelineStitcher shifts the new input's clocks
 // to go on from the output's (wall time in between included) and renumbers continuity counters,
 // flagging the first PCR as a discontinuity.
-import { MAX_PID, PTS_MODULO, SectionPacketizer, STREAM_TYPE, TS_PACKET_SIZE, TS_SYNC_BYTE, TsTimelineStitcher } from '@mld/mpegts';
+import { MAX_PID, PTS_MODULO, readPesTimestamps, SectionPacketizer, STREAM_TYPE, TS_PACKET_SIZE, TS_SYNC_BYTE, TsTimelineStitcher } from '@mld/mpegts';
 import type { CueLedger } from './cue-ledger.js';
 import { FLAG_CUE_PID, FLAG_PAT_DONE, FLAG_PMT_DONE, FLAG_PSI, FLAG_RAP, type InputMonitor } from './input-monitor.js';
 import { DROP, identityMap, mapOntoReference, type PidMap } from './program-layout.js';
@@ -16,6 +16,15 @@ const WAIT_PES_START = 1;
 const WAIT_RANDOM_ACCESS = 2;
 /** Room for PSI and cue packets a chunk may gain on the way. */
 const EXTRA_PACKETS = 2;
+/** The target's packets held while the old input finishes its frame (planned switch). */
+interface Hold {
+  target: number;
+  since: number;
+  buf: Buffer;
+  flags: Uint8Array;
+  count: number;
+}
+
 /** A planned switch holds the target's packets while the old input finishes its frame: at most this many. */
 const MAX_HELD_PACKETS = 4096;
 
@@ -81,7 +90,7 @@ export class TsSwitcher {
   private readonly sentDecode = new Float64Array(MAX_PID + 1).fill(-1);
   private lastSentAt = -1;
   private pendingSwitch: { target: number; since: number } | null = null;
-  private hold: { target: number; since: number; buf: Buffer; flags: Uint8Array; count: number } | null = null;
+  private hold: Hold | null = null;
   private out: Buffer = Buffer.alloc(0);
   private outLen = 0;
   private stitched = 0;
@@ -233,8 +242,9 @@ export class TsSwitcher {
     if (this.owner < 0) this.owner = target;
     this.refreshMaps();
     const map = this.maps[target]!;
+    const held = this.hold?.target === target ? this.hold : null;
     if (from >= 0) {
-      this.offset = this.joinOffset(target, map, now);
+      this.offset = this.joinOffset(target, map, now, held);
       this.stitcher.startSegment(this.offset, { discontinuity: true });
     }
     this.onAir = target;
@@ -252,7 +262,6 @@ export class TsSwitcher {
     this.writePmt();
     for (const c of this.o.ledger.takeMissed(target, now)) this.writeCue(map.pid[c.pid]!, c.section);
     const gapMs = this.lastSentAt < 0 ? 0 : Math.max(0, now - this.lastSentAt);
-    const held = this.hold?.target === target ? this.hold : null;
     this.hold = null;
     this.pendingSwitch = null;
     this.o.onCut({ from, to: target, at: now, gapMs, atRandomAccess: videoAtRandomAccess, offset90k: this.offset });
@@ -282,8 +291,14 @@ export class TsSwitcher {
    * The 90 kHz shift that makes `target` go on from the output: its PCR lands where the output's
    * would be now (so a gap as long as the real one shows), then pushed further if some stream's
    * decode time would not rise by at least one of its frames.
+   *
+   * The first PES of a stream that goes out is the first one starting among the packets held for
+   * the cut (planned switch), else the one after the last start the target's monitor saw (that
+   * PES started before the cut and is never sent). Measuring from the last start seen instead
+   * pushed the whole programme one audio PES late at every planned switch: an audio PES dropped
+   * and the picture held for as long.
    */
-  private joinOffset(target: number, map: PidMap, now: number): number {
+  private joinOffset(target: number, map: PidMap, now: number, held: Hold | null): number {
     const m = this.o.monitors[target]!;
     let offset = 0;
     if (this.outPcr90 >= 0 && m.lastPcr27M >= 0) {
@@ -296,8 +311,10 @@ export class TsSwitcher {
       const last = this.outDecode[to]!;
       const t = m.lastDecode[from]!;
       if (last < 0 || t < 0) continue;
-      const margin = Math.max(1, m.decodeStep[from]!);
-      worst = Math.min(worst, signed33(t + offset - last) - margin);
+      const step = Math.max(1, m.decodeStep[from]!);
+      const heldFirst = held ? firstHeldDecode(held, from) : -1;
+      const firstOut = heldFirst >= 0 ? heldFirst : t + step;
+      worst = Math.min(worst, signed33(firstOut + offset - last) - step);
     }
     if (worst < 0) offset -= worst;
     return mod33(Math.round(offset));
@@ -434,4 +451,19 @@ export class TsSwitcher {
     this.outLen = 0;
     this.stitched = 0;
   }
+}
+
+/** The decode time (DTS, else PTS) of the first PES of `pid` that starts among the packets held for a planned cut; -1 when none does. */
+function firstHeldDecode(held: Hold, pid: number): number {
+  const b = held.buf;
+  for (let k = 0; k < held.count; k++) {
+    const off = k * TS_PACKET_SIZE;
+    if ((((b[off + 1]! & 0x1f) << 8) | b[off + 2]!) !== pid || (b[off + 1]! & 0x40) === 0 || (b[off + 3]! & 0x10) === 0) continue;
+    const p = (b[off + 3]! & 0x20) === 0 ? off + 4 : off + 5 + b[off + 4]!;
+    if (p >= off + TS_PACKET_SIZE) continue;
+    const { pts, dts } = readPesTimestamps(b, p, off + TS_PACKET_SIZE);
+    const decode = dts >= 0 ? dts : pts;
+    if (decode >= 0) return decode;
+  }
+  return -1;
 }
