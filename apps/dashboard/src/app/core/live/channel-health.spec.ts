@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChannelRuntime, ChannelStatus, OutputRuntime, OutputStatus } from '@mld/contracts';
+import type { ChannelRuntime, ChannelStatus, OutputRuntime, OutputStatus, RedundancyHealth } from '@mld/contracts';
 import { channelHealth, describeOutputs, summarizeOutputs } from './channel-health.js';
 
 const T = '2026-11-25T12:00:00.000Z';
@@ -96,6 +96,21 @@ describe('channelHealth', () => {
   it('is red when every active output is down', () => {
     const h = channelHealth(channel(input('receiving'), [out('a', 'backoff'), out('b', 'failed')]));
     assert.deepEqual(h, { level: 'red', reason: 'receiving 8.0 Mbit/s, all 2 outputs down' });
+  });
+
+  it('main/backup: amber on the backup (saying why) or without a healthy standby; green on the main with both healthy', () => {
+    const side = (healthy: boolean, fault: string | null = null) => ({ state: 'receiving', healthy, fault }) as unknown as RedundancyHealth['main'];
+    const pair = (active: 'main' | 'backup', main: RedundancyHealth['main'], backup: RedundancyHealth['backup'], forced: 'main' | 'backup' | null = null) =>
+      input('degraded', { redundancy: { active, forced, main, backup } as unknown as RedundancyHealth });
+    const outputs = [out('a', 'running')];
+    assert.deepEqual(channelHealth(channel(pair('backup', side(false, 'no_data'), side(true)), outputs)), {
+      level: 'amber',
+      reason: 'on backup input (main: no data), receiving 8.0 Mbit/s, 1/1 output running',
+    });
+    assert.match(channelHealth(channel(pair('backup', side(true), side(true), 'backup'), outputs)).reason, /^on backup input \(forced by an operator\)/);
+    assert.match(channelHealth(channel(pair('main', side(true), side(false, 'sync_loss')), outputs)).reason, /^backup input down \(sync loss\)/);
+    const fine = input('receiving', { redundancy: { active: 'main', forced: null, main: side(true), backup: side(true) } as unknown as RedundancyHealth });
+    assert.equal(channelHealth(channel(fine, outputs)).level, 'green');
   });
 
   it('is amber when the input is degraded, naming the latest stream errors', () => {

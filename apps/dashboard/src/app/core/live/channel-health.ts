@@ -104,6 +104,16 @@ export function channelHealth(channel: HealthChannel): Health {
     const which = failedNames.length === 1 ? `output "${failedNames[0]}" failed` : `${failedNames.length} outputs failed`;
     return { level: 'red', reason: `${which}, ${describeOutputs(outputs)}` };
   }
+  // Main/backup: being on the backup, or without a standby, is what an operator must see first
+  // (a failover also leaves a few TR 101 290 errors of the cut behind, which would read "degraded").
+  const pair = input.redundancy;
+  if (pair && pair.active === 'backup') {
+    const why = pair.forced === 'backup' ? 'forced by an operator' : pair.main.fault ? `main: ${pair.main.fault.replace('_', ' ')}` : 'main back, not yet restored';
+    return { level: 'amber', reason: `on backup input (${why}), ${receiving}, ${describeOutputs(outputs)}` };
+  }
+  if (pair && !pair.backup.healthy) {
+    return { level: 'amber', reason: `backup input down (${pair.backup.fault?.replace('_', ' ') ?? pair.backup.state}), ${receiving}, ${describeOutputs(outputs)}` };
+  }
   if (input.state === 'degraded') {
     const errors = recentStreamErrors(input);
     return { level: 'amber', reason: `input degraded${errors ? ` (${errors})` : ''}, ${receiving}, ${describeOutputs(outputs)}` };
