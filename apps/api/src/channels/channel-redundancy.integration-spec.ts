@@ -30,6 +30,17 @@ describe('main/backup inputs (real PostgreSQL)', () => {
   const get = (id: string, token = admin) => app.request<Channel>('GET', `/api/channels/${id}`, { token });
   const rtp = async () => ({ type: 'rtp', bind_ip: '127.0.0.1', port: await freeUdpPort() });
   const fields = (r: { body: ErrorResponse }) => (r.body.errors ?? []).map((e) => e.field).sort();
+  /** The event log is written after the answer: wait (bounded) for the config.changed entry. */
+  const eventMatching = async (channelId: string, pattern: RegExp): Promise<string> => {
+    let seen: string[] = [];
+    for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+      const events = await app.request<EventPage>('GET', `/api/events?channel_id=${channelId}&type=config.changed`, { token: admin });
+      seen = events.body.events.map((e) => e.message);
+      const hit = seen.find((m) => pattern.test(m));
+      if (hit) return hit;
+    }
+    assert.fail(`no event matching ${pattern} within 5 s:\n${seen.join('\n')}`);
+  };
 
   it('a channel with an RTP backup: failover defaults filled, selection automatic; the backup can be removed', async () => {
     const [main, backup] = [await rtp(), await rtp()];
@@ -46,11 +57,8 @@ describe('main/backup inputs (real PostgreSQL)', () => {
     assert.equal(removed.status, 200);
     assert.equal(removed.body.backup_input, null);
     assert.equal(removed.body.failover, null);
-    const events = await app.request<EventPage>('GET', `/api/events?channel_id=${made.body.id}&type=config.changed`, { token: admin });
-    assert.ok(
-      events.body.events.some((e) => /backup rtp 127\.0\.0\.1:\d+ → none/.test(e.message)),
-      events.body.events.map((e) => e.message).join('\n'),
-    );
+    const removal = await eventMatching(made.body.id, /backup rtp 127\.0\.0\.1:\d+ → none/);
+    assert.match(removal, /by admin$/);
   });
 
   it('refuses bad main/backup requests with a 400 naming each field, and changes nothing', async () => {
@@ -137,8 +145,7 @@ describe('main/backup inputs (real PostgreSQL)', () => {
     const again = await app.request<ChannelStatus>('GET', `/api/channels/${pair.body.id}/status`, { token: viewer });
     assert.equal(again.body.runtime?.redundancy?.forced, 'backup');
     assert.equal((await switchTo('auto')).body.input_selection, 'auto');
-    const events = await app.request<EventPage>('GET', `/api/events?channel_id=${pair.body.id}&type=config.changed`, { token: admin });
-    assert.ok(events.body.events.some((e) => e.message.includes('backup input forced on air by operator-')), events.body.events.map((e) => e.message).join('\n'));
+    await eventMatching(pair.body.id, /backup input forced on air by operator-/);
     // Removing the backup hands the choice back (nothing to pin any more).
     await switchTo('main');
     assert.equal((await patch(pair.body.id, { backup_input: null })).body.input_selection, 'auto');

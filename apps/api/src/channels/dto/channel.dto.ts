@@ -96,8 +96,9 @@ export class CreateChannelDto {
 
   @ApiPropertyOptional({
     ...INPUT_SCHEMA,
-    nullable: true,
-    description: 'A second input, any kind, same shape as `input` (MediaLive pipeline 1, a second encoder, or the same RTP stream on another path): received and analysed all the time, used as `failover` says. null removes it. It needs a port of its own. See docs/redundancy.md.',
+    // Not marked nullable: swagger leaves `type` out beside a oneOf, and OpenAPI 3.0 wants one beside
+    // `nullable`. The description says that null removes the backup (and the API accepts it).
+    description: 'A second input, any kind, same shape as `input` (MediaLive pipeline 1, a second encoder, or the same RTP stream on another path): received and analysed all the time, used as `failover` says. `null` removes it. It needs a port of its own. See docs/redundancy.md.',
   })
   @IsOptional()
   @IsObject({ message: 'backup_input must be an object with a "type", or null to remove the backup' })
