@@ -10,6 +10,8 @@ import { PtsFlvClock } from './pts-flv-clock.js';
 
 /** FLV held while the session is set up (FFmpeg's header and first GOP); beyond it FFmpeg waits. */
 const MAX_HELD_BYTES = 4 * 1024 * 1024;
+/** Cues held until FFmpeg's first keyframe says where the FLV timeline starts. */
+const MAX_WAITING_CUES = 64;
 
 interface Run {
   stdout: Readable;
@@ -25,7 +27,7 @@ interface Run {
   confirmTimer: NodeJS.Timeout | undefined;
   /** TS PTS → FLV ms of this run (only with ad markers on). */
   clock: PtsFlvClock | undefined;
-  /** Cue points seen before the clock knew its offset, with the FLV time of their arrival if immediate. */
+  /** Cue points seen before the clock knew its offset (bounded: a feed without a usable PMT never syncs). */
   waiting: CuePoint[];
 }
 
@@ -91,7 +93,9 @@ export class RtmpOutputLink implements ChildStdoutSink {
     if (!run || !clock || !point) return;
     // An immediate cue belongs to the video being handed to FFmpeg as it arrived.
     const at = point.time === 'immediate' ? clock.nowMs() : clock.flvMsOf(point.time.pts);
-    if (at === undefined) run.waiting.push(point);
+    if (at === undefined) {
+      if (run.waiting.length < MAX_WAITING_CUES) run.waiting.push(point);
+    }
     else this.insertCue(run, point, at);
   }
 
