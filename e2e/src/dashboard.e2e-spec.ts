@@ -164,6 +164,9 @@ describe('dashboard: channels, outputs, live state and roles in a real browser',
     await page.getByTestId('output-preset').click();
     await page.getByRole('option', { name: 'YouTube (RTMP)', exact: true }).click();
     await page.getByTestId('scte35-rtmp-note').waitFor();
+    // YouTube reads its own cue points: the preset turns them on (ADR 0015).
+    assert.match(await page.getByTestId('output-form-ad-markers').innerText(), /YouTube cue points/);
+    assert.match(await page.getByTestId('scte35-rtmp-note').innerText(), /YouTube cue point/);
     assert.equal(await page.getByTestId('output-form-server').count(), 0, 'YouTube needs no server URL');
     assert.equal(await page.getByTestId('output-form-host').count(), 0);
     assert.equal(await page.getByTestId('output-form-key').getAttribute('type'), 'password', 'the key is hidden while typed');

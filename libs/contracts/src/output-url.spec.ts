@@ -69,8 +69,16 @@ describe('parseOutputUrl', () => {
     assert.match(problems('srt', 'srt://h:1', { latency: 'abc' })[0]!, /^options: option "latency" must be an integer/);
     assert.match(problems('srt', 'srt://h:1', { passphrase: 'short' })[0]!, /10 to 79 characters/);
     assert.match(problems('udp', 'udp://239.0.0.1:5000?ttl=0')[0]!, /"ttl" must be between 1 and 255/);
-    assert.match(problems('rtmp', 'rtmp://h/app/key', { latency: 1 })[0]!, /take no options/);
+    assert.match(problems('rtmp', 'rtmp://h/app/key', { latency: 1 })[0]!, /not supported for rtmp outputs \(allowed: ad_markers\)/);
     assert.match(problems('srt', 'srt://h:1', { pbkeylen: 16 })[0]!, /needs a "passphrase"/);
+  });
+
+  it('takes ad_markers on RTMP/RTMPS outputs only, with one of its three values', () => {
+    const ok = parseOutputUrl('rtmps', 'rtmps://a.rtmps.youtube.com:443/live2/k', { ad_markers: 'youtube' });
+    assert.ok(ok.ok && ok.value.options['ad_markers'] === 'youtube' && ok.value.path === '/live2/k');
+    assert.ok(parseOutputUrl('rtmp', 'rtmp://h/app/k', { ad_markers: 'on_cue_point_scte35' }).ok);
+    assert.equal(problems('rtmp', 'rtmp://h/app/k', { ad_markers: 'scte35' })[0], 'options: option "ad_markers" must be none, on_cue_point_scte35, youtube, got "scte35"');
+    assert.match(problems('srt', 'srt://h:1', { ad_markers: 'youtube' })[0]!, /"ad_markers" is not supported for srt outputs/);
   });
 
   it('refuses the same option twice with different values, without echoing secrets', () => {

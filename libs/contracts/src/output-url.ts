@@ -12,9 +12,13 @@ export const OUTPUT_OPTION_NAMES: Readonly<Record<OutputProtocol, readonly strin
   srt: ['mode', 'latency', 'passphrase', 'pbkeylen', 'streamid', 'maxbw', 'oheadbw', 'conntimeo', 'payloadsize', 'adapter'],
   udp: ['ttl', 'localaddr', 'pkt_size'],
   rtp: ['ttl', 'localaddr', 'pkt_size'],
-  rtmp: [],
-  rtmps: [],
+  rtmp: ['ad_markers'],
+  rtmps: ['ad_markers'],
 };
+
+/** What an RTMP output does with the channel's SCTE-35 cues (ADR 0015). */
+export const AD_MARKERS = ['none', 'on_cue_point_scte35', 'youtube'] as const;
+export type AdMarkersOption = (typeof AD_MARKERS)[number];
 
 export type OutputOptionValue = string | number | boolean;
 export type OutputOptions = Record<string, OutputOptionValue>;
@@ -107,6 +111,9 @@ function checkOptionValue(protocol: OutputProtocol, name: string, raw: OutputOpt
     if (name === 'pbkeylen' && ![0, 16, 24, 32].includes(n)) return { error: 'option "pbkeylen" must be 0, 16, 24 or 32' };
     if (name === 'payloadsize' && n % 188 !== 0) return { error: 'option "payloadsize" must be a multiple of 188' };
     return n;
+  }
+  if (name === 'ad_markers' && !(AD_MARKERS as readonly string[]).includes(text)) {
+    return { error: `option "ad_markers" must be ${AD_MARKERS.join(', ')}, got "${text}"` };
   }
   if (name === 'mode' && !['caller', 'listener', 'rendezvous'].includes(text)) {
     return { error: `option "mode" must be caller, listener or rendezvous, got "${text}"` };

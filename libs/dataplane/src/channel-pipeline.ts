@@ -73,7 +73,13 @@ export class ChannelPipeline {
   ) {
     this.clock = deps.clock ?? systemClock;
     this.input = config.input;
-    this.analyzer = new TsAnalyzer({ onCue: (cue) => deps.onCue?.(this.id, cue) });
+    this.analyzer = new TsAnalyzer({
+      onCue: (cue) => {
+        // Outputs that re-signal cues (RTMP ad markers) first: they place them in their own timeline.
+        for (const output of this.outputs.values()) output.egress.cue?.(cue);
+        deps.onCue?.(this.id, cue);
+      },
+    });
     this.sink = {
       ts: (chunk) => {
         // Outputs first: analysis reads the same buffer afterwards and never delays them.

@@ -60,4 +60,21 @@ describe('output destinations (real PostgreSQL)', () => {
     }
     assert.deepEqual((await app.request<OutputResponse[]>('GET', path(), { token })).body, before);
   });
+
+  it('takes ad_markers on RTMP outputs (stored, editable) and refuses an unknown value or another protocol, naming the field', async () => {
+    const created = await app.request<OutputResponse>('POST', path(), { token, body: { protocol: 'rtmps', url: 'rtmps://127.0.0.1:443/live2/yt', options: { ad_markers: 'youtube' } } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.deepEqual(created.body.options, { ad_markers: 'youtube' });
+    const edited = await app.request<OutputResponse>('PATCH', path(`/${created.body.id}`), { token, body: { options: { ad_markers: 'on_cue_point_scte35' } } });
+    assert.equal(edited.status, 200, JSON.stringify(edited.body));
+    assert.deepEqual(edited.body.options, { ad_markers: 'on_cue_point_scte35' });
+    for (const [body, message] of [
+      [{ protocol: 'rtmp', url: 'rtmp://127.0.0.1/live/k', options: { ad_markers: 'scte35' } }, 'option "ad_markers" must be none, on_cue_point_scte35, youtube, got "scte35"'],
+      [{ protocol: 'srt', url: 'srt://127.0.0.1:9000', options: { ad_markers: 'youtube' } }, 'option "ad_markers" is not supported for srt outputs (allowed: mode, latency, passphrase, pbkeylen, streamid, maxbw, oheadbw, conntimeo, payloadsize, adapter)'],
+    ] as const) {
+      const result = await app.request<ErrorResponse>('POST', path(), { token, body });
+      assert.equal(result.status, 400, JSON.stringify(result.body));
+      assert.ok(result.body.errors?.some((e) => e.field === 'options' && e.message === message), JSON.stringify(result.body));
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { DEFAULT_TOOLS, type Egress, type EgressStateListener, type ToolPaths } 
 import { buildFfmpegRtmpArgs } from './ffmpeg-rtmp-command.js';
 import { ProcessEgress } from './process-egress.js';
 import { RtmpOutputLink } from './rtmp/rtmp-output-link.js';
+import { AD_MARKERS, type AdMarkers } from './rtmp/cue-points.js';
 import { rtmpTarget, type RtmpConnector } from './rtmp/rtmp-target.js';
 import { buildSrtLiveTransmitArgs } from './srt-command.js';
 import { ffmpegParser, srtLiveTransmitParser } from './tool-parsers.js';
@@ -17,6 +18,12 @@ export interface EgressFactoryOptions {
   rtmpConnector?: RtmpConnector;
   onStateChange?: EgressStateListener;
   clock?: Clock;
+}
+
+/** The output's `ad_markers` option (validated by the API; anything else is 'none'). */
+function adMarkersOf(config: OutputConfig): AdMarkers {
+  const value = config.options['ad_markers'];
+  return AD_MARKERS.find((m) => m === value) ?? 'none';
 }
 
 /** The right egress for the protocol; each output isolated in its own process or socket. */
@@ -45,7 +52,7 @@ export function createEgress(config: OutputConfig, options: EgressFactoryOptions
         args: buildFfmpegRtmpArgs(config),
         parser: ffmpegParser,
         // FFmpeg writes FLV to stdout; the service publishes it (ADR 0007).
-        stdoutSink: new RtmpOutputLink({ target: rtmpTarget(config), ...(options.rtmpConnector ? { connector: options.rtmpConnector } : {}) }),
+        stdoutSink: new RtmpOutputLink({ target: rtmpTarget(config), adMarkers: adMarkersOf(config), ...(options.rtmpConnector ? { connector: options.rtmpConnector } : {}) }),
         minSpeed: 0.9,
         slowTimeoutMs: 20_000,
         stallTimeoutMs: options.stallTimeoutMs?.rtmp ?? 20_000,

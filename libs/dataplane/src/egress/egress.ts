@@ -1,3 +1,4 @@
+import type { Scte35Cue } from '@mld/ts-analysis';
 import type { TsSink } from '../fanout/fan-out.js';
 import type { EgressSnapshot, EgressState, EgressTarget } from '../types.js';
 
@@ -10,6 +11,8 @@ export interface Egress extends TsSink {
   /** Skips a pending backoff wait (and leaves `failed`). */
   retryNow(): void;
   snapshot(): EgressSnapshot;
+  /** A SCTE-35 cue of the channel, for outputs that re-signal cues in their own format (RTMP ad markers). */
+  cue?(cue: Scte35Cue): void;
 }
 
 /** A transition of an output, as its supervisor took it (the edge, not a rebuilt guess of it). */

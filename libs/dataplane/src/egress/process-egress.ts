@@ -1,3 +1,4 @@
+import type { Scte35Cue } from '@mld/ts-analysis';
 import { defaultSpawner, SupervisedProcess, systemClock, type Clock, type LineParser, type Spawner, type TimerHandle } from '@mld/supervisor';
 import { ChunkQueue } from '../fanout/chunk-queue.js';
 import { RateMeter } from '../rate-meter.js';
@@ -179,6 +180,10 @@ export class ProcessEgress implements Egress {
     else if (this.flushTimer === undefined) this.flushTimer = this.clock.setTimeout(() => this.flush(), this.coalesceMs);
   }
 
+  cue(cue: Scte35Cue): void {
+    this.options.stdoutSink?.cue?.(cue);
+  }
+
   snapshot(): EgressSnapshot {
     const s = this.process.snapshot();
     return {
@@ -274,6 +279,7 @@ export class ProcessEgress implements Egress {
       if (!batch) return;
       if (this.process.write(batch)) {
         this.bytesOut += batch.length;
+        this.options.stdoutSink?.inputWritten?.(batch);
         // With a sink, handing bytes to the child proves nothing about the destination.
         if (!this.options.stdoutSink) this.process.reportProgress(batch.length);
       } else {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import type { ChildHandle, LineParser, Spawner } from '@mld/supervisor';
+import type { Scte35Cue } from '@mld/ts-analysis';
 
 export interface StdoutSinkHooks {
   /** Bytes reached the destination: makes a starting output running and feeds the stall watchdog. */
@@ -23,6 +24,10 @@ export interface ChildStdoutSink {
   /** Milliseconds of media timeline delivered in this run (-1: none yet). */
   readonly outTimeMs: number;
   readonly videoFrames: number;
+  /** The TS just written to the child's stdin (RTMP: how the cue markers learn FFmpeg's timeline). */
+  inputWritten?(ts: Buffer): void;
+  /** A SCTE-35 cue of the channel (RTMP: written as a cue point when the output asks for ad markers). */
+  cue?(cue: Scte35Cue): void;
 }
 
 /**

@@ -9,7 +9,7 @@ const OPTIONS_DESCRIPTION = [
   'Per-protocol options; the same names may also be given in the URL query.',
   '- srt: mode (caller|listener|rendezvous), latency (milliseconds, as SRT users write it), passphrase (10-79 chars), pbkeylen (0|16|24|32), streamid, maxbw, oheadbw, conntimeo, payloadsize, adapter',
   '- udp / rtp: ttl (1-255), localaddr (multicast interface IPv4), pkt_size',
-  '- rtmp / rtmps: none. Note: SCTE-35 cannot travel over RTMP (FLV has no place for it); RTMP outputs carry video and audio only.',
+  '- rtmp / rtmps: ad_markers (none|on_cue_point_scte35|youtube, default none): FLV cannot carry SCTE-35 sections, so each splice_insert / time_signal of the channel becomes an AMF0 onCuePoint data message at its splice time, in MediaLive\'s ON_CUE_POINT_SCTE35 shape or as YouTube\'s com.youtube.cuepoint (ADR 0015). Only options are read from `options`: the RTMP url query stays part of the stream name.',
 ].join('\n');
 
 export class CreateOutputDto {

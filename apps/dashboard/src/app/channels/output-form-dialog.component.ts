@@ -7,11 +7,13 @@ import { MatError, MatFormField, MatHint, MatLabel, MatSuffix } from '@angular/m
 import { MatInput } from '@angular/material/input';
 import { MatOptgroup, MatOption, MatSelect } from '@angular/material/select';
 import { MatSlideToggle } from '@angular/material/slide-toggle';
-import { maskOutputUrl, type OutputResponse } from '@mld/contracts';
+import { maskOutputUrl, type AdMarkersOption, type OutputResponse } from '@mld/contracts';
 import { describeHttpFailure } from '../core/api/api-error';
 import { ChannelsApiService } from './channels-api.service';
 import { placeOutputErrors } from './output-form-errors';
 import {
+  AD_MARKER_CHOICES,
+  adMarkersNote,
   buildOutputRequest,
   emptyValues,
   type OutputFormField,
@@ -61,6 +63,8 @@ export class OutputFormDialogComponent {
 
   protected readonly groups = (['Platforms', 'Custom'] as const).map((label) => ({ label, presets: PRESETS.filter((p) => p.group === label) }));
   protected readonly editing = this.data.output !== null;
+  protected readonly adMarkerChoices = AD_MARKER_CHOICES;
+  protected readonly adMarkersNote = adMarkersNote;
   private readonly initial = this.data.output ? valuesFromOutput(this.data.output) : { preset: presetById('srt')!, values: emptyValues(presetById('srt')) };
 
   protected readonly form = inject(NonNullableFormBuilder).group({
@@ -75,12 +79,13 @@ export class OutputFormDialogComponent {
     passphrase: [this.initial.values.passphrase],
     streamid: [this.initial.values.streamid],
     ttl: [this.initial.values.ttl],
+    ad_markers: [this.initial.values.ad_markers as AdMarkersOption],
     enabled: [this.initial.values.enabled],
   });
 
   private readonly presetId = toSignal(this.form.controls.preset.valueChanges, { initialValue: this.initial.preset.id as string });
   protected readonly preset = computed<OutputPreset>(() => presetById(this.presetId()) ?? presetById('srt')!);
-  private readonly formValue = toSignal(this.form.valueChanges, { initialValue: this.form.getRawValue() });
+  protected readonly formValue = toSignal(this.form.valueChanges, { initialValue: this.form.getRawValue() });
 
   protected readonly saving = signal(false);
   protected readonly keyVisible = signal(false);
@@ -103,6 +108,8 @@ export class OutputFormDialogComponent {
       const name = this.form.controls.name.value.trim();
       if (!name || name === previous.defaultName) this.form.controls.name.setValue(next.defaultName);
       if (next.id === 'srt' && !this.form.controls.latency.value) this.form.controls.latency.setValue('200');
+      // Likewise the ad marker format: the new platform's default unless the operator chose one.
+      if (this.form.controls.ad_markers.value === (previous.adMarkers ?? 'none')) this.form.controls.ad_markers.setValue(next.adMarkers ?? 'none');
       previous = next;
       this.errors.set({});
       this.formError.set(null);

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { maskOutputUrl, parseOutputUrl, splitRtmpUrl } from '@mld/contracts';
 import { placeOutputErrors } from './output-form-errors.js';
-import { buildOutputRequest, emptyValues, presetById, PRESETS, valuesFromOutput, type OutputFormValues } from './output-presets.js';
+import { adMarkersNote, buildOutputRequest, emptyValues, presetById, PRESETS, valuesFromOutput, type OutputFormValues } from './output-presets.js';
 
 function values(preset: string, extra: Partial<OutputFormValues>): OutputFormValues {
   return { ...emptyValues(presetById(preset)), ...extra };
@@ -137,5 +137,37 @@ describe('API errors → output form fields', () => {
       byField: { url: 'option "maxbw" is not supported' },
       unplaced: ['enabled must be true or false'],
     });
+  });
+});
+
+describe('ad markers on RTMP outputs (ADR 0015)', () => {
+  it('YouTube presets start with YouTube cue points, other platforms with none; the request carries the option only when on', () => {
+    assert.equal(emptyValues(presetById('youtube-rtmps')).ad_markers, 'youtube');
+    assert.deepEqual(build('youtube-rtmp', { key: 'k' }).options, { ad_markers: 'youtube' });
+    assert.deepEqual(build('twitch', { key: 'k' }).options, {});
+    assert.deepEqual(build('rtmp', { server: 'rtmp://h/live', key: 'k', ad_markers: 'on_cue_point_scte35' }).options, { ad_markers: 'on_cue_point_scte35' });
+    assert.deepEqual(build('youtube-rtmp', { key: 'k', ad_markers: 'none' }).options, {}, 'turned off by the operator');
+    assert.deepEqual(build('srt', { host: 'h', port: '9000', ad_markers: 'youtube' }).options['ad_markers'], undefined, 'SRT carries the cues themselves');
+    for (const p of PRESETS.filter((x) => x.template)) {
+      const req = build(p.id, { key: 'k' });
+      assert.ok(parseOutputUrl(req.protocol, req.url, req.options).ok, `${p.id}: the API accepts ${JSON.stringify(req.options)}`);
+    }
+  });
+
+  it('editing shows the saved format and keeps it; an option error lands on the select', () => {
+    const edited = valuesFromOutput({ protocol: 'rtmp', url: 'rtmp://a.rtmp.youtube.com/live2/k', options: { ad_markers: 'on_cue_point_scte35' }, name: 'YT', enabled: true });
+    assert.equal(edited.preset.id, 'youtube-rtmp');
+    assert.equal(edited.values.ad_markers, 'on_cue_point_scte35');
+    assert.deepEqual(edited.values.extraOptions, {});
+    const again = buildOutputRequest(edited.preset, edited.values);
+    assert.ok(again.ok && again.value.options['ad_markers'] === 'on_cue_point_scte35');
+    assert.equal(valuesFromOutput({ protocol: 'rtmp', url: 'rtmp://h/live/k', options: {}, name: 'c', enabled: true }).values.ad_markers, 'none', 'saved without the option: none');
+    assert.deepEqual(placeOutputErrors(presetById('rtmp')!, { options: 'option "ad_markers" must be none, on_cue_point_scte35, youtube, got "x"' }).byField, { ad_markers: 'option "ad_markers" must be none, on_cue_point_scte35, youtube, got "x"' });
+  });
+
+  it('the form note says what happens to the cues', () => {
+    assert.match(adMarkersNote('none'), /video and audio only/);
+    assert.match(adMarkersNote('youtube'), /YouTube cue point.*at its splice time/);
+    assert.match(adMarkersNote('on_cue_point_scte35'), /onCuePoint message as MediaLive sends it/);
   });
 });

@@ -1,4 +1,4 @@
-import { formatUrlHost, splitRtmpUrl, type OutputOptions, type OutputOptionValue, type OutputProtocol } from '@mld/contracts';
+import { AD_MARKERS, formatUrlHost, splitRtmpUrl, type AdMarkersOption, type OutputOptions, type OutputOptionValue, type OutputProtocol } from '@mld/contracts';
 
 /**
  * Platform presets for the output form: each knows its ingest URL template and asks only for
@@ -9,7 +9,7 @@ import { formatUrlHost, splitRtmpUrl, type OutputOptions, type OutputOptionValue
 export type PresetId = 'youtube-rtmp' | 'youtube-rtmps' | 'facebook' | 'x' | 'linkedin' | 'twitch' | 'kick' | 'rtmp' | 'srt' | 'udp' | 'rtp';
 
 /** The form's controls. `url` is not a control: it names the destination preview, where URL problems without a better place go. */
-export type OutputFormField = 'name' | 'server' | 'key' | 'mode' | 'host' | 'port' | 'latency' | 'passphrase' | 'streamid' | 'ttl' | 'url';
+export type OutputFormField = 'name' | 'server' | 'key' | 'ad_markers' | 'mode' | 'host' | 'port' | 'latency' | 'passphrase' | 'streamid' | 'ttl' | 'url';
 
 export interface OutputPreset {
   id: PresetId;
@@ -26,8 +26,10 @@ export interface OutputPreset {
   serverHint?: string;
   keyHint?: string;
   defaultName: string;
-  /** RTMP/FLV cannot carry SCTE-35. */
+  /** RTMP/FLV cannot carry SCTE-35 sections (RTMP outputs can signal cues as onCuePoint instead: ad_markers). */
   carriesScte35: boolean;
+  /** The ad marker format a new output of this preset starts with (ADR 0015); absent: 'none'. */
+  adMarkers?: AdMarkersOption;
 }
 
 export const PRESETS: readonly OutputPreset[] = [
@@ -36,27 +38,31 @@ export const PRESETS: readonly OutputPreset[] = [
     label: 'YouTube (RTMPS)',
     group: 'Platforms',
     template: 'rtmps://a.rtmps.youtube.com:443/live2/{key}',
-    fields: ['key'],
+    fields: ['key', 'ad_markers'],
     keyHint: 'YouTube Studio → Go live → Stream → Stream key',
     defaultName: 'YouTube',
     carriesScte35: false,
+    // YouTube Live reads com.youtube.cuepoint messages as ad breaks.
+    adMarkers: 'youtube',
   },
   {
     id: 'youtube-rtmp',
     label: 'YouTube (RTMP)',
     group: 'Platforms',
     template: 'rtmp://a.rtmp.youtube.com/live2/{key}',
-    fields: ['key'],
+    fields: ['key', 'ad_markers'],
     keyHint: 'YouTube Studio → Go live → Stream → Stream key',
     defaultName: 'YouTube',
     carriesScte35: false,
+    // YouTube Live reads com.youtube.cuepoint messages as ad breaks.
+    adMarkers: 'youtube',
   },
   {
     id: 'facebook',
     label: 'Facebook Live (RTMPS)',
     group: 'Platforms',
     template: 'rtmps://live-api-s.facebook.com:443/rtmp/{key}',
-    fields: ['key'],
+    fields: ['key', 'ad_markers'],
     keyHint: 'Live Producer → Streaming software → Stream key',
     defaultName: 'Facebook',
     carriesScte35: false,
@@ -65,7 +71,7 @@ export const PRESETS: readonly OutputPreset[] = [
     id: 'x',
     label: 'X / Twitter (RTMP)',
     group: 'Platforms',
-    fields: ['server', 'key'],
+    fields: ['server', 'key', 'ad_markers'],
     serverLabel: 'Regional ingest URL',
     serverPlaceholder: 'rtmp://va.pscp.tv:80/x',
     serverHint: 'Media Studio → Producer → Sources: the RTMP URL for your region',
@@ -77,7 +83,7 @@ export const PRESETS: readonly OutputPreset[] = [
     id: 'linkedin',
     label: 'LinkedIn Live',
     group: 'Platforms',
-    fields: ['server', 'key'],
+    fields: ['server', 'key', 'ad_markers'],
     serverLabel: 'Stream URL',
     serverPlaceholder: 'rtmps://…linkedin.com:443/live',
     serverHint: 'The full stream URL LinkedIn gives for the event (rtmp:// or rtmps://)',
@@ -90,7 +96,7 @@ export const PRESETS: readonly OutputPreset[] = [
     label: 'Twitch (RTMP)',
     group: 'Platforms',
     template: 'rtmp://live.twitch.tv/app/{key}',
-    fields: ['key'],
+    fields: ['key', 'ad_markers'],
     keyHint: 'Creator Dashboard → Settings → Stream → Primary stream key',
     defaultName: 'Twitch',
     carriesScte35: false,
@@ -100,7 +106,7 @@ export const PRESETS: readonly OutputPreset[] = [
     label: 'Kick (RTMPS)',
     group: 'Platforms',
     template: 'rtmps://fa723fc1b171.global-contribute.live-video.net/app/{key}',
-    fields: ['server', 'key'],
+    fields: ['server', 'key', 'ad_markers'],
     serverOptional: true,
     serverLabel: 'Server URL (optional)',
     serverPlaceholder: 'rtmps://fa723fc1b171.global-contribute.live-video.net/app',
@@ -113,7 +119,7 @@ export const PRESETS: readonly OutputPreset[] = [
     id: 'rtmp',
     label: 'Custom RTMP / RTMPS',
     group: 'Custom',
-    fields: ['server', 'key'],
+    fields: ['server', 'key', 'ad_markers'],
     serverLabel: 'Server URL',
     serverPlaceholder: 'rtmp://host:1935/live',
     serverHint: 'rtmp:// or rtmps://, with the application path',
@@ -133,6 +139,20 @@ export const PRESETS: readonly OutputPreset[] = [
   { id: 'rtp', label: 'RTP (MPEG-TS)', group: 'Custom', fields: ['host', 'port', 'ttl'], defaultName: 'RTP', carriesScte35: true },
 ];
 
+/** The choices of the "Ad markers" select (ADR 0015). */
+export const AD_MARKER_CHOICES: readonly { value: AdMarkersOption; label: string }[] = [
+  { value: 'none', label: 'None (cues dropped)' },
+  { value: 'youtube', label: 'YouTube cue points (com.youtube.cuepoint)' },
+  { value: 'on_cue_point_scte35', label: 'onCuePoint SCTE-35 (as MediaLive)' },
+];
+
+/** What the form says about SCTE-35 on an RTMP output with these ad markers. */
+export function adMarkersNote(markers: AdMarkersOption): string {
+  if (markers === 'none') return 'SCTE-35 does not travel over RTMP: with ad markers off, this output carries video and audio only. Choose an ad marker format, or use SRT, UDP or RTP where the cues themselves must reach the destination.';
+  const format = markers === 'youtube' ? 'a YouTube cue point (ad breaks only)' : 'an onCuePoint message as MediaLive sends it (the section in base64)';
+  return `Each SCTE-35 splice_insert / time_signal becomes ${format} at its splice time; the SCTE-35 sections themselves do not travel over RTMP.`;
+}
+
 export function presetById(id: string): OutputPreset | undefined {
   return PRESETS.find((p) => p.id === id);
 }
@@ -149,6 +169,8 @@ export interface OutputFormValues {
   passphrase: string;
   streamid: string;
   ttl: string;
+  /** RTMP outputs: how SCTE-35 cues are signalled. */
+  ad_markers: AdMarkersOption;
   enabled: boolean;
   /** Options the form has no control for, kept as they were when editing. */
   extraOptions: OutputOptions;
@@ -166,6 +188,7 @@ export function emptyValues(preset?: OutputPreset): OutputFormValues {
     passphrase: '',
     streamid: '',
     ttl: '',
+    ad_markers: preset?.adMarkers ?? 'none',
     enabled: true,
     extraOptions: {},
   };
@@ -181,7 +204,7 @@ export interface OutputRequest {
 
 export type BuildResult = { ok: true; value: OutputRequest } | { ok: false; errors: Partial<Record<OutputFormField, string>> };
 
-const FORM_OPTION_NAMES = new Set(['mode', 'latency', 'passphrase', 'streamid', 'ttl']);
+const FORM_OPTION_NAMES = new Set(['mode', 'latency', 'passphrase', 'streamid', 'ttl', 'ad_markers']);
 
 /** Preset + typed values → the body of POST/PATCH .../outputs. Only presence is checked here; the API checks the rest. */
 export function buildOutputRequest(preset: OutputPreset, values: OutputFormValues): BuildResult {
@@ -200,6 +223,7 @@ export function buildOutputRequest(preset: OutputPreset, values: OutputFormValue
     if (server && !scheme) errors.server = 'Must start with rtmp:// or rtmps://';
     protocol = scheme === 'rtmps' ? 'rtmps' : 'rtmp';
     url = key ? `${base}/${key}` : base;
+    if (preset.fields.includes('ad_markers') && values.ad_markers !== 'none') options['ad_markers'] = values.ad_markers;
   } else {
     protocol = preset.id === 'srt' ? 'srt' : preset.id === 'udp' ? 'udp' : 'rtp';
     const host = values.host.trim();
@@ -231,6 +255,10 @@ export function valuesFromOutput(output: { protocol: OutputProtocol; url: string
 } {
   const base = { ...emptyValues(), name: output.name, enabled: output.enabled };
   if (output.protocol === 'rtmp' || output.protocol === 'rtmps') {
+    const markers = AD_MARKERS.find((m) => m === output.options['ad_markers']) ?? 'none';
+    const extraOptions: OutputOptions = {};
+    for (const [k, v] of Object.entries(output.options)) if (!FORM_OPTION_NAMES.has(k)) extraOptions[k] = v;
+    Object.assign(base, { ad_markers: markers, extraOptions });
     for (const preset of PRESETS) {
       if (!preset.template || preset.id === 'kick') continue;
       const prefix = preset.template.replace('{key}', '');

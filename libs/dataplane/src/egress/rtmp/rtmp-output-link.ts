@@ -1,12 +1,17 @@
 import type { Readable } from 'node:stream';
+import type { Scte35Cue } from '@mld/ts-analysis';
 import type { Amf0Value } from '../../rtmp/amf0.js';
 import { FlvTagReader, type FlvTag } from '../../rtmp/flv-tag-reader.js';
 import { PUBLISH_CONFIRM_MS, RtmpPublisher } from './rtmp-publisher.js';
 import type { RtmpConnector, RtmpTarget } from './rtmp-target.js';
 import type { ChildStdoutSink, StdoutSinkHooks } from '../stdout-sink.js';
+import { cuePointFor, type AdMarkers, type CuePoint } from './cue-points.js';
+import { PtsFlvClock } from './pts-flv-clock.js';
 
 /** FLV held while the session is set up (FFmpeg's header and first GOP); beyond it FFmpeg waits. */
 const MAX_HELD_BYTES = 4 * 1024 * 1024;
+/** Cues held until FFmpeg's first keyframe says where the FLV timeline starts. */
+const MAX_WAITING_CUES = 64;
 
 interface Run {
   stdout: Readable;
@@ -20,12 +25,18 @@ interface Run {
   /** Media bytes written before confirmation, reported once confirmed. */
   unreported: number;
   confirmTimer: NodeJS.Timeout | undefined;
+  /** TS PTS → FLV ms of this run (only with ad markers on). */
+  clock: PtsFlvClock | undefined;
+  /** Cue points seen before the clock knew its offset (bounded: a feed without a usable PMT never syncs). */
+  waiting: CuePoint[];
 }
 
 export interface RtmpOutputLinkOptions {
   target: RtmpTarget;
   connector?: RtmpConnector;
   setupTimeoutMs?: number;
+  /** SCTE-35 cues → onCuePoint data messages (ADR 0015); default 'none'. */
+  adMarkers?: AdMarkers;
 }
 
 /**
@@ -69,9 +80,29 @@ export class RtmpOutputLink implements ChildStdoutSink {
     return true;
   }
 
+  /** The TS just handed to this run's FFmpeg: where the markers learn the PTS → FLV mapping. */
+  inputWritten(ts: Buffer): void {
+    this.run?.clock?.observeInput(ts);
+  }
+
+  /** A cue of the channel: one data message at its splice time (or now), if this output writes markers. */
+  cue(cue: Scte35Cue): void {
+    const run = this.run;
+    const clock = run?.clock;
+    const point = clock ? cuePointFor(this.options.adMarkers ?? 'none', cue) : undefined;
+    if (!run || !clock || !point) return;
+    // An immediate cue belongs to the video being handed to FFmpeg as it arrived.
+    const at = point.time === 'immediate' ? clock.nowMs() : clock.flvMsOf(point.time.pts);
+    if (at === undefined) {
+      if (run.waiting.length < MAX_WAITING_CUES) run.waiting.push(point);
+    }
+    else this.insertCue(run, point, at);
+  }
+
   attach(stdout: Readable, hooks: StdoutSinkHooks): void {
     this.detach();
-    const run: Run = { stdout, hooks, reader: new FlvTagReader(), held: [], heldBytes: 0, confirmed: false, unreported: 0, confirmTimer: undefined, publisher: undefined as unknown as RtmpPublisher };
+    const markers = (this.options.adMarkers ?? 'none') !== 'none';
+    const run: Run = { stdout, hooks, reader: new FlvTagReader(), held: [], heldBytes: 0, confirmed: false, unreported: 0, confirmTimer: undefined, publisher: undefined as unknown as RtmpPublisher, clock: markers ? new PtsFlvClock() : undefined, waiting: [] };
     run.publisher = new RtmpPublisher({
       target: this.options.target,
       ...(this.options.connector ? { connector: this.options.connector } : {}),
@@ -109,6 +140,7 @@ export class RtmpOutputLink implements ChildStdoutSink {
         return;
       }
       for (const tag of tags) {
+        if (run.clock) this.observeOutput(run, tag);
         run.held.push(tag);
         run.heldBytes += tag.data.length;
       }
@@ -128,6 +160,21 @@ export class RtmpOutputLink implements ChildStdoutSink {
     run.publisher.close();
     // Let the dying child's last bytes drain so its pipe closes.
     run.stdout.resume();
+  }
+
+  private observeOutput(run: Run, tag: FlvTag): void {
+    const clock = run.clock!;
+    if (clock.synced) return;
+    clock.observeOutput(tag);
+    if (!clock.synced) return;
+    // Cues that came before the first keyframe: at their splice time, or at the start if immediate.
+    for (const point of run.waiting.splice(0)) this.insertCue(run, point, point.time === 'immediate' ? Math.max(0, tag.timestamp) : clock.flvMsOf(point.time.pts)!);
+  }
+
+  private insertCue(run: Run, point: CuePoint, timeMs: number): void {
+    // Before the stream's start is before anything sent: the publisher sends it with the first tag.
+    const at = Math.max(0, Math.round(timeMs));
+    run.publisher.insertDataMessage(at, ...point.values(at));
   }
 
   private pump(run: Run): void {
