@@ -40,6 +40,32 @@ describe('UdpEgress states', () => {
     assert.deepEqual(got.map((d) => d.length), [7 * 188, 3 * 188]);
   });
 
+  it('a remainder of fewer than 7 packets goes out on its own once the input pauses (10 ms), not with the next data', async () => {
+    const receiver = createSocket('udp4');
+    await new Promise<void>((resolve) => receiver.bind(0, '127.0.0.1', resolve));
+    const got: Buffer[] = [];
+    receiver.on('message', (m) => got.push(m));
+    const clock = new FakeClock(1_000);
+    const egress = new UdpEgress({ config: config(receiver.address().port), clock });
+    egress.start();
+    await new Promise<void>((resolve) => {
+      const wait = (): void => void (egress.snapshot().state === 'running' ? resolve() : setImmediate(wait));
+      wait();
+    });
+    egress.accept(Buffer.alloc(188 * 3, 0x47));
+    clock.advance(5);
+    egress.accept(Buffer.alloc(188 * 5, 0x47)); // 8 packets: one full datagram, 1 left over
+    clock.advance(9);
+    await new Promise((r) => setTimeout(r, 30));
+    assert.deepEqual(got.map((d) => d.length), [7 * 188], 'the remainder waits while data may still come');
+    clock.advance(1);
+    await new Promise((r) => setTimeout(r, 30));
+    assert.deepEqual(got.map((d) => d.length), [7 * 188, 188], 'then goes out alone');
+    await egress.stop();
+    receiver.close();
+    assert.deepEqual(got.map((d) => d.length), [7 * 188, 188], 'nothing sent twice');
+  });
+
   it('stop() of an output never started reports nothing', async () => {
     const changes: EgressStateChange[] = [];
     const egress = new UdpEgress({ config: config(9), clock: new FakeClock(), onStateChange: (c) => changes.push(c) });

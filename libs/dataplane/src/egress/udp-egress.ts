@@ -8,6 +8,12 @@ import type { Egress, EgressStateListener } from './egress.js';
 
 /** 7 TS packets: the payload size of MediaLive's own UDP/RTP output. */
 const DATAGRAM_TS_BYTES = 7 * TS_PACKET_SIZE;
+/**
+ * A remainder of fewer than 7 packets goes out on its own after this long without more data: when
+ * the input pauses (a failover, a lost input) the outputs must not hold the stream's last packets.
+ * At 8 Mbit/s a full datagram is ready every ~1.3 ms, so this fires only when the input stalls.
+ */
+const PARTIAL_FLUSH_MS = 10;
 /** Bytes handed to the kernel but not yet confirmed sent, before this output drops its own data. */
 const MAX_IN_FLIGHT_BYTES = 2 * 1024 * 1024;
 
@@ -36,6 +42,7 @@ export class UdpEgress implements Egress {
   private droppedBytes = 0;
   private inFlight = 0;
   private pending: Buffer | undefined;
+  private flushTimer: TimerHandle | undefined;
   /** Set while stop() waits for the kernel to take what is in flight. */
   private onDrained: (() => void) | undefined;
   private readonly meter = new RateMeter(2000);
@@ -82,6 +89,7 @@ export class UdpEgress implements Egress {
     if (this.meterTimer !== undefined) this.clock.clearInterval(this.meterTimer);
     this.meterTimer = undefined;
     if (this.state === 'stopped') return;
+    this.cancelFlush();
     if (this.pending && this.state === 'running') this.send(this.pending);
     this.pending = undefined;
     if (this.state === 'starting' || this.state === 'running') this.setState('stopping', undefined);
@@ -113,11 +121,27 @@ export class UdpEgress implements Egress {
     // Re-chunk into 1316-byte datagrams whatever the input's datagram size was.
     let data = this.pending ? Buffer.concat([this.pending, ts]) : ts;
     this.pending = undefined;
+    this.cancelFlush();
     while (data.length >= DATAGRAM_TS_BYTES) {
       this.send(data.subarray(0, DATAGRAM_TS_BYTES));
       data = data.subarray(DATAGRAM_TS_BYTES);
     }
-    if (data.length > 0) this.pending = data;
+    if (data.length > 0) {
+      this.pending = data;
+      this.flushTimer = this.clock.setTimeout(() => this.flushPartial(), PARTIAL_FLUSH_MS);
+    }
+  }
+
+  private flushPartial(): void {
+    this.flushTimer = undefined;
+    const partial = this.pending;
+    this.pending = undefined;
+    if (partial && this.state === 'running' && this.socket) this.send(partial);
+  }
+
+  private cancelFlush(): void {
+    if (this.flushTimer !== undefined) this.clock.clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
   }
 
   snapshot(): EgressSnapshot {
