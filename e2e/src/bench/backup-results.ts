@@ -49,6 +49,10 @@ export interface SwitchRun {
   silence: Distribution;
   videoResume: Distribution;
   apiGap: Distribution;
+  /** switch time − the API's gap_ms per switch: the main's last datagram to the service, and the cut to the probe (both event loops included). */
+  beyondApiGap: Distribution;
+  /** Event-loop delay of the harness (sender and probe) during the loop, ms beyond the timer's resolution. */
+  harnessLoopDelay: { p99: number; max: number };
   restoreTime: Distribution;
   failoversAtRandomAccess: number;
   restoresAtRandomAccess: number;

@@ -3,6 +3,7 @@
 // UDP output into a SwitchProbe. Each cycle silences the main sender, measures when the output
 // came back (from the backup) against the main's last datagram, reads the service's record of
 // the switch, then lets the main send again and waits for the return to it.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { InputSwitchRecord } from '@mld/contracts';
 import { Distributor } from '../support/distributor.js';
 import { freeUdpPort } from '../support/media/free-port.js';
@@ -11,7 +12,7 @@ import { backupFields, backupOffsetDatagrams, type FailoverSettings, redundancyO
 import type { SwitchCycle, SwitchRun } from './backup-results.js';
 import { BENCH_ADMIN, startBenchService, type BenchService } from './bench-service.js';
 import type { BenchContext } from './context.js';
-import { sleep } from './measure.js';
+import { LOOP_RESOLUTION_MS, sleep } from './measure.js';
 import { PacedSender } from './paced-sender.js';
 import { TreeMeter } from './proc.js';
 import { distribution } from './results.js';
@@ -72,6 +73,9 @@ export async function runSwitchLoop(ctx: BenchContext, log: (line: string) => vo
     log(`switch loop: ${o.switches} emergency switches (main silenced; loss_ms ${f.loss_ms}, restore_ms ${f.restore_ms}, prefer main)`);
     const meter = new TreeMeter(roots);
     meter.start();
+    // Arrivals are timed on this event loop: its delays are part of every switch time measured.
+    const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+    loopDelay.enable();
     const cycles: SwitchCycle[] = [];
     for (let k = 0; k < o.switches; k++) {
       const c = await oneCycle(k, mld, ch.id, sender, probe, f, problems);
@@ -79,6 +83,8 @@ export async function runSwitchLoop(ctx: BenchContext, log: (line: string) => vo
       log(`switch ${k + 1}/${o.switches}: output back after ${fmt(c.switchMs)} ms (video ${fmt(c.videoMs)} ms), API gap ${fmt(c.failover?.gapMs)} ms${c.failover?.atRandomAccess ? ' at a random-access point' : ''}; restored after ${fmt(c.restoreMs)} ms`);
     }
     const loopWindow = meter.stop();
+    loopDelay.disable();
+    const beyond = (ns: number) => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
     const loop = loopWindow.processes[0];
     await sender.stop();
     const final = await redundancyOf(mld, ch.id);
@@ -92,6 +98,8 @@ export async function runSwitchLoop(ctx: BenchContext, log: (line: string) => vo
       silence: distribution(num(cycles.map((c) => c.silenceMs))),
       videoResume: distribution(num(cycles.map((c) => c.videoMs))),
       apiGap: distribution(num(cycles.map((c) => c.failover?.gapMs))),
+      beyondApiGap: distribution(num(cycles.map((c) => (c.switchMs === null || !c.failover ? null : c.switchMs - c.failover.gapMs)))),
+      harnessLoopDelay: { p99: beyond(loopDelay.percentile(99)), max: beyond(loopDelay.max) },
       restoreTime: distribution(num(cycles.map((c) => c.restoreMs))),
       failoversAtRandomAccess: cycles.filter((c) => c.failover?.atRandomAccess).length,
       restoresAtRandomAccess: cycles.filter((c) => c.restored?.atRandomAccess).length,
