@@ -26,6 +26,8 @@ export function judgeRun(
   bad('RTP lost at the service ingest', service.channels.reduce((n, c) => n + Math.max(0, c.rtpLost), 0));
   bad('bytes dropped by outputs', service.outputs.reduce((n, x) => n + x.droppedBytes, 0));
   bad('output restarts', service.outputs.reduce((n, x) => n + x.restarts, 0));
+  // --backup: the output must have been the main byte for byte, with nothing switched (ADR 0013).
+  bad('main/backup pairs that switched or were not both healthy after the main window', (service.pairs ?? []).filter((p) => p.active !== 'main' || p.switches !== 0 || !p.mainHealthy || !p.backupHealthy).length);
   if (rs.length === 0 && cfg.outputs > 0) heldReasons.push('no receiver result');
   const keptUpReasons: string[] = [];
   const inBps = service.main.ingestBps ?? 0;

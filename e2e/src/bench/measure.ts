@@ -20,7 +20,8 @@ export function sleep(ms: number): Promise<void> {
 /**
  * Pairs each receiver's sampled arrivals with the sender's send times and judges the stream.
  * Without a sender (a file input) there is no latency; `latencyOffsetMs` is subtracted from
- * every arrival − send (an SRT input's own latency).
+ * every arrival − send (an SRT input's own latency). `startPosition`: where the output is meant
+ * to start in the sent stream (0; a main/backup pair opens at the main's first PMT).
  */
 export function judgeReceivers(
   results: Record<string, ReceiverResult>,
@@ -29,6 +30,7 @@ export function judgeReceivers(
   window: { start: number; end: number; endPosition: number },
   bitrate: number,
   latencyOffsetMs = 0,
+  startPosition = 0,
 ): { receivers: ServiceRun['receivers']; latency: ServiceRun['latency'] } {
   const srtAll: number[] = [];
   const udpAll: number[] = [];
@@ -43,7 +45,7 @@ export function judgeReceivers(
       lat.push(r.samples.at[i]! - sent - latencyOffsetMs);
     }
     (r.kind === 'srt' ? srtAll : udpAll).push(...lat);
-    receivers.push(summarizeReceiver(r, p.channel, window.endPosition, Math.ceil((bitrate / 8) * 0.25), lat));
+    receivers.push(summarizeReceiver(r, p.channel, window.endPosition, Math.ceil((bitrate / 8) * 0.25), lat, startPosition));
   }
   return { receivers, latency: { srt: distribution(srtAll), udp: distribution(udpAll) } };
 }

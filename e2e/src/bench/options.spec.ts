@@ -40,6 +40,24 @@ describe('bench options', () => {
     assert.equal(parseArgs(['--find-max', '--input', 'rtp']).findMax, true);
   });
 
+  it('leaves main/backup off by default; --backup turns it on with 20 switches unless --switches says otherwise', () => {
+    assert.equal(parseArgs([]).backup, false);
+    const o = parseArgs(['--backup', '--seconds', '6']);
+    assert.equal(o.backup, true);
+    assert.equal(o.switches, 20);
+    assert.deepEqual(o.configs, [{ channels: 1, outputs: 2 }]);
+    assert.equal(parseArgs(['--backup', '--switches', '3']).switches, 3);
+    assert.equal(parseArgs(['--backup', '--switches=5', '--matrix', '1x2,4x3']).configs.length, 2);
+  });
+
+  it('refuses --backup with another input kind or with --find-max, and bad switch counts', () => {
+    assert.throws(() => parseArgs(['--backup', '--input', 'srt']), /--backup runs with RTP inputs only \(got --input srt\)/);
+    assert.throws(() => parseArgs(['--backup', '--find-max']), /--backup cannot be combined with --find-max/);
+    assert.throws(() => parseArgs(['--switches', '0']), /--switches must be a number from 1 to 200, got "0"/);
+    assert.throws(() => parseArgs(['--switches', '2.5']), /--switches must be a whole number/);
+    assert.throws(() => parseArgs(['--switches']), /--switches needs a value/);
+  });
+
   it('reads bit rates and configurations as documented', () => {
     assert.equal(parseBitrate('8M'), 8_000_000);
     assert.equal(parseBitrate('8000k'), 8_000_000);

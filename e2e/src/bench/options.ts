@@ -25,6 +25,13 @@ export interface BenchOptions {
   findMax: boolean;
   maxMinutes: number;
   feedSeconds: number;
+  /**
+   * Main/backup (issue #12): every channel gets an RTP backup input fed by its own sender; the
+   * run adds the hot-standby cost phases and, after the configurations, the switch-time loop.
+   */
+  backup: boolean;
+  /** Emergency switches (main silenced, then back) in the --backup switch-time loop. */
+  switches: number;
   help: boolean;
 }
 
@@ -46,6 +53,10 @@ export const USAGE = `npm run bench -- [options]
   --find-max            grow 1x2, 2x3, 4x3, 6x3, 8x3, … until a configuration loses data
   --max-minutes X       time budget of --find-max (default 10)
   --feed-seconds S      length of the looped test feed (default 10)
+  --backup              main/backup inputs: each channel also gets an RTP backup input fed by its
+                        own sender; measures the hot-standby cost, then the time of emergency
+                        switches on one channel (see docs/benchmark.md)
+  --switches N          emergency switches in the --backup switch-time loop (default 20)
   --help                this text
 `;
 
@@ -92,6 +103,8 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     findMax: false,
     maxMinutes: 10,
     feedSeconds: 10,
+    backup: false,
+    switches: 20,
     help: false,
   };
   let channels = 1;
@@ -162,6 +175,13 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
       case '--feed-seconds':
         o.feedSeconds = number(flag, 4, 120);
         break;
+      case '--backup':
+        o.backup = true;
+        break;
+      case '--switches':
+        o.switches = number(flag, 1, 200);
+        if (!Number.isInteger(o.switches)) throw new Error(`--switches must be a whole number, got ${o.switches}`);
+        break;
       case '--help':
       case '-h':
         o.help = true;
@@ -176,6 +196,9 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
   if (o.configs.length === 0) throw new Error('--matrix lists no configuration');
   // The sweep's stopping rules (SRT latency, ingest rate) were made for RTP inputs.
   if (o.findMax && o.input !== 'rtp') throw new Error(`--find-max runs with RTP inputs only (got --input ${o.input})`);
+  // The pair is two paced RTP senders; the sweep has no phases to split the standby cost with.
+  if (o.backup && o.input !== 'rtp') throw new Error(`--backup runs with RTP inputs only (got --input ${o.input})`);
+  if (o.backup && o.findMax) throw new Error('--backup cannot be combined with --find-max');
   return o;
 }
 

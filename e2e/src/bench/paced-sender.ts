@@ -3,7 +3,8 @@
 // targets when it is due. Unlike the test harness's sender it keeps no byte record (receivers
 // regenerate the stream to compare against) but does note when every K-th datagram left, so
 // latency can be measured at the receivers, and it can copy each datagram to several targets
-// (the reference run's bare relays).
+// (the reference run's bare relays). A channel can play the stream at an offset (a backup
+// encoder) and be paused and resumed (an encoder that fails and comes back, for --backup).
 import { createSocket, type Socket } from 'node:dgram';
 import { RtpPacketizer } from '@mld/mpegts';
 import { DATAGRAM_BYTES, type LoopedStream, monotonicMs } from './looped-stream.js';
@@ -11,6 +12,11 @@ import { DATAGRAM_BYTES, type LoopedStream, monotonicMs } from './looped-stream.
 export interface SenderChannel {
   mode: 'rtp' | 'udp';
   targets: Array<{ host: string; port: number }>;
+  /**
+   * Plays the stream this many datagrams ahead (a backup encoder whose content is not the
+   * main's at the same moment, so a receiver comparing bytes tells them apart). Default 0.
+   */
+  offsetDatagrams?: number;
 }
 
 export interface PacedSenderOptions {
@@ -47,11 +53,16 @@ export class PacedSender {
   private inFlight = 0;
   private onDrained: (() => void) | undefined;
   private finished = false;
+  /** Channels whose datagrams are skipped (an encoder that went silent); their position goes on. */
+  private readonly paused = new Set<number>();
+  /** lastSentAt[c] = monotonic ms of channel c's latest send. */
+  private readonly lastSent: number[];
   private readonly counters = { sends: 0, sendErrors: 0, maxLatenessMs: 0, lateOver10ms: 0 };
 
   constructor(private readonly opts: PacedSenderOptions) {
     this.packetizers = opts.channels.map((c) => (c.mode === 'rtp' ? new RtpPacketizer() : undefined));
     this.sendTimes = opts.channels.map(() => []);
+    this.lastSent = opts.channels.map(() => 0);
     this.datagramMs = (DATAGRAM_BYTES * 8 * 1000) / opts.stream.bitrate;
   }
 
@@ -78,10 +89,27 @@ export class PacedSender {
     this.counters.lateOver10ms = 0;
   }
 
-  /** Send time of datagram `index` of channel `c`, when it was sampled. */
+  /** Send time of datagram `index` of channel `c`, when it was sampled and sent. */
   sendTime(c: number, index: number): number | undefined {
     if (index % this.opts.sampleEvery !== 0) return undefined;
-    return this.sendTimes[c]?.[index / this.opts.sampleEvery];
+    const at = this.sendTimes[c]?.[index / this.opts.sampleEvery];
+    // NaN: the channel was paused when that datagram was due (it was never sent).
+    return at === undefined || Number.isNaN(at) ? undefined : at;
+  }
+
+  /** Channel `c` goes silent from now on (nothing of it is sent until resume). */
+  pause(c: number): void {
+    this.paused.add(c);
+  }
+
+  /** Channel `c` sends again, at the position the stream has reached meanwhile (what was due while silent is lost). */
+  resume(c: number): void {
+    this.paused.delete(c);
+  }
+
+  /** Monotonic ms when channel `c` last handed a datagram to the kernel (0: never). */
+  lastSentAt(c: number): number {
+    return this.lastSent[c] ?? 0;
   }
 
   async stop(): Promise<void> {
@@ -109,9 +137,17 @@ export class PacedSender {
       const payload = this.opts.stream.slice(i * DATAGRAM_BYTES, DATAGRAM_BYTES);
       for (let c = 0; c < this.opts.channels.length; c++) {
         const channel = this.opts.channels[c]!;
+        if (this.paused.has(c)) {
+          if (i % K === 0) this.sendTimes[c]!.push(Number.NaN);
+          continue;
+        }
+        const offset = channel.offsetDatagrams ?? 0;
+        const data = offset === 0 ? payload : this.opts.stream.slice((i + offset) * DATAGRAM_BYTES, DATAGRAM_BYTES);
         const packetizer = this.packetizers[c];
-        const datagram = packetizer ? packetizer.packetize(payload, i * this.datagramMs) : payload;
-        if (i % K === 0) this.sendTimes[c]!.push(monotonicMs());
+        const datagram = packetizer ? packetizer.packetize(data, i * this.datagramMs) : data;
+        const sentAt = monotonicMs();
+        if (i % K === 0) this.sendTimes[c]!.push(sentAt);
+        this.lastSent[c] = sentAt;
         for (const target of channel.targets) this.send(this.sockets[c]!, datagram, target.host, target.port);
       }
     }

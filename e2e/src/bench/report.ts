@@ -1,5 +1,6 @@
 // Turns the raw runs of one configuration into the figures the issue asks for, judges them
 // against its targets, and prints them.
+import { formatStandby } from './report-backup.js';
 import { formatInput, inputReceiverLine } from './report-input.js';
 import { cpuOf, cpuStdErr, type ConfigResult, type Derived, type GroupUsage, type PhaseUsage, type ReferenceRun, type ServiceRun, type Target } from './results.js';
 
@@ -124,7 +125,7 @@ export function formatConfig(r: ConfigResult): string {
   const lines: string[] = [];
   const mix = [`${r.srtOutputs} SRT`, r.udpOutputs ? `${r.udpOutputs} ${r.udpMode.toUpperCase()}` : '', r.rtmpOutputs ? `${r.rtmpOutputs} RTMP` : ''].filter(Boolean).join(', ');
   lines.push(
-    `config ${r.label} (${r.channels} channel${r.channels > 1 ? 's' : ''} × ${r.outputsPerChannel} output${r.outputsPerChannel === 1 ? '' : 's'}${r.rtmpOutputs ? ' + RTMP' : ''}: ${mix}), ${r.input.toUpperCase()} input${r.channels > 1 ? 's' : ''}, ${(r.bitrate / 1e6).toFixed(2)} Mbit/s, ${r.seconds} s, SRT latency ${r.latencyMs} ms`,
+    `config ${r.label} (${r.channels} channel${r.channels > 1 ? 's' : ''} × ${r.outputsPerChannel} output${r.outputsPerChannel === 1 ? '' : 's'}${r.rtmpOutputs ? ' + RTMP' : ''}: ${mix}), ${r.input.toUpperCase()} input${r.channels > 1 ? 's' : ''}${r.standby ? ` + RTP backup${r.channels > 1 ? 's' : ''}` : ''}, ${(r.bitrate / 1e6).toFixed(2)} Mbit/s, ${r.seconds} s, SRT latency ${r.latencyMs} ms`,
   );
   lines.push(`  measured over ${s.main.seconds.toFixed(1)} s after skipping 2 s; service idle baseline ${f1(s.idle.cpu, 2)} % CPU, ${mib(s.idle.rss)} MiB`);
   lines.push(`  ${''.padEnd(24)}${'CPU % (of one core)'.padEnd(36)}RSS`);
@@ -154,6 +155,7 @@ export function formatConfig(r: ConfigResult): string {
   const rate = (p: PhaseUsage) => (p.ingestBps === undefined ? '' : ` ${(p.ingestBps / 1e6).toFixed(2)} Mbit/s in`);
   lines.push(`  service ingest during each window:${[s.main, ...s.phases].map((p) => ` ${p.label}${rate(p)}`).join(';')}`);
   if (r.derivedInput) lines.push(...formatInput(r.derivedInput, r.inputReference, s.main.ingestBps, r.channels));
+  if (r.standby) lines.push(...formatStandby(r.standby, r.channels));
   lines.push(`  receivers: ${s.receivers.some((x) => !x.compared) ? inputReceiverLine(s.receivers) : receiverLine(s.receivers)}`);
   const short = s.receivers.filter((x) => !x.compared && x.windowBps !== undefined);
   if (short.length > 0) lines.push(`  receivers got (main window): ${short.map((x) => `${x.name} ${((x.windowBps ?? 0) / 1e6).toFixed(2)}`).join(', ')} Mbit/s`);
@@ -213,12 +215,13 @@ function sum(xs: number[]): number {
 /** One line per configuration, for --matrix and --find-max. */
 export function formatSummary(results: ConfigResult[]): string {
   const withInput = results.some((r) => r.derivedInput);
+  const withStandby = results.some((r) => r.standby);
   const head = ['config', 'svc %/ch', 'SRT %/out', 'relay %/out', 'ratio', 'ingest %/ch', 'UDP %/out', 'svc MiB/ch', 'SRT MiB', 'added p50/p99 ms', 'ref p50/p99 ms', 'exact', 'CC', 'loss', 'SCTE-35', 'harness %', 'held/kept up'];
   const rows = results.map((r) => {
     const d = r.derived;
     const rs = r.service.receivers;
     return [
-      `${r.label}${r.rtmpOutputs ? '+rtmp' : ''}${r.input !== 'rtp' ? ` ${r.input}-in` : ''}`,
+      `${r.label}${r.rtmpOutputs ? '+rtmp' : ''}${r.input !== 'rtp' ? ` ${r.input}-in` : ''}${r.standby ? ' backup' : ''}`,
       f1(d.servicePerChannel, 2),
       f1(d.srtPerOutput, 2),
       f1(d.referencePerOutput, 2),
@@ -236,9 +239,11 @@ export function formatSummary(results: ConfigResult[]): string {
       f1(d.harnessCpu.total),
       `${r.held ? 'yes' : 'NO'}/${r.keptUp ? 'yes' : 'NO'}${r.harnessSaturated ? ' (harness late)' : ''}`,
       ...(withInput ? [f1(r.derivedInput?.childPerChannel, 2), f1(r.derivedInput?.barePerChannel, 2), f1(r.derivedInput?.beyondRtpPerChannel, 2), f1(r.derivedInput?.ratioBeyondRtpToBare, 2)] : []),
+      ...(withStandby ? [f1(r.standby?.pairIngestPerChannel, 2), f1(r.standby?.singleIngestPerChannel, 2), f1(r.standby?.standbyPerChannel, 2), f1(r.standby?.ratioStandbyToIngest, 2)] : []),
     ];
   });
   if (withInput) head.push('in child %/ch', 'bare %/ch', 'in−RTP %/ch', 'in ratio');
+  if (withStandby) head.push('pair %/ch', 'main alone %/ch', 'standby %/ch', 'standby ratio');
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
   return [fmt(head), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.map(fmt)].join('\n');

@@ -1,6 +1,7 @@
 // What one benchmark configuration measured, and the small statistics used to get there.
 import { DATAGRAM_BYTES } from './looped-stream.js';
 import type { ProcessUsage, WindowUsage } from './proc.js';
+import type { DerivedStandby } from './backup-results.js';
 import type { DerivedInput, InputReferenceRun } from './input-results.js';
 import type { InputKind } from './options.js';
 import type { ReceiverResult } from './receiver-protocol.js';
@@ -126,16 +127,20 @@ export interface ReceiverSummary {
   raw: Omit<ReceiverResult, 'samples'>;
 }
 
-/** Judges one receiver's result; `mainEndPosition` is where the sender was when the main window closed. */
+/**
+ * Judges one receiver's result; `mainEndPosition` is where the sender was when the main window
+ * closed, `startPosition` where the output is meant to start (0 but for main/backup pairs).
+ */
 export function summarizeReceiver(
   r: ReceiverResult,
   channel: number,
   mainEndPosition: number,
   slackBytes: number,
   latency: number[],
+  startPosition = 0,
 ): ReceiverSummary {
   const { samples: _samples, ...raw } = r;
-  const lostBytes = (r.firstPosition ?? 0) + r.gapBytes;
+  const lostBytes = Math.max(0, (r.firstPosition ?? 0) - startPosition) + r.gapBytes;
   return {
     name: r.name,
     channel,
@@ -143,7 +148,7 @@ export function summarizeReceiver(
     compared: r.compared,
     byteExact: r.compared && r.verifiedBytes > 0 && r.unmatchedBytes === 0 && r.rewinds === 0,
     // Not compared: got a stream without losing TS sync (its rate is judged against the ingest's).
-    complete: r.compared ? r.firstPosition === 0 && r.gaps === 0 && (r.endPosition ?? 0) >= mainEndPosition - slackBytes : r.receivedBytes > 0 && r.syncLosses === 0,
+    complete: r.compared ? r.firstPosition !== null && r.firstPosition <= startPosition && r.gaps === 0 && (r.endPosition ?? 0) >= mainEndPosition - slackBytes : r.receivedBytes > 0 && r.syncLosses === 0,
     receivedBytes: r.receivedBytes,
     verifiedBytes: r.verifiedBytes,
     lostDatagrams: Math.round(lostBytes / DATAGRAM_BYTES),
@@ -199,6 +204,10 @@ export interface ServiceRun {
   /** Absent when nothing was paced by the benchmark (RTMP and file inputs). */
   sender?: { datagrams: number; sendErrors: number; maxLatenessMs: number; lateOver10ms: number };
   rtmp?: { published: number; expected: number; recordingBytes: number };
+  /** --backup: each channel's main/backup pair right after the main window (runtime.redundancy). */
+  /** --backup: where the outputs are meant to start in the main's stream (its first PMT, ADR 0013). */
+  outputStart?: number;
+  pairs?: Array<{ name: string; active: 'main' | 'backup' | null; switches: number; mainHealthy: boolean; backupHealthy: boolean; backupBitrateBps: number; backupLost: number }>;
   /** Set when something about the run itself went wrong (not a measurement). */
   problems: string[];
 }
@@ -232,6 +241,8 @@ export interface ConfigResult {
   derived: Derived;
   /** Input figures (service run and bare tool); absent for RTP inputs. */
   derivedInput?: DerivedInput;
+  /** --backup: the hot-standby cost (pair vs main alone, same run). */
+  standby?: DerivedStandby;
   targets: Target[];
   /** Every receiver byte-exact and complete, 0 CC errors, every cue valid, no loss anywhere. */
   held: boolean;

@@ -19,6 +19,9 @@ import { killReceiverProcesses } from './receiver-client.js';
 import { derive, formatConfig, formatSummary, judgeTargets } from './report.js';
 import { judgeRun } from './judge-run.js';
 import { deriveInput, judgeInputTargets } from './report-input.js';
+import { deriveStandby, formatSwitchLoop, judgeStandbyTargets, judgeSwitchTargets } from './report-backup.js';
+import type { SwitchRun } from './backup-results.js';
+import { runSwitchLoop, switchCycleBudgetSeconds } from './run-switch.js';
 import type { InputReferenceRun } from './input-results.js';
 import type { ConfigResult, ReferenceRun } from './results.js';
 import { runInputReference } from './run-input-reference.js';
@@ -81,6 +84,7 @@ async function runConfig(ctx: BenchContext, cfg: BenchConfig, o: BenchOptions): 
   }
   const derived = derive(service, reference, counts, ctx.stream.bitrate, o.latencyMs);
   const derivedInput = deriveInput(service, inputReference, cfg.channels, o.latencyMs);
+  const standby = deriveStandby(service, cfg.channels);
   const { heldReasons, keptUpReasons, harnessSaturated } = judgeRun(ctx, cfg, service, derived);
   return {
     label,
@@ -101,7 +105,8 @@ async function runConfig(ctx: BenchContext, cfg: BenchConfig, o: BenchOptions): 
     ...(inputReference ? { inputReference } : {}),
     derived,
     ...(derivedInput ? { derivedInput } : {}),
-    targets: [...judgeTargets(derived), ...(derivedInput ? judgeInputTargets(derivedInput) : [])],
+    ...(standby ? { standby } : {}),
+    targets: [...judgeTargets(derived), ...(derivedInput ? judgeInputTargets(derivedInput) : []), ...(standby ? judgeStandbyTargets(standby) : [])],
     held: heldReasons.length === 0,
     heldReasons,
     keptUp: keptUpReasons.length === 0,
@@ -133,8 +138,10 @@ async function main(): Promise<number> {
   const configs = o.findMax ? FIND_MAX_STEPS : o.configs;
   // Watchdog: the whole invocation is bounded even if some wait inside hangs.
   const inputExtra = o.input === 'rtp' ? 0 : o.phaseSeconds + 20 + (o.reference ? o.seconds + 45 : 0);
-  const perConfig = 120 + 5 + o.seconds + 3 * (o.phaseSeconds + 4) + (o.reference ? o.seconds + 30 : 0) + inputExtra;
-  const budgetSeconds = o.findMax ? o.maxMinutes * 60 + 300 : configs.length * perConfig * 2 + 120;
+  const backupExtra = o.backup ? 2 * (o.phaseSeconds + 25) : 0;
+  const perConfig = 120 + 5 + o.seconds + 3 * (o.phaseSeconds + 4) + (o.reference ? o.seconds + 30 : 0) + inputExtra + backupExtra;
+  const switchLoop = o.backup ? 150 + o.switches * switchCycleBudgetSeconds() : 0;
+  const budgetSeconds = o.findMax ? o.maxMinutes * 60 + 300 : configs.length * perConfig * 2 + switchLoop + 120;
   const watchdog = setTimeout(() => {
     log(`watchdog: the benchmark ran longer than ${budgetSeconds} s; cleaning up`);
     void cleanup().then(() => process.exit(3));
@@ -164,6 +171,7 @@ async function main(): Promise<number> {
   const results: ConfigResult[] = [];
   const info = machine();
   let failure: Error | undefined;
+  let switches: { run: SwitchRun; targets: ReturnType<typeof judgeSwitchTargets> } | undefined;
   let findMax: { largestHeld: string | null; largestKeptUp: string | null; stoppedBecause: string; tried: string[]; harnessSaturated: string[] } | undefined;
   try {
     log(`building the ${o.feedSeconds} s test feed at ${(o.bitrate / 1e6).toFixed(2)} Mbit/s (FFmpeg + SCTE-35 every 2 s)`);
@@ -252,6 +260,11 @@ async function main(): Promise<number> {
         await sleep(3000);
       }
       if (results.length > 1) process.stdout.write(`${formatSummary(results)}\n`);
+      if (o.backup) {
+        const run = await runSwitchLoop(ctx, (line) => log(line));
+        switches = { run, targets: judgeSwitchTargets(run) };
+        process.stdout.write(`${results.length > 1 ? '\n' : ''}${formatSwitchLoop(run, switches.targets)}\n`);
+      }
     }
   } catch (e) {
     failure = e as Error;
@@ -263,7 +276,7 @@ async function main(): Promise<number> {
   if (o.json) {
     writeFileSync(
       o.json,
-      JSON.stringify({ date: new Date().toISOString(), machine: info, options: o, results, ...(findMax ? { findMax } : {}), ...(failure ? { failure: failure.message } : {}) }, null, 2),
+      JSON.stringify({ date: new Date().toISOString(), machine: info, options: o, results, ...(switches ? { switchLoop: switches } : {}), ...(findMax ? { findMax } : {}), ...(failure ? { failure: failure.message } : {}) }, null, 2),
     );
     log(`wrote ${o.json}`);
   }

@@ -2,7 +2,8 @@
 // channel fed through its input (RTP by default; SRT, RTMP or a file with --input), CPU/RSS of
 // the service's process tree over a steady-state window, then (optionally) outputs removed step
 // by step to split the service's own CPU into ingest, SRT feeding and UDP/RTP sending, and for
-// an input other than RTP one more window with the channels switched to RTP (today's ingest).
+// an input other than RTP one more window with the channels switched to RTP (today's ingest),
+// and with --backup the hot-standby windows (backup-phases.ts).
 import { existsSync, statSync } from 'node:fs';
 import type { ChannelWithOutputsResponse } from '@mld/contracts';
 import { Distributor } from '../support/distributor.js';
@@ -11,6 +12,7 @@ import { startRtmpServer, type RtmpServer } from '../support/media/rtmp-server.j
 import { login, waitFor } from '../support/service-process.js';
 import { BENCH_ADMIN, startBenchService, type BenchService } from './bench-service.js';
 import type { BenchContext } from './context.js';
+import { pairStates, standbyPhases } from './backup-phases.js';
 import { isInputChild, readArgv } from './input-peers.js';
 import { DATAGRAM_BYTES, monotonicMs } from './looped-stream.js';
 import { judgeReceivers, measureWindow, SKIP_SECONDS, sleep, waitQuiet } from './measure.js';
@@ -141,6 +143,7 @@ export async function runService(ctx: BenchContext, cfg: BenchConfig, log: (line
     const mainEndPosition = sender ? sender.datagrams * DATAGRAM_BYTES : Math.min(...(await tsBytes()).map((n, i) => n - bytesAtStart[i]!));
     // Pacing during the measured window (later phases call the API from this same event loop).
     const senderStats = sender?.stats();
+    const pairs = inputs.backup ? await pairStates(mld, channels) : undefined;
 
     // Live state right after the window, before any output is removed.
     const outputs: OutputRecord[] = [];
@@ -197,6 +200,12 @@ export async function runService(ctx: BenchContext, cfg: BenchConfig, log: (line
       channelStates[i]!.inputCcErrors = cc?.count ?? null;
       channelStates[i]!.inputCcLastAt = cc?.last_at ?? null;
     }
+    // After the input's health was read: removing and adding a backup gives the channel a new source each time.
+    if (o.phaseSeconds > 0 && inputs.backup && sender) {
+      const receivers = rx;
+      const measure = async (label: string) => (await measureWindow({ label, seconds: o.phaseSeconds, roots, roleOf, rx: receivers, ingestBytes })).usage;
+      phases.push(...(await standbyPhases({ mld, channels, backup: inputs.backup, sender, settleMs: SETTLE_MS, log, measure })));
+    }
     if (o.phaseSeconds > 0 && o.input !== 'rtp') {
       log(`phase "${RTP_INGEST_PHASE}": every channel switched to an RTP input fed by the paced sender, ${o.phaseSeconds} s`);
       await inputs.switchToRtp(mld, channels);
@@ -207,7 +216,7 @@ export async function runService(ctx: BenchContext, cfg: BenchConfig, log: (line
     await inputs.stop();
     await waitQuiet(rx);
     const results = await rx.results();
-    const { receivers, latency } = judgeReceivers(results, planned, sender, { start: mainStart, end: mainEnd, endPosition: mainEndPosition }, ctx.stream.bitrate, inputs.latencyOffsetMs);
+    const { receivers, latency } = judgeReceivers(results, planned, sender, { start: mainStart, end: mainEnd, endPosition: mainEndPosition }, ctx.stream.bitrate, inputs.latencyOffsetMs, inputs.backup?.opensAt ?? 0);
     for (const r of receivers) r.windowBps = main.receiverBps?.[r.name];
 
     let rtmpSummary: ServiceRun['rtmp'];
@@ -234,6 +243,7 @@ export async function runService(ctx: BenchContext, cfg: BenchConfig, log: (line
       latency,
       ...(senderStats ? { sender: { datagrams: senderStats.datagrams, sendErrors: senderStats.sendErrors, maxLatenessMs: senderStats.maxLatenessMs, lateOver10ms: senderStats.lateOver10ms } } : {}),
       ...(rtmpSummary ? { rtmp: rtmpSummary } : {}),
+      ...(pairs ? { pairs, outputStart: inputs.backup?.opensAt ?? 0 } : {}),
       problems,
     };
   } finally {
@@ -258,7 +268,7 @@ export async function stopRtmpServers(): Promise<void> {
  * about 15 s after the last activity; an idle baseline taken before that would make every
  * later RSS look smaller than idle. Waits for that drop (at most 30 s).
  */
-async function settleAfterBoot(pid: number, log: (line: string) => void): Promise<void> {
+export async function settleAfterBoot(pid: number, log: (line: string) => void): Promise<void> {
   const started = Date.now();
   let max = 0;
   while (Date.now() - started < 30_000) {

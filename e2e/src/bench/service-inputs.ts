@@ -8,6 +8,8 @@
 //          its outputs are up, so every receiver gets the file from its first byte.
 // After the measured phases, `switchToRtp` gives every channel an RTP input fed by a new paced
 // sender: the same run then measures today's RTP ingest, the figure an input is judged against.
+// With --backup (RTP only) every channel also gets an RTP backup input, fed by a sender channel
+// of its own playing the same endless stream half a pass ahead (backup-inputs.ts).
 import { readFileSync } from 'node:fs';
 import type { ChannelWithOutputsResponse, MediaResponse } from '@mld/contracts';
 import type { Distributor } from '../support/distributor.js';
@@ -15,6 +17,7 @@ import type { TrackedChild } from '../support/media/child-process.js';
 import { freeTcpPort, freeUdpPort, udpPortBound } from '../support/media/free-port.js';
 import { api, waitFor } from '../support/service-process.js';
 import type { BenchContext } from './context.js';
+import { backupFields, backupOffsetDatagrams, outputOpensAt } from './backup-inputs.js';
 import { startRtmpPublisher, startSrtCaller, writeLoopedFile } from './input-peers.js';
 import type { InputKind } from './options.js';
 import { PacedSender } from './paced-sender.js';
@@ -39,6 +42,11 @@ export interface ServiceInputs {
   feederPids(): number[];
   /** Stops the feeding, then gives every channel an RTP input fed by a new paced sender (returns once they receive). */
   switchToRtp(mld: Distributor, channels: ChannelWithOutputsResponse[]): Promise<void>;
+  /**
+   * --backup: channel c's backup port, its sender channel (paused while the channel has no
+   * backup), and where in the main's stream the outputs start (outputOpensAt).
+   */
+  readonly backup: { port(c: number): number; senderChannel(c: number): number; opensAt: number } | undefined;
   stop(): Promise<void>;
 }
 
@@ -48,6 +56,7 @@ export async function serviceInputs(ctx: BenchContext, workDir: string): Promise
   const maxDurationMs = (o.seconds + 5 * (o.phaseSeconds + 5) + 90) * 1000;
   const rtmpPort = kind === 'rtmp' ? await freeTcpPort() : 0;
   const ports: number[] = [];
+  const backupPorts: number[] = [];
   const callers: Array<{ child: TrackedChild }> = [];
   const publishers: TrackedChild[] = [];
   let sender: PacedSender | undefined;
@@ -92,7 +101,9 @@ export async function serviceInputs(ctx: BenchContext, workDir: string): Promise
       if (kind === 'srt') return { input: { type: 'srt', mode: 'listener', bind_ip: '127.0.0.1', port, latency: o.latencyMs } };
       if (kind === 'rtmp') return { input: { type: 'rtmp' } };
       // rtp, and the idle RTP input a file channel starts on (nobody sends to it).
-      return { rtp_ip: '127.0.0.1', rtp_port: port };
+      if (!o.backup) return { rtp_ip: '127.0.0.1', rtp_port: port };
+      backupPorts[c] = await freeUdpPort();
+      return { rtp_ip: '127.0.0.1', rtp_port: port, ...backupFields(backupPorts[c]) };
     },
 
     async start(mld, channels) {
@@ -107,9 +118,12 @@ export async function serviceInputs(ctx: BenchContext, workDir: string): Promise
             targets.push(caller.inPort);
           }
         }
+        // Main c is sender channel c (receivers are judged by its send times); backup c is N + c.
+        const offsetDatagrams = backupOffsetDatagrams(ctx.stream);
+        const backups = backupPorts.map((port) => ({ mode: 'rtp' as const, targets: [{ host: '127.0.0.1', port }], offsetDatagrams }));
         sender = new PacedSender({
           stream: ctx.stream,
-          channels: targets.map((port) => ({ mode: kind === 'rtp' ? ('rtp' as const) : ('udp' as const), targets: [{ host: '127.0.0.1', port }] })),
+          channels: [...targets.map((port) => ({ mode: kind === 'rtp' ? ('rtp' as const) : ('udp' as const), targets: [{ host: '127.0.0.1', port }] })), ...backups],
           sampleEvery: ctx.sampleEvery,
           maxDurationMs,
         });
@@ -132,6 +146,8 @@ export async function serviceInputs(ctx: BenchContext, workDir: string): Promise
     },
 
     feederPids: () => [...callers.map((c) => c.child.pid), ...publishers.map((p) => p.pid)],
+
+    backup: o.backup ? { port: (c) => backupPorts[c]!, senderChannel: (c) => ports.length + c, opensAt: outputOpensAt(ctx.stream) } : undefined,
 
     async switchToRtp(mld, channels) {
       await stopFeeding();
