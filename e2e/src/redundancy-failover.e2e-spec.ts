@@ -6,12 +6,10 @@
 // count, every cue once, both pictures decodable, monotonic FLV timestamps, no output restarted.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import type { OutputRuntime } from '@mld/contracts';
 import { Distributor } from './support/distributor.js';
-import { freeUdpPort, resumeOffset, startRtmpServer, startSrtReceiver, startTsSender, startUdpReceiver, stopAllTracked, waitForQuiet, type EncoderFeed, type RtmpServer, type TsSender } from './support/media/index.js';
+import { freeUdpPort, resumeOffset, startRtmpServer, startSrtReceiver, startTsSender, startUdpReceiver, waitForQuiet, type EncoderFeed, type RtmpServer, type TsSender } from './support/media/index.js';
 import {
   analyseRecording,
   assertContinuous,
@@ -26,38 +24,31 @@ import {
   waitRedundancy,
   type RecordingReport,
 } from './support/redundancy-checks.js';
-import { killLeftovers, login, processesMentioning, startService, type ServiceProcess } from './support/service-process.js';
+import { startServiceRig, type ServiceRig } from './support/service-rig.js';
 
 const ADMIN_PASSWORD = 'redundancy-admin-password';
 const LOSS_MS = 500;
 const RESTORE_MS = 3000;
 
 describe('main/backup RTP inputs: failover and return with real encoders and destinations', { timeout: 150_000 }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'mld-e2e-redundancy-'));
-  const workDir = mkdtempSync(join(tmpdir(), 'mld-e2e-redundancy-work-'));
-  let service: ServiceProcess;
+  let rig: ServiceRig<{ main: EncoderFeed; backup: EncoderFeed }>;
   let mld: Distributor;
+  let workDir: string;
   let rtmp: RtmpServer;
   let main: EncoderFeed;
   let backup: EncoderFeed;
 
   before(async () => {
-    [{ main, backup }, service, rtmp] = await Promise.all([
-      makePipelineFeeds(workDir, 30),
-      startService({ DATA_DIR: dataDir, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD, DASHBOARD_DIR: join(dataDir, 'none') }),
+    [rig, rtmp] = await Promise.all([
+      startServiceRig('mld-e2e-redundancy', ADMIN_PASSWORD, { alongside: (dir) => makePipelineFeeds(dir, 30) }),
       startRtmpServer({ record: 'unique', maxLifetimeMs: 140_000 }),
     ]);
-    mld = new Distributor(service.url, await login(service.url, 'admin', ADMIN_PASSWORD));
+    ({ mld, workDir, prepared: { main, backup } } = rig);
   });
 
   after(async () => {
     await rtmp?.stop().catch(() => undefined);
-    await service?.stop('SIGTERM').catch(() => undefined);
-    await stopAllTracked();
-    killLeftovers();
-    for (const pid of processesMentioning(dataDir)) process.kill(pid, 'SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(workDir, { recursive: true, force: true });
+    await rig?.close();
   });
 
   it('the main dies: SRT, UDP and RTMP carry on from the backup on the main’s PIDs; the main returns after restore_ms at a key frame', async (t) => {

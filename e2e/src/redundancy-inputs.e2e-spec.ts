@@ -4,14 +4,11 @@
 // records one continuous stream on the main's PIDs in both.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ChannelWithOutputsResponse } from '@mld/contracts';
 import { Distributor } from './support/distributor.js';
-import { freeUdpPort, resumeOffset, startSrtCallerFeed, startTsSender, startUdpReceiver, stopAllTracked, waitForQuiet, type EncoderFeed, type TsSender, type UdpReceiver } from './support/media/index.js';
+import { freeUdpPort, resumeOffset, startSrtCallerFeed, startTsSender, startUdpReceiver, waitForQuiet, type EncoderFeed, type TsSender, type UdpReceiver } from './support/media/index.js';
 import { analyseRecording, assertContinuous, decodeRecording, describeRecording, describeRuns, GOP_MS, makePipelineFeeds, redundancyOf, waitRedundancy } from './support/redundancy-checks.js';
-import { killLeftovers, login, processesMentioning, startService, type ServiceProcess } from './support/service-process.js';
+import { startServiceRig, type ServiceRig } from './support/service-rig.js';
 
 const ADMIN_PASSWORD = 'redundancy-inputs-admin-password';
 const LOSS_MS = 500;
@@ -20,29 +17,18 @@ const SRT_LATENCY_MS = 200;
 const until = (at: number) => new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
 
 describe('main/backup inputs: a flapping main, and an SRT main with an RTP backup', { timeout: 150_000 }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'mld-e2e-redundancy-in-'));
-  const workDir = mkdtempSync(join(tmpdir(), 'mld-e2e-redundancy-in-work-'));
-  let service: ServiceProcess;
+  let rig: ServiceRig<{ main: EncoderFeed; backup: EncoderFeed }>;
   let mld: Distributor;
+  let workDir: string;
   let main: EncoderFeed;
   let backup: EncoderFeed;
 
   before(async () => {
-    [{ main, backup }, service] = await Promise.all([
-      makePipelineFeeds(workDir, 30),
-      startService({ DATA_DIR: dataDir, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD, DASHBOARD_DIR: join(dataDir, 'none') }),
-    ]);
-    mld = new Distributor(service.url, await login(service.url, 'admin', ADMIN_PASSWORD));
+    rig = await startServiceRig('mld-e2e-redundancy-in', ADMIN_PASSWORD, { alongside: (dir) => makePipelineFeeds(dir, 30) });
+    ({ mld, workDir, prepared: { main, backup } } = rig);
   });
 
-  after(async () => {
-    await service?.stop('SIGTERM').catch(() => undefined);
-    await stopAllTracked();
-    killLeftovers();
-    for (const pid of processesMentioning(dataDir)) process.kill(pid, 'SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(workDir, { recursive: true, force: true });
-  });
+  after(async () => rig?.close());
 
   /** A started channel with the given main input, an RTP backup and a UDP output. */
   async function pairChannel(name: string, input: Record<string, unknown>, restoreMs: number): Promise<{ channel: ChannelWithOutputsResponse; backupPort: number; udpRx: UdpReceiver }> {

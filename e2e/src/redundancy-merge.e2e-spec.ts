@@ -4,38 +4,25 @@
 // merged loss.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Distributor } from './support/distributor.js';
 import { assertByteExact, describeExact, waitRuntime } from './support/input-checks.js';
-import { datagramCount, disjointDropPatterns, freeUdpPort, makeTestFeed, startSrtReceiver, startTsSender, startUdpReceiver, stopAllTracked, tsReport, waitForQuiet, type TestFeed } from './support/media/index.js';
+import { datagramCount, disjointDropPatterns, freeUdpPort, makeTestFeed, startSrtReceiver, startTsSender, startUdpReceiver, tsReport, waitForQuiet, type TestFeed } from './support/media/index.js';
 import { waitMerge } from './support/redundancy-checks.js';
-import { killLeftovers, login, processesMentioning, startService, type ServiceProcess } from './support/service-process.js';
+import { startServiceRig, type ServiceRig } from './support/service-rig.js';
 
 const ADMIN_PASSWORD = 'redundancy-merge-admin-password';
 
 describe('merge mode: one RTP stream on two lossy paths', { timeout: 120_000 }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'mld-e2e-merge-'));
-  let service: ServiceProcess;
+  let rig: ServiceRig<TestFeed>;
   let mld: Distributor;
   let feed: TestFeed;
 
   before(async () => {
-    [feed, service] = await Promise.all([
-      makeTestFeed({ seconds: 8, bitrate: 3_000_000, cueIntervalSeconds: 1, width: 640, height: 360 }),
-      startService({ DATA_DIR: dataDir, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD, DASHBOARD_DIR: join(dataDir, 'none') }),
-    ]);
-    mld = new Distributor(service.url, await login(service.url, 'admin', ADMIN_PASSWORD));
+    rig = await startServiceRig('mld-e2e-merge', ADMIN_PASSWORD, { alongside: () => makeTestFeed({ seconds: 8, bitrate: 3_000_000, cueIntervalSeconds: 1, width: 640, height: 360 }) });
+    ({ mld, prepared: feed } = rig);
   });
 
-  after(async () => {
-    await service?.stop('SIGTERM').catch(() => undefined);
-    await stopAllTracked();
-    killLeftovers();
-    for (const pid of processesMentioning(dataDir)) process.kill(pid, 'SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(async () => rig?.close());
 
   it('each path drops a different 5 %: UDP and SRT outputs get the stream byte for byte; runtime.merge shows per-path loss, merged_lost 0', async (t) => {
     const portA = await freeUdpPort();

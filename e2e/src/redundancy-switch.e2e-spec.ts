@@ -4,22 +4,20 @@
 // nothing to switch are answered with what is wrong.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Distributor } from './support/distributor.js';
 import { channelEvents } from './support/input-checks.js';
-import { freeUdpPort, startTsSender, startUdpReceiver, stopAllTracked, tsReport, waitForQuiet, type EncoderFeed, type TsSender } from './support/media/index.js';
+import { freeUdpPort, startTsSender, startUdpReceiver, tsReport, waitForQuiet, type EncoderFeed, type TsSender } from './support/media/index.js';
 import { decodeRecording, describeRuns, GOP_MS, hex, makePipelineFeeds, redundancyOf, switchInput, waitForEventSince, waitRedundancy } from './support/redundancy-checks.js';
-import { api, killLeftovers, login, processesMentioning, startService, waitFor, type ServiceProcess } from './support/service-process.js';
+import { api, login, waitFor, type ServiceProcess } from './support/service-process.js';
+import { startServiceRig, type ServiceRig } from './support/service-rig.js';
 
 const ADMIN_PASSWORD = 'redundancy-switch-admin-password';
 const RESTORE_MS = 1000;
 
 describe('POST /api/channels/{id}/input/switch', { timeout: 120_000 }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'mld-e2e-switch-'));
-  const workDir = mkdtempSync(join(tmpdir(), 'mld-e2e-switch-work-'));
+  let rig: ServiceRig<{ main: EncoderFeed; backup: EncoderFeed }>;
   let service: ServiceProcess;
+  let workDir: string;
   let mld: Distributor;
   let operator: string;
   let viewer: string;
@@ -27,11 +25,8 @@ describe('POST /api/channels/{id}/input/switch', { timeout: 120_000 }, () => {
   let backup: EncoderFeed;
 
   before(async () => {
-    [{ main, backup }, service] = await Promise.all([
-      makePipelineFeeds(workDir, 8),
-      startService({ DATA_DIR: dataDir, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD, DASHBOARD_DIR: join(dataDir, 'none') }),
-    ]);
-    mld = new Distributor(service.url, await login(service.url, 'admin', ADMIN_PASSWORD));
+    rig = await startServiceRig('mld-e2e-switch', ADMIN_PASSWORD, { alongside: (dir) => makePipelineFeeds(dir, 8) });
+    ({ service, mld, workDir, prepared: { main, backup } } = rig);
     for (const [username, role] of [['duty', 'operator'], ['watcher', 'viewer']] as const) {
       assert.equal((await api(service.url, 'POST', '/api/users', mld.token, { username, password: `${username}-password`, role })).status, 201);
     }
@@ -39,14 +34,7 @@ describe('POST /api/channels/{id}/input/switch', { timeout: 120_000 }, () => {
     viewer = await login(service.url, 'watcher', 'watcher-password');
   });
 
-  after(async () => {
-    await service?.stop('SIGTERM').catch(() => undefined);
-    await stopAllTracked();
-    killLeftovers();
-    for (const pid of processesMentioning(dataDir)) process.kill(pid, 'SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(workDir, { recursive: true, force: true });
-  });
+  after(async () => rig?.close());
 
   it('refuses what cannot be switched: no backup (409), merge mode (409), failover without a backup (400)', async () => {
     const single = await mld.createChannel({ name: 'single input', input: { type: 'rtp', bind_ip: '127.0.0.1', port: await freeUdpPort() } });

@@ -86,8 +86,12 @@ export class TsSwitcher {
   private outPcr90 = -1;
   private outPcrAt = 0;
   private readonly outDecode = new Float64Array(MAX_PID + 1).fill(-1);
+  /** Latest presentation time on the output per PID (B-frames present after later-decoded frames). */
+  private readonly outPresent = new Float64Array(MAX_PID + 1).fill(-1);
   /** Decode time (input's clock) of the last PES start sent per output PID in this segment, -1 none. */
   private readonly sentDecode = new Float64Array(MAX_PID + 1).fill(-1);
+  /** Latest presentation time (input's clock) sent per output PID in this segment, -1 none. */
+  private readonly sentPresent = new Float64Array(MAX_PID + 1).fill(-1);
   private lastSentAt = -1;
   private pendingSwitch: { target: number; since: number } | null = null;
   private hold: Hold | null = null;
@@ -250,6 +254,7 @@ export class TsSwitcher {
     this.onAir = target;
     this.segmentStart = now;
     this.sentDecode.fill(-1);
+    this.sentPresent.fill(-1);
     this.gate.fill(OPEN);
     for (const s of m.layout.streams) {
       const to = map.pid[s.pid]!;
@@ -280,23 +285,32 @@ export class TsSwitcher {
     if (!map) return;
     for (const { to } of map.pairs) {
       const t = this.sentDecode[to]!;
-      if (t < 0) continue;
-      const out = mod33(t + this.offset);
-      const prev = this.outDecode[to]!;
-      if (prev < 0 || signed33(out - prev) > 0) this.outDecode[to] = out;
+      if (t >= 0) {
+        const out = mod33(t + this.offset);
+        const prev = this.outDecode[to]!;
+        if (prev < 0 || signed33(out - prev) > 0) this.outDecode[to] = out;
+      }
+      const p = this.sentPresent[to]!;
+      if (p >= 0) {
+        const out = mod33(p + this.offset);
+        const prev = this.outPresent[to]!;
+        if (prev < 0 || signed33(out - prev) > 0) this.outPresent[to] = out;
+      }
     }
   }
 
   /**
    * The 90 kHz shift that makes `target` go on from the output: its PCR lands where the output's
    * would be now (so a gap as long as the real one shows), then pushed further if some stream's
-   * decode time would not rise by at least one of its frames.
+   * decode time would not rise by at least one of its frames, or its pictures would be presented
+   * before the old input's last one (with B-frames the latest presentation time sent is ahead of
+   * the latest decode time).
    *
    * The first PES of a stream that goes out is the first one starting among the packets held for
    * the cut (planned switch), else the one after the last start the target's monitor saw (that
-   * PES started before the cut and is never sent). Measuring from the last start seen instead
-   * pushed the whole programme one audio PES late at every planned switch: an audio PES dropped
-   * and the picture held for as long.
+   * PES started before the cut and is never sent; its presentation time is at least its decode
+   * time). Measuring from the last start seen instead pushed the whole programme one audio PES
+   * late at every planned switch: an audio PES dropped and the picture held for as long.
    */
   private joinOffset(target: number, map: PidMap, now: number, held: Hold | null): number {
     const m = this.o.monitors[target]!;
@@ -312,15 +326,27 @@ export class TsSwitcher {
       const t = m.lastDecode[from]!;
       if (last < 0 || t < 0) continue;
       const step = Math.max(1, m.decodeStep[from]!);
-      const heldFirst = held ? firstHeldDecode(held, from) : -1;
-      const firstOut = heldFirst >= 0 ? heldFirst : t + step;
-      worst = Math.min(worst, signed33(firstOut + offset - last) - step);
+      const first = held ? firstHeldTimes(held, from) : null;
+      const firstDecode = first ? first.decode : t + step;
+      worst = Math.min(worst, signed33(firstDecode + offset - last) - step);
+      const lastPresent = this.outPresent[to]!;
+      const firstPresent = first ? first.minPresent : firstDecode;
+      if (lastPresent >= 0) worst = Math.min(worst, signed33(firstPresent + offset - lastPresent) - step);
     }
     if (worst < 0) offset -= worst;
     return mod33(Math.round(offset));
   }
 
   // ---- per packet ---------------------------------------------------------------------------
+
+  /** Keeps the decode time and the latest presentation time of what this segment sent on `to` (the packet's own PES header). */
+  private noteSentPes(buf: Buffer, off: number, to: number): void {
+    const t = pesTimesAt(buf, off);
+    if (!t) return;
+    this.sentDecode[to] = t.dts >= 0 ? t.dts : t.pts;
+    const p = this.sentPresent[to]!;
+    if (p < 0 || signed33(t.pts - p) > 0) this.sentPresent[to] = t.pts;
+  }
 
   private forward(i: number, buf: Buffer, off: number, flags: number, now: number): void {
     if ((flags & FLAG_PSI) !== 0) {
@@ -350,8 +376,7 @@ export class TsSwitcher {
       }
       this.gate[to] = OPEN;
     }
-    // The monitor has just read this packet: a PES start's decode time is its latest.
-    if ((buf[off + 1]! & 0x40) !== 0) this.sentDecode[to] = this.o.monitors[i]!.lastDecode[pid]!;
+    if ((buf[off + 1]! & 0x40) !== 0) this.noteSentPes(buf, off, to);
     const q = this.reserve(1);
     buf.copy(this.out, q, off, off + TS_PACKET_SIZE);
     if (to !== pid) {
@@ -453,17 +478,29 @@ export class TsSwitcher {
   }
 }
 
-/** The decode time (DTS, else PTS) of the first PES of `pid` that starts among the packets held for a planned cut; -1 when none does. */
-function firstHeldDecode(held: Hold, pid: number): number {
+/** The PTS and DTS (-1 when absent) of the PES starting in a packet with PUSI set; null when it carries none. */
+function pesTimesAt(b: Buffer, off: number): { pts: number; dts: number } | null {
+  if ((b[off + 3]! & 0x10) === 0) return null;
+  const p = (b[off + 3]! & 0x20) === 0 ? off + 4 : off + 5 + b[off + 4]!;
+  if (p >= off + TS_PACKET_SIZE) return null;
+  const t = readPesTimestamps(b, p, off + TS_PACKET_SIZE);
+  return t.pts < 0 ? null : t;
+}
+
+/**
+ * Of the PESs of `pid` that start among the packets held for a planned cut: the first one's
+ * decode time (DTS, else PTS) and the earliest presentation time of them all; null when none starts.
+ */
+function firstHeldTimes(held: Hold, pid: number): { decode: number; minPresent: number } | null {
   const b = held.buf;
+  let first: { decode: number; minPresent: number } | null = null;
   for (let k = 0; k < held.count; k++) {
     const off = k * TS_PACKET_SIZE;
-    if ((((b[off + 1]! & 0x1f) << 8) | b[off + 2]!) !== pid || (b[off + 1]! & 0x40) === 0 || (b[off + 3]! & 0x10) === 0) continue;
-    const p = (b[off + 3]! & 0x20) === 0 ? off + 4 : off + 5 + b[off + 4]!;
-    if (p >= off + TS_PACKET_SIZE) continue;
-    const { pts, dts } = readPesTimestamps(b, p, off + TS_PACKET_SIZE);
-    const decode = dts >= 0 ? dts : pts;
-    if (decode >= 0) return decode;
+    if ((((b[off + 1]! & 0x1f) << 8) | b[off + 2]!) !== pid || (b[off + 1]! & 0x40) === 0) continue;
+    const t = pesTimesAt(b, off);
+    if (!t) continue;
+    if (!first) first = { decode: t.dts >= 0 ? t.dts : t.pts, minPresent: t.pts };
+    else if (signed33(t.pts - first.minPresent) < 0) first.minPresent = t.pts;
   }
-  return -1;
+  return first;
 }
