@@ -1,7 +1,7 @@
 // The figures of --backup (issue #12), judged against its targets and printed: the hot-standby
 // cost of a configuration (standby ≤ 1.0× a second ingest) and the switch-time loop
 // (emergency switch ≤ loss_ms + 50 ms; one PID layout and 0 CC errors across every switch).
-import { PAIR_AGAIN_PHASE, PAIR_INGEST_PHASE, SINGLE_INGEST_PHASE } from './backup-phases.js';
+import { PAIR_AGAIN_PHASE, SINGLE_AGAIN_PHASE, SINGLE_INGEST_PHASE } from './backup-phases.js';
 import type { DerivedStandby, SwitchRun } from './backup-results.js';
 import { cpuOf, cpuStdErr, type Distribution, type PhaseUsage, type ServiceRun, type Target } from './results.js';
 
@@ -13,19 +13,25 @@ export function deriveStandby(service: ServiceRun, channels: number): DerivedSta
   const pairs = service.pairs;
   if (!pairs) return undefined;
   const phase = (label: string) => service.phases.find((p) => p.label === label);
-  const pairWindows = [phase(PAIR_INGEST_PHASE), phase(PAIR_AGAIN_PHASE)].filter((p): p is PhaseUsage => p !== undefined);
-  const single = phase(SINGLE_INGEST_PHASE);
+  const present = (labels: string[]) => labels.map(phase).filter((p): p is PhaseUsage => p !== undefined);
+  const pairWindows = present([PAIR_AGAIN_PHASE]);
+  const singleWindows = present([SINGLE_INGEST_PHASE, SINGLE_AGAIN_PHASE]);
+  const single = singleWindows[0];
   const idle = service.idle.cpu;
   const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
   const pairCpu = mean(pairWindows.map((p) => cpuOf(p, 'service')));
-  const pairIngestPerChannel = pairCpu === null || !single ? null : (pairCpu - idle) / channels;
-  const singleIngestPerChannel = single ? (cpuOf(single, 'service') - idle) / channels : null;
+  const singleCpu = mean(singleWindows.map((p) => cpuOf(p, 'service')));
+  const pairIngestPerChannel = pairCpu === null || singleCpu === null ? null : (pairCpu - idle) / channels;
+  const singleIngestPerChannel = singleCpu === null ? null : (singleCpu - idle) / channels;
   const standbyPerChannel = pairIngestPerChannel !== null && singleIngestPerChannel !== null ? pairIngestPerChannel - singleIngestPerChannel : null;
-  // ± one standard error: the pair figure is a mean of two windows, the single one a window of its own.
-  const errs = pairWindows.map((p) => cpuStdErr(p, 'service'));
-  const known = errs.filter((e): e is number => e !== null);
-  const pairErr = errs.length === 0 || known.length < errs.length ? null : Math.sqrt(known.reduce((a, e) => a + e ** 2, 0)) / known.length;
-  const singleErr = single ? cpuStdErr(single, 'service') : null;
+  // ± one standard error of a mean of windows.
+  const meanErr = (windows: PhaseUsage[]): number | null => {
+    const errs = windows.map((p) => cpuStdErr(p, 'service'));
+    const known = errs.filter((e): e is number => e !== null);
+    return errs.length === 0 || known.length < errs.length ? null : Math.sqrt(known.reduce((a, e) => a + e ** 2, 0)) / known.length;
+  };
+  const pairErr = meanErr(pairWindows);
+  const singleErr = meanErr(singleWindows);
   // RSS does not shrink when the backup goes (V8 keeps its heap): what adding it back grows by is the figure.
   const rssOf = (p: PhaseUsage | undefined) => p?.roles.service?.rss ?? null;
   const pairRss = rssOf(phase(PAIR_AGAIN_PHASE));
@@ -76,7 +82,7 @@ export function formatStandby(d: DerivedStandby, channels: number): string[] {
   return [
     `  main/backup: RTP main + RTP backup per channel (the backup plays the feed half a pass ahead, from its own sender channel); ${d.pairsOnMain}/${d.pairs} pairs on the main with both inputs healthy and 0 switches after the main window; backups received ${(d.backupBitrateBps / channels / 1e6).toFixed(2)} Mbit/s per channel`,
     `    outputs open at byte ${d.outputStart} of the main (the packet completing its first PMT, ADR 0013); receivers are judged complete from there`,
-    `    ingest only (no outputs), service CPU beyond idle per channel: pair ${pm(d.pairIngestPerChannel, d.stdErr.pairIngestPerChannel)} % (mean of "${PAIR_INGEST_PHASE}" and "${PAIR_AGAIN_PHASE}"); main alone ${pm(d.singleIngestPerChannel, d.stdErr.singleIngestPerChannel)} % (= a second ingest)`,
+    `    ingest only (no outputs), service CPU beyond idle per channel: pair ${pm(d.pairIngestPerChannel, d.stdErr.pairIngestPerChannel)} % ("${PAIR_AGAIN_PHASE}"); main alone ${pm(d.singleIngestPerChannel, d.stdErr.singleIngestPerChannel)} % (= a second ingest; mean of "${SINGLE_INGEST_PHASE}" and "${SINGLE_AGAIN_PHASE}", the windows either side)`,
     `    hot standby: ${pm(d.standbyPerChannel, d.stdErr.standbyPerChannel)} % per channel = ${f(d.ratioStandbyToIngest)}× a second ingest; service RSS main alone ${mib(d.singleRss)} → backup added again ${mib(d.pairRss)} (${d.standbyRssPerChannel === null ? '–' : `${d.standbyRssPerChannel >= 0 ? '+' : ''}${(d.standbyRssPerChannel / MiB).toFixed(1)} MiB`} per channel)`,
   ];
 }
