@@ -40,7 +40,7 @@ describe('UdpEgress states', () => {
     assert.deepEqual(got.map((d) => d.length), [7 * 188, 3 * 188]);
   });
 
-  it('a remainder of fewer than 7 packets goes out on its own once the input pauses (10 ms), not with the next data', async () => {
+  it('a remainder of fewer than 7 packets goes out on its own once the input has paused 200 ms, not with the next data', async () => {
     const receiver = createSocket('udp4');
     await new Promise<void>((resolve) => receiver.bind(0, '127.0.0.1', resolve));
     const got: Buffer[] = [];
@@ -53,17 +53,17 @@ describe('UdpEgress states', () => {
       wait();
     });
     egress.accept(Buffer.alloc(188 * 3, 0x47));
-    clock.advance(5);
+    clock.advance(150);
     egress.accept(Buffer.alloc(188 * 5, 0x47)); // 8 packets: one full datagram, 1 left over
-    clock.advance(9);
+    clock.advance(199);
     await new Promise((r) => setTimeout(r, 30));
-    assert.deepEqual(got.map((d) => d.length), [7 * 188], 'the remainder waits while data may still come');
+    assert.deepEqual(got.map((d) => d.length), [7 * 188], 'the remainder waits while data may still come (a late input keeps 7-packet datagrams)');
     clock.advance(1);
     await new Promise((r) => setTimeout(r, 30));
     assert.deepEqual(got.map((d) => d.length), [7 * 188, 188], 'then goes out alone');
     await egress.stop();
     receiver.close();
-    assert.deepEqual(got.map((d) => d.length), [7 * 188, 188], 'nothing sent twice');
+    assert.equal(got.length, 2, 'nothing sent twice');
   });
 
   it('stop() of an output never started reports nothing', async () => {

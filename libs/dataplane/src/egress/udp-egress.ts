@@ -9,11 +9,13 @@ import type { Egress, EgressStateListener } from './egress.js';
 /** 7 TS packets: the payload size of MediaLive's own UDP/RTP output. */
 const DATAGRAM_TS_BYTES = 7 * TS_PACKET_SIZE;
 /**
- * A remainder of fewer than 7 packets goes out on its own after this long without more data: when
- * the input pauses (a failover, a lost input) the outputs must not hold the stream's last packets.
- * At 8 Mbit/s a full datagram is ready every ~1.3 ms, so this fires only when the input stalls.
+ * A remainder of fewer than 7 packets goes out on its own (a shorter datagram, RFC 2250 allows any
+ * whole number of packets) after this long without more data: when the input stops (a failover, a
+ * lost input) the outputs must not hold the stream's last packets until it comes back. Far beyond
+ * a live input's jitter, so a stream that merely runs late keeps its 7-packet datagrams. Not padded
+ * with null packets: the output stays the input's bytes, as on SRT outputs.
  */
-const PARTIAL_FLUSH_MS = 10;
+const PARTIAL_FLUSH_MS = 200;
 /** Bytes handed to the kernel but not yet confirmed sent, before this output drops its own data. */
 const MAX_IN_FLIGHT_BYTES = 2 * 1024 * 1024;
 
