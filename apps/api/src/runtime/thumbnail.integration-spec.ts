@@ -95,7 +95,8 @@ describe('channel thumbnail', () => {
     await new Promise((r) => setTimeout(r, 3000));
     assert.equal(thumbnails.runs, 0, 'the channel runs, nobody asked: no FFmpeg');
 
-    const first = await getJpeg(app, id, viewer);
+    // Two viewers at once share one FFmpeg run.
+    const [first, twin] = await Promise.all([getJpeg(app, id, viewer), getJpeg(app, id, admin)]);
     assert.equal(first.status, 200, first.body.toString('utf8'));
     assert.equal(first.headers.get('content-type'), 'image/jpeg');
     assert.equal(first.headers.get('cache-control'), 'no-store');
@@ -107,6 +108,8 @@ describe('channel thumbnail', () => {
     await writeFile(jpegPath, first.body);
     assert.equal(await ffprobeSize(jpegPath), 'mjpeg,320,180');
     assert.equal(thumbnails.runs, 1);
+    assert.equal(twin.status, 200);
+    assert.deepEqual(twin.body, first.body);
 
     const again = await getJpeg(app, id, viewer);
     assert.equal(again.status, 200);
