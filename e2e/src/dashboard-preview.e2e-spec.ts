@@ -175,6 +175,8 @@ describe('dashboard: closed-loop preview plays the channel’s input in a real b
       await page.waitForTimeout(5_000); // more than two playlist reloads (2 s segments)
       assert.deepEqual(previewRequests.filter((at) => at > leftAt + 250), [], 'requests after leaving the page');
       assert.ok(previewRequests.length > 0, 'the player did request the preview while on the page');
+      // The overview shows a small thumbnail of the running channel (a 320 px JPEG drawn smaller).
+      await page.waitForFunction(() => document.querySelector<HTMLImageElement>('[data-testid="channel-thumbnail"]')?.naturalWidth === 320, undefined, { timeout: 15_000 });
       await page.goBack();
       await page.getByTestId('preview-panel').waitFor();
 

@@ -18,24 +18,34 @@ async function withJsonBody(failure: unknown): Promise<unknown> {
   }
 }
 
-/** A JPEG of the channel's latest key frame next to the preview, refreshed every 10 s while the page is open. */
+/**
+ * A JPEG of the channel's latest key frame, refreshed every 10 s while the page is open: a card
+ * next to the preview, or (compact) just a small picture in the channel list, nothing when there is none.
+ */
 @Component({
   selector: 'app-channel-thumbnail',
   template: `
-    <section class="card" aria-labelledby="thumbnail-title" data-testid="thumbnail-panel">
-      <div class="card__head">
-        <h2 id="thumbnail-title" class="card__title">Thumbnail</h2>
-      </div>
+    @if (compact()) {
       @if (url(); as src) {
-        <img class="thumbnail__image" [src]="src" [alt]="'Latest key frame of ' + channel().name" width="320" height="180" data-testid="thumbnail-image" />
+        <img class="thumbnail__image thumbnail__image--small" [src]="src" [alt]="'Latest key frame of ' + channel().name" [title]="status()" width="96" height="54" data-testid="channel-thumbnail" />
       }
-      <p class="muted small" role="status" data-testid="thumbnail-status">{{ status() }}</p>
-    </section>
+    } @else {
+      <section class="card" aria-labelledby="thumbnail-title" data-testid="thumbnail-panel">
+        <div class="card__head">
+          <h2 id="thumbnail-title" class="card__title">Thumbnail</h2>
+        </div>
+        @if (url(); as src) {
+          <img class="thumbnail__image" [src]="src" [alt]="'Latest key frame of ' + channel().name" width="320" height="180" data-testid="thumbnail-image" />
+        }
+        <p class="muted small" role="status" data-testid="thumbnail-status">{{ status() }}</p>
+      </section>
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ChannelThumbnailComponent {
   readonly channel = input.required<ChannelWithOutputsResponse>();
+  readonly compact = input(false);
 
   private readonly api = inject(ChannelsApiService);
   protected readonly url = signal<string | null>(null);
