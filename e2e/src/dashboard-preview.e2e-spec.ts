@@ -2,7 +2,7 @@
 // fed by a looped RTP feed, the API's on-demand HLS copy played by hls.js, and the video element
 // checked for real playback (time advancing, decoded frame size). Also the 409 hint for a channel
 // that is not running, Stop, leaving the page, and a rejected token sending the operator back to
-// the login page.
+// the login page. The channel's thumbnail beside it: a hint while stopped, a 320 px key frame while running.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -89,6 +89,8 @@ describe('dashboard: closed-loop preview plays the channel’s input in a real b
       await logIn(page);
       await page.goto(`${service.url}/channels/${channelId}`);
       await page.getByTestId('preview-panel').waitFor();
+      assert.match(await page.getByTestId('thumbnail-status').innerText(), /The channel is stopped/);
+      assert.equal(await page.getByTestId('thumbnail-image').count(), 0);
       assert.equal(await page.getByTestId('preview-stop').isDisabled(), true, 'nothing to stop yet');
       await page.getByTestId('preview-start').click();
       assert.equal(await statusBecomes(page, /not running/, 15_000), 'channel not running: start it to preview');
@@ -117,6 +119,10 @@ describe('dashboard: closed-loop preview plays the channel’s input in a real b
       await logIn(page);
       await page.goto(`${service.url}/channels/${channelId}`);
       await page.getByTestId('preview-panel').waitFor();
+      // Next to the preview, before anyone presses play: one key frame as a 320 px JPEG.
+      await page.waitForFunction(() => document.querySelector<HTMLImageElement>('[data-testid="thumbnail-image"]')?.naturalWidth === 320, undefined, { timeout: 15_000 });
+      assert.match(await page.getByTestId('thumbnail-status').innerText(), /Key frame received at .*refreshed every 10 s/);
+      assert.match((await page.getByTestId('thumbnail-image').getAttribute('alt')) ?? '', /Latest key frame of Preview loopback/);
       const video = page.getByTestId('preview-video');
       for (const attr of ['muted', 'autoplay', 'playsinline', 'controls']) assert.notEqual(await video.getAttribute(attr), null, attr);
       assert.match((await video.getAttribute('aria-label')) ?? '', /Preview of the input of Preview loopback/);
@@ -169,6 +175,8 @@ describe('dashboard: closed-loop preview plays the channel’s input in a real b
       await page.waitForTimeout(5_000); // more than two playlist reloads (2 s segments)
       assert.deepEqual(previewRequests.filter((at) => at > leftAt + 250), [], 'requests after leaving the page');
       assert.ok(previewRequests.length > 0, 'the player did request the preview while on the page');
+      // The overview shows a small thumbnail of the running channel (a 320 px JPEG drawn smaller).
+      await page.waitForFunction(() => document.querySelector<HTMLImageElement>('[data-testid="channel-thumbnail"]')?.naturalWidth === 320, undefined, { timeout: 15_000 });
       await page.goBack();
       await page.getByTestId('preview-panel').waitFor();
 

@@ -3,6 +3,7 @@ import { TsAnalyzer, type Scte35Cue } from '@mld/ts-analysis';
 import type { Egress, EgressStateChange, EgressStateListener } from './egress/egress.js';
 import { FanOut } from './fanout/fan-out.js';
 import type { Source, SourceEvent, SourceFactory, SourceSink } from './ingest/source.js';
+import { type KeyFrame, KeyFrameKeeper } from './thumbnail/key-frame-keeper.js';
 import type { ChannelConfig, ChannelSnapshot, IngestState, InputConfig, OutputConfig } from './types.js';
 
 export interface PipelineDeps {
@@ -65,6 +66,7 @@ export class ChannelPipeline {
   private analysisTimer: TimerHandle | undefined;
   private reportedLoss = 0;
   private preview: Egress | undefined;
+  private readonly keyFrames = new KeyFrameKeeper();
 
   constructor(
     readonly id: string,
@@ -84,7 +86,9 @@ export class ChannelPipeline {
       ts: (chunk) => {
         // Outputs first: analysis reads the same buffer afterwards and never delays them.
         this.fanOut.push(chunk);
-        this.analyzer.push(chunk, this.clock.now());
+        const now = this.clock.now();
+        this.analyzer.push(chunk, now);
+        this.keyFrames.push(chunk, now);
       },
       rejected: (chunk) => this.analyzer.push(chunk, this.clock.now()),
       stateChanged: (from, to, detail) => deps.onIngestState?.(this.id, from, to, detail),
@@ -150,6 +154,15 @@ export class ChannelPipeline {
     const output = this.outputs.get(outputId);
     output?.egress.retryNow();
     return output !== undefined;
+  }
+
+  /**
+   * The latest key frame of the input, for a thumbnail; the pipeline keeps key frames for a while
+   * after each call (and none when nobody calls), so the first call usually gets null.
+   */
+  keyFrame(): KeyFrame | null {
+    this.keyFrames.want(this.clock.now());
+    return this.keyFrames.keyFrame();
   }
 
   recentCues(n?: number): Scte35Cue[] {

@@ -1,6 +1,7 @@
 import type { Egress } from './egress/egress.js';
 import type { Scte35Cue } from '@mld/ts-analysis';
 import { ChannelPipeline, type PipelineDeps } from './channel-pipeline.js';
+import type { KeyFrame } from './thumbnail/key-frame-keeper.js';
 import type { ChannelConfig, ChannelSnapshot } from './types.js';
 
 /**
@@ -54,6 +55,11 @@ export class DataPlane {
 
   retryOutput(channelId: string, outputId: string): boolean {
     return this.pipelines.get(channelId)?.retryOutput(outputId) ?? false;
+  }
+
+  /** undefined: the channel is not running; null: no key frame seen since somebody last asked. */
+  keyFrame(channelId: string): KeyFrame | null | undefined {
+    return this.pipelines.get(channelId)?.keyFrame();
   }
 
   recentCues(channelId: string, n?: number): Scte35Cue[] | undefined {

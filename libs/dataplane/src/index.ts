@@ -33,3 +33,5 @@ export * from './ingest/srt/srt-source.js';
 export * from './ingest/merge/seamless-rtp-merge.js';
 export * from './ingest/merge/merged-rtp-source.js';
 export * from './ingest/redundant/redundant-source.js';
+export * from './thumbnail/key-frame-keeper.js';
+export * from './thumbnail/thumbnail-maker.js';

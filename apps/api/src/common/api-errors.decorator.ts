@@ -9,6 +9,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'Unknown id',
   409: 'Conflicts with existing data (duplicate name, bind address in use, last admin...) or a limit of /api/limits reached (code LIMIT_REACHED, the field names the limit)',
   429: 'Too many attempts',
+  503: 'A tool the route needs (FFmpeg, ffprobe) could not run or did not finish: try again',
 };
 
 /** Documents the error responses a route can return, all with the ErrorResponse body. */

@@ -8,7 +8,8 @@ import helmet from 'helmet';
  * - style-src 'unsafe-inline': Angular (component styles, animations) and Angular Material / CDK
  *   overlays insert <style> elements and style attributes at run time; Swagger UI's page has an
  *   inline <style>. Scripts stay strict ('self', no inline, no eval).
- * - img-src data:: Material and Swagger UI draw icons as data: SVGs.
+ * - img-src data:: Material and Swagger UI draw icons as data: SVGs; blob:: a channel's thumbnail is
+ *   fetched with the bearer token and shown from a blob: URL.
  * - media-src / worker-src blob:: the hls.js preview plays through Media Source Extensions (a blob:
  *   URL on <video>) and may transmux in a Worker created from a blob: URL.
  * - connect-src 'self': REST, Socket.IO (ws:/wss: of the same host match 'self' in CSP 3) and HLS.
@@ -19,7 +20,7 @@ export const CSP_DIRECTIVES = {
   'default-src': ["'self'"],
   'script-src': ["'self'"],
   'style-src': ["'self'", "'unsafe-inline'"],
-  'img-src': ["'self'", 'data:'],
+  'img-src': ["'self'", 'data:', 'blob:'],
   'font-src': ["'self'", 'data:'],
   'connect-src': ["'self'"],
   'media-src': ["'self'", 'blob:'],

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { ChannelRuntime, OutputRuntime, Scte35CueRecord } from '@mld/contracts';
-import { createPreviewEgress, type DataPlane } from '@mld/dataplane';
+import { createPreviewEgress, type DataPlane, type KeyFrame } from '@mld/dataplane';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ChannelCatalog } from './channel-catalog.js';
 import { DATA_PLANE } from './data-plane.provider.js';
@@ -67,6 +67,11 @@ export class PipelinesService implements DataPlanePort, OnApplicationBootstrap, 
   /** The last cues seen on the channel's input, newest first; undefined when it is not running. */
   recentCues(channelId: string, limit: number): Scte35CueRecord[] | undefined {
     return this.dataPlane.recentCues(channelId, limit)?.map(toCueRecord).reverse();
+  }
+
+  /** The input's latest key frame (and keep them coming for a while); undefined when the channel is not running. */
+  keyFrame(channelId: string): KeyFrame | null | undefined {
+    return this.dataPlane.keyFrame(channelId);
   }
 
   outputRuntime(channelId: string, outputId: string): OutputRuntime | null {

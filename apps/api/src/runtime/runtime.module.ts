@@ -1,4 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { ThumbnailMaker } from '@mld/dataplane';
+import { defaultSpawner, systemClock } from '@mld/supervisor';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ChannelCatalog } from './channel-catalog.js';
 import { dataPlaneProvider } from './data-plane.provider.js';
 import { DataPlanePort } from './data-plane.port.js';
@@ -9,6 +12,8 @@ import { PreviewController } from './preview.controller.js';
 import { PreviewService } from './preview.service.js';
 import { StatusController } from './status.controller.js';
 import { StatusService } from './status.service.js';
+import { ThumbnailController } from './thumbnail.controller.js';
+import { THUMBNAIL_MAKER, ThumbnailService } from './thumbnail.service.js';
 
 /**
  * Owns the data plane (every ingest and egress process) for the lifetime of the service, and
@@ -16,8 +21,19 @@ import { StatusService } from './status.service.js';
  */
 @Global()
 @Module({
-  controllers: [StatusController, PreviewController],
-  providers: [ChannelCatalog, IngestEndpoints, RtmpIngestService, dataPlaneProvider, PipelinesService, { provide: DataPlanePort, useExisting: PipelinesService }, StatusService, PreviewService],
+  controllers: [StatusController, PreviewController, ThumbnailController],
+  providers: [
+    ChannelCatalog,
+    IngestEndpoints,
+    RtmpIngestService,
+    dataPlaneProvider,
+    PipelinesService,
+    { provide: DataPlanePort, useExisting: PipelinesService },
+    StatusService,
+    PreviewService,
+    ThumbnailService,
+    { provide: THUMBNAIL_MAKER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new ThumbnailMaker(config.ffmpegPath, defaultSpawner(), systemClock) },
+  ],
   exports: [DataPlanePort, IngestEndpoints, PipelinesService, StatusService],
 })
 export class RuntimeModule {}

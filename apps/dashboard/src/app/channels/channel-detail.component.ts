@@ -19,6 +19,7 @@ import { inputTypeText, inputWhere } from './channel-view';
 import { InputPanelComponent } from './input-panel.component';
 import { OutputsPanelComponent } from './outputs-panel.component';
 import { PreviewPanelComponent } from './preview-panel.component';
+import { ChannelThumbnailComponent } from './channel-thumbnail.component';
 import { RedundancyPanelComponent } from './redundancy-panel.component';
 import { backupInputText } from './redundancy-view';
 import { StreamAnalysisComponent } from './stream-analysis.component';
@@ -26,7 +27,7 @@ import { StreamAnalysisComponent } from './stream-analysis.component';
 /** One channel: health, live input (and its backup), outputs with their controls, preview, SCTE-35 cues and recent events. */
 @Component({
   selector: 'app-channel-detail',
-  imports: [RouterLink, MatButton, HealthBadgeComponent, ConnectionDetailsComponent, InputPanelComponent, OutputsPanelComponent, ChannelEventsComponent, StreamAnalysisComponent, PreviewPanelComponent, RedundancyPanelComponent],
+  imports: [RouterLink, MatButton, HealthBadgeComponent, ConnectionDetailsComponent, InputPanelComponent, OutputsPanelComponent, ChannelEventsComponent, StreamAnalysisComponent, PreviewPanelComponent, ChannelThumbnailComponent, RedundancyPanelComponent],
   templateUrl: './channel-detail.component.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

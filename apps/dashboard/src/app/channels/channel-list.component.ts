@@ -18,13 +18,14 @@ import { ChannelsApiService } from './channels-api.service';
 import { INPUT_TYPE_LABELS } from './channel-input-form';
 import { inputEndpoint } from './channel-view';
 import { PageHeaderComponent } from '../ui/page-header.component';
+import { ChannelThumbnailComponent } from './channel-thumbnail.component';
 
 type StateFilter = 'all' | 'running' | 'stopped' | 'attention';
 
-/** The overview: every channel with its health, input, outputs and a bitrate sparkline, live. */
+/** The overview: every channel with its health, input, outputs, a bitrate sparkline and a thumbnail, live. */
 @Component({
   selector: 'app-channel-list',
-  imports: [RouterLink, MatButton, HealthBadgeComponent, SparklineComponent, PageHeaderComponent],
+  imports: [RouterLink, MatButton, HealthBadgeComponent, SparklineComponent, PageHeaderComponent, ChannelThumbnailComponent],
   templateUrl: './channel-list.component.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -1,4 +1,4 @@
-import { HttpClient } from '@angular/common/http';
+import { HttpClient, type HttpResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type { ChannelWithOutputsResponse, InputRoleName, InputSelection, OutputOptions, OutputProtocol, OutputResponse } from '@mld/contracts';
 import type { Observable } from 'rxjs';
@@ -32,6 +32,11 @@ export class ChannelsApiService {
 
   list(): Observable<ChannelWithOutputsResponse[]> {
     return this.http.get<ChannelWithOutputsResponse[]>('/api/channels');
+  }
+
+  /** The JPEG of the channel's latest key frame (X-Thumbnail-At: when it arrived). */
+  thumbnail(id: string): Observable<HttpResponse<Blob>> {
+    return this.http.get(`${channelPath(id)}/thumbnail`, { responseType: 'blob', observe: 'response' });
   }
 
   get(id: string): Observable<ChannelWithOutputsResponse> {
