@@ -101,7 +101,7 @@ describe('MediaLive page in a real browser', () => {
     const news = page.getByTestId('ml-channel-1111111');
     await news.getByTestId('ml-link-button').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="ml-channel-1111111"] [data-testid="ml-link"]')?.textContent?.includes('medialive news'), undefined, { timeout: 10_000 });
-    assert.match(await news.getByTestId('ml-link').innerText(), /pipeline 1 .* recorded, backup input not wired yet/);
+    assert.match(await news.getByTestId('ml-link').innerText(), /pipeline 1 .* for the backup input/);
     const token = await login(service.url, 'admin', ADMIN_PASSWORD);
     const channels = await api<Array<{ name: string; input_type: string; bind_ip: string; port: number }>>(service.url, 'GET', '/api/channels', token);
     assert.deepEqual(channels.body.filter((c) => c.name === 'medialive news').map((c) => [c.input_type, c.bind_ip, c.port]), [['rtp', '127.0.0.1', port]]);

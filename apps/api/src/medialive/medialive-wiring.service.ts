@@ -11,11 +11,9 @@ export interface LinkResult {
   link: MediaLiveLinkResponse;
   channel: { id: string; name: string; input_type: string; bind_ip: string; port: number; created: boolean };
   preflight: MediaLivePreflightResponse;
-  /** Said plainly, because the product's backup input is not there yet. */
+  /** How the two pipelines were wired, said plainly. */
   note: string;
 }
-
-const BACKUP_NOTE = 'pipeline 0 is wired to the main input; pipeline 1 is recorded in the link but not received until the backup input (redundancy issue) lands';
 
 /** Link a MediaLive channel to one of ours, and Fix MediaLive's destinations to match it. */
 @Injectable()
@@ -30,8 +28,21 @@ export class MediaLiveWiringService {
     const destination = parseDestination(pipeline0);
     if (!destination) throw DomainError.conflict(`pipeline 0 destination "${pipeline0}" is not an rtp:// or udp:// URL with an IPv4 address and port; set Destinations["${output.destinationId}"].Settings[0].Url`, 'id');
     // Bind the destination address when it is ours (or a group); otherwise it is NAT'ed to us: bind all.
-    const local = this.medialive.addresses().includes(destination.host) || isMulticast(destination.host);
-    const input = { input_type: destination.scheme, bind_ip: local ? destination.host : '0.0.0.0', port: destination.port };
+    const bindOf = (host: string): string => (this.medialive.addresses().includes(host) || isMulticast(host) ? host : '0.0.0.0');
+    // Pipeline 1 (STANDARD channels) becomes the backup input (docs/redundancy.md), on a port of its own.
+    const pipeline1 = output.urls[1] ? parseDestination(output.urls[1]) : null;
+    const backupOk = pipeline1 !== null && pipeline1.port !== destination.port;
+    const input = {
+      input_type: destination.scheme,
+      bind_ip: bindOf(destination.host),
+      port: destination.port,
+      ...(backupOk ? { backup_input: { type: pipeline1.scheme, bind_ip: bindOf(pipeline1.host), port: pipeline1.port } } : {}),
+    };
+    const note = backupOk
+      ? `pipeline 0 is wired to the main input, pipeline 1 to the backup input (failover: the outputs move to pipeline 1 when pipeline 0 fails)`
+      : pipeline1
+        ? `pipeline 0 is wired to the main input; pipeline 1 sends to the same port (${pipeline1.port}) and is not received: give it a port of its own to use it as the backup input`
+        : 'pipeline 0 is wired to the main input; there is no pipeline 1 (SINGLE_PIPELINE): no backup input';
     const existing = await this.medialive.links.findOneBy({ medialiveChannelId: id });
     let channel: ChannelEntity;
     let created = false;
@@ -54,7 +65,7 @@ export class MediaLiveWiringService {
       link: presentLink(link, channel.name),
       channel: { id: channel.id, name: channel.name, input_type: channel.inputType, bind_ip: channel.bindIp ?? input.bind_ip, port: channel.port ?? input.port, created },
       preflight: await this.medialive.preflight(id, described),
-      note: BACKUP_NOTE,
+      note,
     };
   }
 

@@ -173,20 +173,23 @@ describe('MediaLive module against the fake', () => {
     assert.ok(status.body.last_throttled_at, 'the status shows the last throttling');
   });
 
-  it('link creates our channel with the input of pipeline 0 and records pipeline 1', async () => {
+  it('link creates our channel with pipeline 0 as its input and pipeline 1 as its backup input', async () => {
     const linked = await app.request<LinkResult>('POST', '/api/medialive/channels/1111111/link', { token: admin, body: {} });
     assert.equal(linked.status, 200, JSON.stringify(linked.body));
     assert.deepEqual(linked.body.channel, { id: linked.body.channel.id, name: 'medialive news', input_type: 'rtp', bind_ip: '127.0.0.1', port, created: true });
     assert.equal(linked.body.link.pipeline1_url, `rtp://127.0.0.1:${port + 10}`);
-    assert.match(linked.body.note, /pipeline 1 is recorded/);
+    assert.match(linked.body.note, /pipeline 1 to the backup input/);
     linkedChannelId = linked.body.channel.id;
     const ours = await app.request<ChannelWithOutputsResponse>('GET', `/api/channels/${linkedChannelId}`, { token: viewer });
     assert.deepEqual([ours.body.input_type, ours.body.bind_ip, ours.body.port], ['rtp', '127.0.0.1', port]);
+    assert.deepEqual(ours.body.backup_input, { type: 'rtp', bind_ip: '127.0.0.1', port: port + 10, source_ip: null, interface_ip: null });
+    assert.equal(ours.body.failover?.mode, 'failover');
     const shown = await app.request<MediaLiveChannelResponse>('GET', '/api/medialive/channels/1111111', { token: viewer });
     assert.equal(shown.body.link?.channel_id, linkedChannelId);
     assert.equal(shown.body.link?.channel_name, 'medialive news');
     const preflight = await app.request<MediaLivePreflightResponse>('GET', '/api/medialive/channels/1111111/preflight', { token: viewer });
     assert.equal(preflight.body.results.find((r) => r.check === 'pipeline0.destination.port')?.status, 'pass');
+    assert.equal(preflight.body.results.find((r) => r.check === 'pipeline1.destination.port')?.status, 'pass');
   });
 
   it('start returns at once and pushes progress in order until RUNNING; the event log has the transitions', async () => {

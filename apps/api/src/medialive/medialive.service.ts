@@ -83,7 +83,12 @@ export class MediaLiveService {
     const described = channel ?? (await this.describe(id));
     const link = await this.links.findOneBy({ medialiveChannelId: id });
     // MediaLive sends RTP/UDP: only such channels can be its destination.
-    const ours: OurChannelRef[] = (await this.channels.list()).flatMap((c) => ((c.inputType === 'rtp' || c.inputType === 'udp') && c.bindIp !== null && c.port !== null ? [{ id: c.id, name: c.name, inputType: c.inputType, bindIp: c.bindIp, port: c.port }] : []));
+    const ours: OurChannelRef[] = (await this.channels.list()).flatMap((c) => {
+      if ((c.inputType !== 'rtp' && c.inputType !== 'udp') || c.bindIp === null || c.port === null) return [];
+      const b = c.backupInput;
+      const backup = b && (b.type === 'rtp' || b.type === 'udp') ? { inputType: b.type, bindIp: b.bind_ip, port: b.port } : null;
+      return [{ id: c.id, name: c.name, inputType: c.inputType, bindIp: c.bindIp, port: c.port, backup }];
+    });
     const others = (await this.listCached()).filter((c) => c.id !== id);
     const result = preflight({
       channel: described,

@@ -98,9 +98,21 @@ describe('preflight', () => {
     ]);
   });
 
-  it('a correct, linked STANDARD channel only warns about the backup pipeline not being received yet', () => {
+  it('a correct STANDARD channel linked to a channel with a backup input passes; pipeline 1 is checked against the backup', () => {
+    const paired = { ...linked, backup: { inputType: 'rtp', bindIp: '0.0.0.0', port: 5002 } };
+    const result = preflight(context({ linked: paired, ourChannels: [paired] }));
+    assert.deepEqual(result.results.filter((r) => r.status !== 'pass').map((r) => r.check), []);
+    assert.match(result.results.find((r) => r.check === 'pipeline1.destination.port')!.message, /matches the backup input of channel "news-in"/);
+    const [wrong] = find(context({ linked: { ...paired, backup: { ...paired.backup, port: 5004 } } }), 'pipeline1.destination.port');
+    assert.equal(wrong?.status, 'fail');
+    assert.equal(wrong?.expected, 'rtp://10.0.0.5:5004');
+    assert.match(wrong!.setting!, /Settings\[1\]/);
+  });
+
+  it('a linked channel without a backup input: pipeline 1 is a warning saying how to receive it', () => {
     const result = preflight(context());
     assert.deepEqual(result.results.filter((r) => r.status !== 'pass').map((r) => r.check), ['pipeline1.destination.backup']);
+    assert.match(result.results.find((r) => r.check === 'pipeline1.destination.backup')!.message, /has no backup input: link again/);
     assert.equal(result.status, 'warn');
   });
 

@@ -11,6 +11,8 @@ export interface OurChannelRef {
   inputType: string;
   bindIp: string;
   port: number;
+  /** Its RTP/UDP backup input (what pipeline 1 should send to); null or absent: none. */
+  backup?: { inputType: string; bindIp: string; port: number } | null;
 }
 
 export interface OtherMediaLiveRef {
@@ -100,8 +102,18 @@ function destinationChecks(output: MlUdpOutput, pipelines: number, context: Pref
           },
     );
     if (pipeline > 0) {
-      // The backup input arrives with the redundancy issue: until then pipeline 1 is recorded, not received.
-      if (linked) results.push({ check: `${check}.backup`, status: 'warn', message: `pipeline ${pipeline} sends to ${url}; it is recorded in the link but not received yet (backup input pending)` });
+      // Pipeline 1 feeds the linked channel's backup input (docs/redundancy.md).
+      if (!linked) continue;
+      const backup = linked.backup ?? null;
+      if (!backup) {
+        results.push({ check: `${check}.backup`, status: 'warn', message: `pipeline ${pipeline} sends to ${url}, but channel "${linked.name}" has no backup input: link again, or give it a backup_input on that port` });
+      } else if (destination.port !== backup.port) {
+        results.push({ check: `${check}.port`, status: 'fail', message: `pipeline ${pipeline} sends to port ${destination.port} but the backup input of channel "${linked.name}" receives on port ${backup.port}`, setting: URL_SETTING(output, pipeline), expected: `${backup.inputType}://${backup.bindIp === '0.0.0.0' ? destination.host : backup.bindIp}:${backup.port}` });
+      } else if (destination.scheme !== backup.inputType) {
+        results.push({ check: `${check}.port`, status: 'fail', message: `pipeline ${pipeline} sends ${destination.scheme.toUpperCase()} but the backup input of channel "${linked.name}" expects ${backup.inputType.toUpperCase()}`, setting: URL_SETTING(output, pipeline), expected: `${backup.inputType}://${destination.host}:${backup.port}` });
+      } else {
+        results.push({ check: `${check}.port`, status: 'pass', message: `pipeline ${pipeline} → ${url} matches the backup input of channel "${linked.name}"` });
+      }
       continue;
     }
     if (linked) {

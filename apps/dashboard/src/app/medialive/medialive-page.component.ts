@@ -55,7 +55,7 @@ const REFRESH_MS = 15_000;
               <div class="fields__row"><dt>Linked to</dt><dd data-testid="ml-link">
                 @if (c.link; as l) {
                   <a [routerLink]="['/channels', l.channel_id]">{{ l.channel_name || l.channel_id }}</a>
-                  @if (l.pipeline1_url) { <span class="muted small"> · pipeline 1 ({{ l.pipeline1_url }}) recorded, backup input not wired yet</span> }
+                  @if (l.pipeline1_url) { <span class="muted small"> · pipeline 1 ({{ l.pipeline1_url }}) for the backup input (checked by preflight)</span> }
                 } @else { — }
               </dd></div>
             </dl>
