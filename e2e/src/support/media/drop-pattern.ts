@@ -2,17 +2,7 @@
 // drops its own datagrams, never the same ones, so a merge of the two can recover everything.
 // Deterministic (seeded), so a failure reproduces with the same drops.
 
-/** mulberry32: a tiny seeded PRNG, good enough to scatter drops. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './seeded-random.js';
 
 /**
  * Two disjoint sets of datagram indices in [guard, count - guard), each about `fraction` of
@@ -21,7 +11,7 @@ function prng(seed: number): () => number {
  */
 export function disjointDropPatterns(count: number, fraction: number, seed: number, guard = 20): [Set<number>, Set<number>] {
   if (!(fraction > 0 && fraction < 0.5)) throw new RangeError('fraction must be in (0, 0.5)');
-  const random = prng(seed);
+  const random = mulberry32(seed);
   const a = new Set<number>();
   const b = new Set<number>();
   for (let i = guard; i < count - guard; i++) {

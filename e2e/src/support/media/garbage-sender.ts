@@ -2,6 +2,7 @@
 // way readRtpHeader names. The ingest must count and drop these, never crash or pass them on.
 import { createSocket } from 'node:dgram';
 import { buildRtpPacket, RTP_PAYLOAD_TYPE_MP2T } from '@mld/mpegts';
+import { mulberry32 } from './seeded-random.js';
 
 export type GarbageKind = 'random' | 'empty' | 'too_short' | 'bad_version' | 'bad_padding' | 'bad_extension_length';
 
@@ -76,15 +77,4 @@ export function makeGarbage(kind: GarbageKind, random: () => number = Math.rando
       return p;
     }
   }
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }

@@ -1,0 +1,14 @@
+// One seeded PRNG for the media fixtures (drop patterns, garbage datagrams): a failure reproduces
+// with the same seed.
+
+/** mulberry32: tiny, fast, good enough to scatter drops and bytes; values in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
