@@ -2,9 +2,11 @@ import { type Clock, systemClock, type TimerHandle } from '@mld/supervisor';
 import { TsAnalyzer, type Scte35Cue } from '@mld/ts-analysis';
 import type { Egress, EgressStateChange, EgressStateListener } from './egress/egress.js';
 import { FanOut } from './fanout/fan-out.js';
+import { InputLossSource } from './ingest/input-loss/input-loss-source.js';
+import type { SlateFactory } from './ingest/input-loss/slate-process.js';
 import type { Source, SourceEvent, SourceFactory, SourceSink } from './ingest/source.js';
 import { type KeyFrame, KeyFrameKeeper } from './thumbnail/key-frame-keeper.js';
-import type { ChannelConfig, ChannelSnapshot, IngestState, InputConfig, OutputConfig } from './types.js';
+import type { ChannelConfig, ChannelSnapshot, IngestState, InputConfig, InputLossSettings, OutputConfig } from './types.js';
 
 export interface PipelineDeps {
   /** Makes the channel's input (RTP/UDP sockets in production; anything implementing Source in tests). */
@@ -17,11 +19,14 @@ export interface PipelineDeps {
   /** An output's transition; the snapshot carries the output's current name (renames restart nothing). */
   onEgressState?: (channelId: string, change: EgressStateChange) => void;
   onCue?: (channelId: string, cue: Scte35Cue) => void;
+  /** Encodes input-loss slates (ADR 0016); without it a channel's input_loss is ignored. */
+  createSlate?: SlateFactory;
 }
 
 interface RunningOutput {
   /** What requires a restart when it changes (not the display name). */
   key: string;
+  config: OutputConfig;
   name: string;
   egress: Egress;
 }
@@ -38,6 +43,10 @@ function withoutSelection(input: InputConfig): InputConfig {
 /** Inputs are plain data: the same fields with the same values are the same input (key order aside). */
 function sameInput(a: InputConfig, b: InputConfig): boolean {
   return canonical(withoutSelection(a)) === canonical(withoutSelection(b));
+}
+
+function activeLoss(config: ChannelConfig): InputLossSettings | null {
+  return config.inputLoss ?? null;
 }
 
 function canonical(value: unknown): string {
@@ -67,6 +76,8 @@ export class ChannelPipeline {
   private reportedLoss = 0;
   private preview: Egress | undefined;
   private readonly keyFrames = new KeyFrameKeeper();
+  private inputLoss: InputLossSettings | null;
+  private name: string;
 
   constructor(
     readonly id: string,
@@ -75,6 +86,8 @@ export class ChannelPipeline {
   ) {
     this.clock = deps.clock ?? systemClock;
     this.input = config.input;
+    this.inputLoss = activeLoss(config);
+    this.name = config.name;
     this.analyzer = new TsAnalyzer({
       onCue: (cue) => {
         // Outputs that re-signal cues (RTMP ad markers) first: they place them in their own timeline.
@@ -83,7 +96,9 @@ export class ChannelPipeline {
       },
     });
     this.sink = {
-      ts: (chunk) => {
+      ts: (chunk, origin) => {
+        // The slate goes to the outputs that take it, and is not the input: no analysis, no thumbnail.
+        if (origin === 'slate') return this.fanOut.push(chunk, true);
         // Outputs first: analysis reads the same buffer afterwards and never delays them.
         this.fanOut.push(chunk);
         const now = this.clock.now();
@@ -94,7 +109,27 @@ export class ChannelPipeline {
       stateChanged: (from, to, detail) => deps.onIngestState?.(this.id, from, to, detail),
       event: (event) => deps.onIngestEvent?.(this.id, event),
     };
-    this.source = deps.createSource(config.input, this.sink);
+    this.source = this.makeSource(config.input);
+  }
+
+  /** The channel's source; with an input-loss behaviour, wrapped so a slate takes over when it stops. */
+  private makeSource(input: InputConfig): Source {
+    const loss = this.inputLoss;
+    const createSlate = this.deps.createSlate;
+    if (!loss || !createSlate) return this.deps.createSource(input, this.sink);
+    return new InputLossSource({
+      owner: `channel:${this.id}`,
+      settings: loss,
+      channelName: this.name,
+      createProgramme: (sink) => this.deps.createSource(input, sink),
+      createSlate,
+      sink: this.sink,
+      clock: this.clock,
+    });
+  }
+
+  private takesSlate(config: OutputConfig): boolean {
+    return this.inputLoss !== null && (config.protocol === 'rtmp' || config.protocol === 'rtmps' || this.inputLoss.tsOutputs);
   }
 
   async start(config: ChannelConfig): Promise<void> {
@@ -105,8 +140,17 @@ export class ChannelPipeline {
   }
 
   async apply(config: ChannelConfig): Promise<void> {
+    const loss = activeLoss(config);
+    const lossChanged = canonical(loss) !== canonical(this.inputLoss);
+    const slateKeyChanged = lossChanged && canonical(loss && { ...loss, tsOutputs: null }) !== canonical(this.inputLoss && { ...this.inputLoss, tsOutputs: null });
+    this.inputLoss = loss;
+    const renamed = config.name !== this.name;
+    this.name = config.name;
     await this.applyOutputs(config.outputs);
-    if (sameInput(this.input, config.input)) {
+    if (lossChanged) for (const o of this.outputs.values()) this.fanOut.add(o.egress, this.takesSlate(o.config));
+    // A new name is on the built-in card: only a source showing a card needs to be remade.
+    const cardRenamed = renamed && loss !== null && loss.action === 'slate' && loss.imagePath === null;
+    if (sameInput(this.input, config.input) && !slateKeyChanged && !cardRenamed) {
       if (config.input.type === 'redundant' && this.input.type === 'redundant' && config.input.selection !== this.input.selection) {
         this.source.force?.(config.input.selection);
       }
@@ -115,7 +159,7 @@ export class ChannelPipeline {
       // A new input is a new source: its counters start again; the outputs keep running.
       this.input = config.input;
       await this.source.stop();
-      this.source = this.deps.createSource(config.input, this.sink);
+      this.source = this.makeSource(config.input);
       this.reportedLoss = 0;
       if (this.running) await this.source.start();
     }
@@ -126,7 +170,8 @@ export class ChannelPipeline {
     if (this.preview) return;
     this.preview = egress;
     egress.start();
-    this.fanOut.add(egress);
+    // The preview shows what RTMP platforms get, slate included.
+    this.fanOut.add(egress, true);
   }
 
   async detachPreview(): Promise<void> {
@@ -196,6 +241,7 @@ export class ChannelPipeline {
       const running = this.outputs.get(config.id);
       if (running && running.key === outputKey(config)) {
         running.name = config.name;
+        running.config = config;
         continue;
       }
       if (running) await this.removeOutput(config.id);
@@ -207,9 +253,9 @@ export class ChannelPipeline {
     // The pipeline owns the name: the egress keeps the config it started with, and a rename restarts nothing.
     const currentName = (): string => this.outputs.get(config.id)?.name ?? config.name;
     const egress = this.deps.createEgress(config, (change) => this.deps.onEgressState?.(this.id, { ...change, snapshot: { ...change.snapshot, name: currentName() } }));
-    this.outputs.set(config.id, { key: outputKey(config), name: config.name, egress });
+    this.outputs.set(config.id, { key: outputKey(config), config, name: config.name, egress });
     egress.start();
-    this.fanOut.add(egress);
+    this.fanOut.add(egress, this.takesSlate(config));
   }
 
   private async removeOutput(id: string): Promise<void> {

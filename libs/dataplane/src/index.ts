@@ -35,3 +35,7 @@ export * from './ingest/merge/merged-rtp-source.js';
 export * from './ingest/redundant/redundant-source.js';
 export * from './thumbnail/key-frame-keeper.js';
 export * from './thumbnail/thumbnail-maker.js';
+export * from './ingest/input-loss/input-loss-source.js';
+export * from './ingest/input-loss/programme-profile.js';
+export * from './ingest/input-loss/slate-command.js';
+export * from './ingest/input-loss/slate-process.js';

@@ -101,6 +101,37 @@ export interface ChannelConfig {
   name: string;
   input: InputConfig;
   outputs: OutputConfig[];
+  /** What the outputs get when the input stops (ADR 0016); absent or null: nothing (the outputs starve). */
+  inputLoss?: InputLossSettings | null;
+}
+
+/** Input-loss behaviour of a channel: after `afterMs` without input, a generated stream (ADR 0016). */
+export interface InputLossSettings {
+  /** slate: the admin's image, or the built-in card with the channel's name; black: a black picture. */
+  action: 'slate' | 'black';
+  afterMs: number;
+  /** action slate: the image to show (a media library file); null: the built-in card. */
+  imagePath: string | null;
+  /** TS outputs (SRT/UDP/RTP) get the slate too; RTMP outputs always do. */
+  tsOutputs: boolean;
+}
+
+/** The input-loss slate of a channel, as the source reports it. */
+export interface SlateSnapshot {
+  action: InputLossSettings['action'];
+  afterMs: number;
+  /** The slate is what the outputs get now. */
+  onAir: boolean;
+  /** When it went on air (null when off). */
+  since: number | null;
+  /** Times it went on air since the channel started. */
+  shown: number;
+  /** How long it was on air the last time it went off. */
+  lastDurationMs: number | null;
+  /** The encoder: idle when not running. */
+  encoder: 'idle' | 'starting' | 'running' | 'backoff' | 'stopping' | 'failed' | 'stopped';
+  /** What the slate is encoded as (the programme's last-seen parameters); null until known. */
+  matches: { width: number; height: number; fps: string; profile: string; level: string; audio: string | null } | null;
 }
 
 export type IngestState = 'stopped' | 'starting' | 'no_signal' | 'receiving' | 'error';
@@ -130,6 +161,8 @@ export interface IngestSnapshot {
   merge?: RtpMergeStats | null;
   /** Main/backup inputs (RedundantSource): which one is on air and both inputs' health. */
   redundancy?: RedundancySnapshot | null;
+  /** Channels with an input-loss behaviour: the slate's state. */
+  slate?: SlateSnapshot | null;
 }
 
 /** Per path and merged counters of a seamless RTP merge (ADR 0014). */

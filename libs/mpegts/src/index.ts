@@ -17,3 +17,5 @@ export * from './timeline/segment-extent.js';
 export * from './timeline/splice-section-shifter.js';
 export * from './timeline/timestamp-fields.js';
 export * from './timeline/ts-timeline-stitcher.js';
+export * from './audio-headers.js';
+export * from './h264-sps.js';

@@ -10,24 +10,33 @@ export interface TsSink {
  * Keyed by output id: adding or removing one never touches the others.
  */
 export class FanOut {
-  private sinks = new Map<string, TsSink>();
+  private sinks = new Map<string, { sink: TsSink; takesSlate: boolean }>();
   private list: TsSink[] = [];
+  private slateList: TsSink[] = [];
 
-  add(sink: TsSink): void {
-    this.sinks.set(sink.id, sink);
-    this.list = [...this.sinks.values()];
+  /** `takesSlate`: the sink also gets the input-loss slate (ADR 0016); adding it again changes that. */
+  add(sink: TsSink, takesSlate = false): void {
+    this.sinks.set(sink.id, { sink, takesSlate });
+    this.relist();
   }
 
   remove(id: string): void {
-    if (this.sinks.delete(id)) this.list = [...this.sinks.values()];
+    if (this.sinks.delete(id)) this.relist();
+  }
+
+  private relist(): void {
+    const all = [...this.sinks.values()];
+    this.list = all.map((e) => e.sink);
+    this.slateList = all.filter((e) => e.takesSlate).map((e) => e.sink);
   }
 
   get size(): number {
     return this.list.length;
   }
 
-  push(ts: Buffer): void {
-    for (const sink of this.list) {
+  /** `slate`: the chunk is the input-loss slate, for the sinks that take it only. */
+  push(ts: Buffer, slate = false): void {
+    for (const sink of slate ? this.slateList : this.list) {
       try {
         sink.accept(ts);
       } catch {

@@ -10,7 +10,7 @@ export interface SourceSink {
    * outputs queue it by reference (no copy on the fan-out's hot path), so the source must never
    * write to it again — a reused carry buffer (a packet split across two reads) must be copied.
    */
-  ts(chunk: Buffer): void;
+  ts(chunk: Buffer, origin?: TsOrigin): void;
   /** Bytes the source received but did not forward (malformed): analysed, so errors are visible. */
   rejected(chunk: Buffer): void;
   /** The source's state changed (`detail` says why, for the event log). */
@@ -21,6 +21,12 @@ export interface SourceSink {
    */
   event?(event: SourceEvent): void;
 }
+
+/**
+ * Where a chunk comes from: the programme (default), or the input-loss slate, which only the
+ * outputs that need a continuous stream get and which the analysis of the input does not see.
+ */
+export type TsOrigin = 'programme' | 'slate';
 
 export interface SourceEvent {
   /**
@@ -38,7 +44,9 @@ export interface SourceEvent {
     | 'failover'
     | 'restored'
     | 'switched'
-    | 'input_state';
+    | 'input_state'
+    | 'slate_on'
+    | 'slate_off';
   level: 'info' | 'warn';
   message: string;
   peer?: string | null;
@@ -46,6 +54,8 @@ export interface SourceEvent {
   input?: InputRole;
   /** failover / restored / switched: the switch itself. */
   switch?: InputSwitch;
+  /** slate_on / slate_off: how long the input had been silent, or how long the slate was on air. */
+  durationMs?: number;
   /** input_state: the transition of that one input. */
   state?: { from: IngestState; to: IngestState; detail: string | null };
 }

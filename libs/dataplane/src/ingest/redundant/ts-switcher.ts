@@ -51,6 +51,11 @@ export interface TsSwitcherOptions {
   maxRapWaitMs: number;
   /** How long a planned switch holds the target while the old input finishes its current frame. */
   maxHoldMs: number;
+  /**
+   * Emit what went out before a cut as a chunk of its own, so that each emitted chunk comes from
+   * one input (the input-loss slate goes only to the outputs that take it). Default false.
+   */
+  splitAtCut?: boolean;
 }
 
 export interface TsSwitcherStats {
@@ -241,6 +246,10 @@ export class TsSwitcher {
     const m = this.o.monitors[target]!;
     if (!m.layout) return false;
     const from = this.onAir;
+    if (this.o.splitAtCut && this.outLen > 0) {
+      this.flush();
+      this.begin(64 * TS_PACKET_SIZE);
+    }
     this.stitchPending();
     if (from >= 0) this.rememberOutputClock(from);
     if (this.owner < 0) this.owner = target;
