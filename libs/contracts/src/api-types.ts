@@ -1,5 +1,6 @@
 import type { ChannelInputView, InputType } from './channel-input.js';
 import type { FailoverSpec, InputSelection, MergeHealth, RedundancyHealth } from './channel-redundancy.js';
+import type { InputLossSpec } from './input-loss.js';
 import type { DesiredState, OutputProtocol } from './protocols.js';
 import type { OutputOptions } from './output-url.js';
 import type { Role } from './roles.js';
@@ -21,6 +22,8 @@ export interface ChannelResponse {
   failover: FailoverSpec | null;
   /** An operator's choice (POST …/input/switch): `auto` lets the failover policy choose. */
   input_selection: InputSelection;
+  /** What the outputs get when the input stops (slate, black, or nothing). */
+  input_loss: InputLossSpec;
   input_type: InputType;
   /** RTP/UDP and SRT listener: the address bound; null for other inputs. */
   bind_ip: string | null;
@@ -144,6 +147,24 @@ export interface ChannelRuntime {
   redundancy: RedundancyHealth | null;
   /** Main/backup in merge mode: per-path and merged loss. Null otherwise. */
   merge: MergeHealth | null;
+  /** Channels with an input_loss action: the slate; null with action none. */
+  slate: SlateHealth | null;
+}
+
+export interface SlateHealth {
+  action: 'slate' | 'black';
+  after_ms: number;
+  /** The outputs that take it (RTMP; TS outputs with ts_outputs) get the slate now. */
+  on_air: boolean;
+  /** When it went on air; null when off. */
+  since: string | null;
+  /** Times it went on air since the channel started. */
+  shown: number;
+  last_duration_ms: number | null;
+  /** Its encoder: idle when not running (it runs only around a loss). */
+  encoder: string;
+  /** What it is encoded as: the programme's last-seen parameters; null until known. */
+  matches: { width: number; height: number; fps: string; profile: string; level: string; audio: string | null } | null;
 }
 
 export interface SrtInputHealth {
@@ -243,6 +264,8 @@ export const EVENT_TYPES = [
   'input.ended',
   'input.failover',
   'input.switched',
+  'input.slate_on',
+  'input.slate_off',
   'channel.scte35_cue',
   'medialive.state_changed',
   'medialive.alert',

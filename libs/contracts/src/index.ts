@@ -8,3 +8,4 @@ export * from './api-types.js';
 export * from './socket-events.js';
 export * from './medialive.js';
 export * from './media.js';
+export * from './input-loss.js';

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn, type Relation } from 'typeorm';
-import type { ChannelInputSpec, DesiredState, FailoverSpec, InputSelection, InputType } from '@mld/contracts';
+import type { ChannelInputSpec, DesiredState, FailoverSpec, InputLossSpec, InputSelection, InputType } from '@mld/contracts';
 import { MediaEntity } from '../media/media.entity.js';
 import type { ChannelInputSettingsColumn } from './channel-input.mapper.js';
 import { OutputEntity } from '../outputs/output.entity.js';
@@ -78,6 +78,18 @@ export class ChannelEntity {
   /** An operator's pinned input (`main`/`backup`), or `auto`: the failover policy chooses. */
   @Column({ name: 'input_selection', type: 'varchar', length: 6, default: 'auto' })
   inputSelection!: InputSelection;
+
+  /** What the outputs get when the input stops (ADR 0016); null: action none. */
+  @Column({ name: 'input_loss', type: 'jsonb', nullable: true })
+  inputLoss!: InputLossSpec | null;
+
+  /** The image an input-loss slate shows (RESTRICT: a slate in use cannot be deleted). */
+  @Column({ name: 'slate_media_id', type: 'uuid', nullable: true })
+  slateMediaId!: string | null;
+
+  @ManyToOne(() => MediaEntity, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'slate_media_id', foreignKeyConstraintName: 'FK_channels_slate_media' })
+  slateMedia?: Relation<MediaEntity> | null;
 
   @Column({ name: 'desired_state', type: 'varchar', length: 8, default: 'stopped' })
   desiredState!: DesiredState;

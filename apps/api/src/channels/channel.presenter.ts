@@ -1,4 +1,4 @@
-import { DEFAULT_FAILOVER, hasPermission, maskChannelInput, type ChannelInputSpec, type ChannelInputView, type ChannelRuntime, type ChannelWithOutputsResponse, type Role } from '@mld/contracts';
+import { DEFAULT_FAILOVER, DEFAULT_INPUT_LOSS, hasPermission, maskChannelInput, type ChannelInputSpec, type ChannelInputView, type ChannelRuntime, type ChannelWithOutputsResponse, type Role } from '@mld/contracts';
 import { toOutputResponse, type RuntimeLookup } from '../outputs/output.presenter.js';
 import type { ChannelEntity } from './channel.entity.js';
 import { inputSpecOf } from './channel-input.mapper.js';
@@ -26,6 +26,7 @@ export function toChannelResponse(channel: ChannelEntity, role: Role, runtime?: 
     input: views ? views.view(input) : input,
     backup_input: backup ? (views ? views.view(backup) : backup) : null,
     failover: channel.backupInput ? (channel.failover ?? { ...DEFAULT_FAILOVER }) : null,
+    input_loss: channel.inputLoss ?? { ...DEFAULT_INPUT_LOSS },
     input_selection: channel.inputSelection ?? 'auto',
     input_type: channel.inputType,
     bind_ip: channel.bindIp,

@@ -12,7 +12,7 @@ import { ChannelEntity } from './channel.entity.js';
 import { inputColumnsOf, inputSpecOf } from './channel-input.mapper.js';
 import { boundUdpPort, collisionReason, describeInput, inputsCollide, newStreamKey, resolveChannelInput, type ChannelInputFields } from './channel-input-rules.js';
 import { resolveRedundancy, type Redundancy, type RedundancyFields } from './channel-redundancy-rules.js';
-import type { ChannelInputSpec, InputRoleName, InputSelection } from '@mld/contracts';
+import { parseInputLoss, type ChannelInputSpec, type InputLossSpec, type InputRoleName, type InputSelection } from '@mld/contracts';
 
 /** An input and the field a 409 about it names. */
 interface NamedInput {
@@ -21,6 +21,7 @@ interface NamedInput {
 }
 
 export interface ChannelFields extends ChannelInputFields, RedundancyFields {
+  input_loss?: unknown;
   name?: string;
   description?: string;
 }
@@ -53,6 +54,7 @@ export class ChannelsService {
     if (!redundancy.ok) throw DomainError.validation(redundancy.problems);
     await this.assertMediaPlayable(input.value, 'input');
     if (redundancy.value.backup) await this.assertMediaPlayable(redundancy.value.backup, 'backup_input');
+    const inputLoss = await this.resolveInputLoss(fields.input_loss, null);
     const saved = await this.dataSource.transaction(async (manager) => {
       // Serialise creates/updates so the checks below cannot race each other.
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['channels']);
@@ -61,7 +63,7 @@ export class ChannelsService {
       await this.assertInputsFree(repo, inputsOf(input.value, redundancy.value));
       await this.limits.assertChannelAllowed(manager);
       return repo.save(
-        repo.create({ name: fields.name, description: fields.description ?? '', desiredState: 'stopped', ...inputColumnsOf(input.value), ...redundancyColumnsOf(redundancy.value), inputSelection: 'auto' }),
+        repo.create({ name: fields.name, description: fields.description ?? '', desiredState: 'stopped', ...inputColumnsOf(input.value), ...redundancyColumnsOf(redundancy.value), ...inputLossColumnsOf(inputLoss), inputSelection: 'auto' }),
       );
     });
     await this.dataPlane.apply(saved.id);
@@ -83,9 +85,10 @@ export class ChannelsService {
       if (!redundancy.ok) throw DomainError.validation(redundancy.problems);
       await this.assertMediaPlayable(input.value, 'input');
       if (redundancy.value.backup) await this.assertMediaPlayable(redundancy.value.backup, 'backup_input');
+      const inputLoss = await this.resolveInputLoss(fields.input_loss, channel.inputLoss);
       if (fields.name !== undefined && fields.name !== channel.name) await this.assertNameFree(repo, fields.name, channel.id);
       await this.assertInputsFree(repo, inputsOf(input.value, redundancy.value), channel.id);
-      Object.assign(channel, inputColumnsOf(input.value), redundancyColumnsOf(redundancy.value));
+      Object.assign(channel, inputColumnsOf(input.value), redundancyColumnsOf(redundancy.value), inputLossColumnsOf(inputLoss));
       // A pinned input means nothing without a backup, or in merge mode (both paths are always used).
       if (!redundancy.value.backup || redundancy.value.failover?.mode === 'merge') channel.inputSelection = 'auto';
       if (fields.name !== undefined) channel.name = fields.name;
@@ -129,6 +132,15 @@ export class ChannelsService {
   }
 
   /** A file input must name a file of the library that is on disk. */
+  /** The requested input_loss (fields left out keep `current`), its slate image checked in the library. */
+  private async resolveInputLoss(raw: unknown, current: InputLossSpec | null): Promise<InputLossSpec | null> {
+    if (raw === undefined) return current;
+    const parsed = parseInputLoss(raw, current);
+    if (!parsed.ok) throw DomainError.validation(parsed.problems);
+    if (parsed.value.slate_media_id) await this.media.resolveImage(parsed.value.slate_media_id, 'input_loss.slate_media_id');
+    return parsed.value.action === 'none' && !parsed.value.ts_outputs && parsed.value.after_ms === 1000 ? null : parsed.value;
+  }
+
   private async assertMediaPlayable(input: ChannelInputSpec, field: 'input' | 'backup_input'): Promise<void> {
     if (input.type !== 'file') return;
     try {
@@ -205,6 +217,10 @@ export class ChannelsService {
     if (change.before !== selection) this.events.publish('channel.changed', { channelId: id, name: change.name, change: 'input_selected', actor, detail: describeSelection(selection) });
     return this.get(id);
   }
+}
+
+function inputLossColumnsOf(spec: InputLossSpec | null): Pick<ChannelEntity, 'inputLoss' | 'slateMediaId'> {
+  return { inputLoss: spec, slateMediaId: spec?.slate_media_id ?? null };
 }
 
 /** The columns that store a channel's backup and failover settings. */

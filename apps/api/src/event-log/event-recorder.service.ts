@@ -134,7 +134,9 @@ export class EventRecorderService implements OnApplicationBootstrap, OnApplicati
       type,
       severity: e.level === 'warn' ? 'warning' : 'info',
       message: `channel "${e.channelName}" ${e.input ? '' : 'input: '}${e.message}`,
-      ...(e.peer || e.input ? { details: { ...(e.peer ? { peer: e.peer } : {}), ...(e.input ? { input: e.input } : {}) } } : {}),
+      ...(e.peer || e.input || e.durationMs !== undefined
+        ? { details: { ...(e.peer ? { peer: e.peer } : {}), ...(e.input ? { input: e.input } : {}), ...(e.durationMs !== undefined ? { [e.kind === 'slate_off' ? 'slate_duration_ms' : 'silent_ms']: e.durationMs } : {}) } }
+        : {}),
     });
   }
 
@@ -186,6 +188,8 @@ const INPUT_EVENT_TYPES: Record<InputEventRecord['kind'], EventType> = {
   restored: 'input.restored',
   switched: 'input.switched',
   input_state: 'input.lost',
+  slate_on: 'input.slate_on',
+  slate_off: 'input.slate_off',
 };
 
 /** Loop events recorded per channel run. */

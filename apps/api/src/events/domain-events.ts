@@ -39,8 +39,10 @@ export interface AccessChangedEvent {
 export interface InputEventRecord {
   channelId: string;
   channelName: string;
-  kind: 'peer_connected' | 'peer_disconnected' | 'peer_rejected' | 'stream_restarted' | 'looped' | 'ended' | 'failover' | 'restored' | 'switched' | 'input_state';
+  kind: 'peer_connected' | 'peer_disconnected' | 'peer_rejected' | 'stream_restarted' | 'looped' | 'ended' | 'failover' | 'restored' | 'switched' | 'input_state' | 'slate_on' | 'slate_off';
   level: 'info' | 'warn';
+  /** slate_on: how long the input had been silent; slate_off: how long the slate was on air (ms). */
+  durationMs?: number;
   /** Never a secret: the sources build it from addresses and reasons only. */
   message: string;
   peer: string | null;

@@ -47,7 +47,7 @@ export class MediaIngest {
       if (verdict.action === 'store') {
         const problem = tsPacketProblem(await readHead(upload.path, TS_PACKET_BYTES * 4), upload.size);
         if (problem) throw unsupported(`${problem}; ${ACCEPTED_DESCRIPTION}`, problem);
-      } else {
+      } else if (verdict.action === 'remux') {
         storedPath = this.files.incomingPath('.remux.ts');
         temporary.push(storedPath);
         await this.tools.remuxToTs(upload.path, storedPath, upload.size);

@@ -9,6 +9,7 @@ import { isUuid } from '../common/uuid.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { MediaEntity } from './media.entity.js';
 import { MediaFiles } from './media-files.js';
+import { IMAGE_CONTAINERS } from './media-probe.js';
 
 /** What a channel needs to play a library file. */
 export interface PlayableMedia {
@@ -75,10 +76,21 @@ export class MediaLibrary implements OnModuleInit {
    */
   async resolveForPlayback(id: string): Promise<PlayableMedia> {
     const media = await this.find(id);
+    if (IMAGE_CONTAINERS.includes(media.sourceContainer)) throw DomainError.validation([{ field: 'media_id', message: `media "${media.name}" is an image: images are slates for input_loss, not inputs` }]);
     const path = this.files.pathOf(media.id);
     const onDisk = await stat(path).catch(() => null);
     if (!onDisk?.isFile()) throw new DomainError('NOT_FOUND', `media "${media.name}" (${media.id}) has no file in DATA_DIR/media any more; upload it again`);
     return { id: media.id, path, durationMs: media.durationMs };
+  }
+
+  /** An image of the library, for an input-loss slate; a 400 on `field` when it is not one. */
+  async resolveImage(id: string, field: string): Promise<{ id: string; path: string; codec: string }> {
+    const media = await this.find(id).catch((error: unknown) => {
+      if (error instanceof DomainError && error.code === 'NOT_FOUND') throw DomainError.validation([{ field, message: `no media file with id ${id} (GET /api/media lists them)` }]);
+      throw error;
+    });
+    if (!IMAGE_CONTAINERS.includes(media.sourceContainer)) throw DomainError.validation([{ field, message: `media "${media.name}" is ${media.sourceContainer}, not an image: upload a PNG or JPEG for the slate` }]);
+    return { id: media.id, path: this.files.pathOf(media.id), codec: media.videoCodec ?? 'png' };
   }
 
   /** Records a file already moved to its place (pathOf(id)); the file is removed if the row cannot be written. */
@@ -128,14 +140,14 @@ export class MediaLibrary implements OnModuleInit {
   private async usersOf(ids: string[]): Promise<Map<string, MediaChannelRef[]>> {
     const byMedia = new Map<string, MediaChannelRef[]>();
     if (ids.length === 0) return byMedia;
-    // A file is used by a channel that plays it as its main or as its backup input.
+    // A file is used by a channel that plays it as its main or as its backup input, or shows it as its slate.
     const rows = await this.channels.find({
-      where: [{ inputMediaId: In(ids) }, { backupMediaId: In(ids) }],
-      select: { id: true, name: true, inputMediaId: true, backupMediaId: true },
+      where: [{ inputMediaId: In(ids) }, { backupMediaId: In(ids) }, { slateMediaId: In(ids) }],
+      select: { id: true, name: true, inputMediaId: true, backupMediaId: true, slateMediaId: true },
       order: { name: 'ASC' },
     });
     for (const row of rows) {
-      for (const mediaId of new Set([row.inputMediaId, row.backupMediaId])) {
+      for (const mediaId of new Set([row.inputMediaId, row.backupMediaId, row.slateMediaId])) {
         if (!mediaId || !ids.includes(mediaId)) continue;
         const list = byMedia.get(mediaId) ?? [];
         list.push({ id: row.id, name: row.name });

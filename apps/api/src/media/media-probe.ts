@@ -8,10 +8,19 @@
  * image2, …) are left out on purpose: they open other files or URLs named inside the upload.
  * Harmless containers we refuse are listed so the 415 can say what the file was.
  */
-export const PROBE_DEMUXERS = ['mpegts', 'mov', 'mp4', 'm4a', '3gp', '3g2', 'mj2', 'matroska', 'webm', 'flv', 'avi', 'mpeg', 'ogg', 'wav', 'mp3', 'asf'] as const;
+export const PROBE_DEMUXERS = ['png_pipe', 'jpeg_pipe', 'mpegts', 'mov', 'mp4', 'm4a', '3gp', '3g2', 'mj2', 'matroska', 'webm', 'flv', 'avi', 'mpeg', 'ogg', 'wav', 'mp3', 'asf'] as const;
 const MP4_DEMUXER = 'mov,mp4,m4a,3gp,3g2,mj2';
 
-export const ACCEPTED_DESCRIPTION = 'accepted: MPEG-TS (stored as is), or MP4/MOV with H.264 video and AAC audio (or no audio), remuxed once to MPEG-TS without transcoding';
+export const ACCEPTED_DESCRIPTION =
+  'accepted: MPEG-TS (stored as is), MP4/MOV with H.264 video and AAC audio (or no audio), remuxed once to MPEG-TS without transcoding, or a PNG/JPEG image (for input-loss slates) up to 7680x4320';
+
+/** Single-image demuxers (they read the upload itself, nothing it names) → the container we report. */
+export const IMAGE_FORMATS: Readonly<Record<string, { container: 'png' | 'jpeg'; codec: string }>> = {
+  png_pipe: { container: 'png', codec: 'png' },
+  jpeg_pipe: { container: 'jpeg', codec: 'mjpeg' },
+};
+export const IMAGE_CONTAINERS: readonly string[] = ['png', 'jpeg'];
+const MAX_IMAGE = { width: 7680, height: 4320 };
 
 export interface ProbedStream {
   index: number;
@@ -33,7 +42,7 @@ export interface ProbeResult {
   streams: ProbedStream[];
 }
 
-export type Verdict = { action: 'store' | 'remux'; container: string } | { action: 'refuse'; message: string };
+export type Verdict = { action: 'store' | 'remux' | 'store_image'; container: string } | { action: 'refuse'; message: string };
 
 /** `file:` so nothing in a path is ever read as another protocol. */
 const fileUrl = (path: string) => `file:${path}`;
@@ -153,6 +162,15 @@ export function describeFound(probe: ProbeResult): string {
 export function classify(probe: ProbeResult): Verdict {
   const video = videoStreams(probe);
   const audio = audioStreams(probe);
+  const image = IMAGE_FORMATS[probe.formatName];
+  if (image) {
+    const picture = video[0];
+    if (!picture || video.length !== 1 || picture.codec !== image.codec) return { action: 'refuse', message: `the file looks like ${image.container.toUpperCase()} but does not decode as one picture; ${ACCEPTED_DESCRIPTION}` };
+    if ((picture.width ?? 0) > MAX_IMAGE.width || (picture.height ?? 0) > MAX_IMAGE.height) {
+      return { action: 'refuse', message: `the image is ${picture.width}x${picture.height}: at most ${MAX_IMAGE.width}x${MAX_IMAGE.height}` };
+    }
+    return { action: 'store_image', container: image.container };
+  }
   if (probe.formatName === 'mpegts') {
     if (video.length === 0 && audio.length === 0) return { action: 'refuse', message: `the file is MPEG-TS without any audio or video stream; ${ACCEPTED_DESCRIPTION}` };
     return { action: 'store', container: 'mpegts' };

@@ -1,4 +1,6 @@
 import { Logger, type FactoryProvider } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { defaultSpawner, systemClock } from '@mld/supervisor';
 import {
   createEgress,
   DataPlane,
@@ -6,7 +8,9 @@ import {
   fileTsSourceFactory,
   mergedRtpSourceFactory,
   redundantSourceFactory,
+  DEFAULT_CARD_FONT,
   rtmpSourceFactory,
+  slateProcessFactory,
   sourceFactoryByType,
   srtSourceFactory,
   udpDatagramSourceFactory,
@@ -54,6 +58,7 @@ export const dataPlaneProvider: FactoryProvider<DataPlane> = {
       onIngestEvent: (channelId, event) => relayIngestEvent(logger, events, catalog.channelName(channelId), channelId, event),
       onEgressState: (channelId, change) => relayEgressState(logger, events, catalog.channelName(channelId), channelId, change),
       onCue: (channelId, cue) => events.publish('runtime.scte35_cue', { channelId, channelName: catalog.channelName(channelId), cue: toCueRecord(cue) }),
+      createSlate: slateProcessFactory({ ffmpegPath: config.ffmpegPath, spawner: defaultSpawner(), clock: systemClock, fontFile: DEFAULT_CARD_FONT, fontExists: existsSync }),
     });
   },
 };
@@ -72,6 +77,7 @@ function relayIngestEvent(logger: Logger, events: DomainEvents, channelName: str
     ...(event.input ? { input: event.input } : {}),
     ...(event.switch ? { switch: toSwitchRecord(event.switch) } : {}),
     ...(event.state ? { state: event.state } : {}),
+    ...(event.durationMs !== undefined ? { durationMs: event.durationMs } : {}),
   });
 }
 

@@ -1,5 +1,5 @@
 import { DEFAULT_FAILOVER, normaliseOutputUrl, parseOutputUrl, type ChannelInputSpec } from '@mld/contracts';
-import type { ChannelConfig, InputConfig, OutputConfig, SingleInputConfig } from '@mld/dataplane';
+import type { ChannelConfig, InputConfig, InputLossSettings, OutputConfig, SingleInputConfig } from '@mld/dataplane';
 import { inputSpecOf } from '../channels/channel-input.mapper.js';
 import type { ChannelEntity } from '../channels/channel.entity.js';
 
@@ -41,6 +41,13 @@ export function toChannelInputConfig(channel: Pick<ChannelEntity, 'backupInput' 
   };
 }
 
+/** The channel's input-loss behaviour for the data plane; null for action none. */
+export function toInputLossSettings(channel: Pick<ChannelEntity, 'inputLoss'>, mediaPath: MediaPath): InputLossSettings | null {
+  const spec = channel.inputLoss;
+  if (!spec || spec.action === 'none') return null;
+  return { action: spec.action, afterMs: spec.after_ms, imagePath: spec.action === 'slate' && spec.slate_media_id ? mediaPath(spec.slate_media_id) : null, tsOutputs: spec.ts_outputs };
+}
+
 /**
  * What should stream for a channel, from its persisted desired state: nothing unless the channel
  * is wanted running; then every output that is enabled and wanted running.
@@ -66,6 +73,7 @@ export function toChannelConfig(channel: ChannelEntity, mediaPath: MediaPath): {
       name: channel.name,
       input: toChannelInputConfig(channel, mediaPath),
       outputs,
+      inputLoss: toInputLossSettings(channel, mediaPath),
     },
     skipped,
   };

@@ -85,6 +85,18 @@ export function toChannelRuntime(s: IngestSnapshot, analysis?: TsAnalysisSnapsho
     analysis: analysis ? toStreamAnalysis(analysis) : null,
     redundancy: s.redundancy ? toRedundancyHealth(s.redundancy) : null,
     merge: s.merge ? toMergeHealth(s.merge) : null,
+    slate: s.slate
+      ? {
+          action: s.slate.action,
+          after_ms: s.slate.afterMs,
+          on_air: s.slate.onAir,
+          since: iso(s.slate.since),
+          shown: s.slate.shown,
+          last_duration_ms: s.slate.lastDurationMs,
+          encoder: s.slate.encoder,
+          matches: s.slate.matches,
+        }
+      : null,
   };
 }
 

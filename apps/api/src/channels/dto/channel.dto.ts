@@ -1,5 +1,6 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath, PartialType } from '@nestjs/swagger';
 import { DEFAULT_FAILOVER, FAILOVER_BOUNDS, FAILOVER_MODES, FAILOVER_PREFERENCES, INPUT_ROLES, INPUT_SELECTIONS, type FailoverMode, type FailoverPreference, type InputRoleName, type InputSelection } from '@mld/contracts';
+import { DEFAULT_INPUT_LOSS, INPUT_LOSS_ACTIONS, INPUT_LOSS_AFTER_BOUNDS, type InputLossAction } from '@mld/contracts';
 import { DATAGRAM_INPUT_TYPES, DEFAULT_SRT_LATENCY_MS, DESIRED_STATES, INPUT_TYPES, SRT_LATENCY_BOUNDS, SRT_MODES, SRT_PASSPHRASE_LENGTH, SRT_PBKEYLENS, type DatagramInputType, type DesiredState, type InputType } from '@mld/contracts';
 import { IsIn, IsInt, IsIP, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { OptionalNotNull } from '../../common/optional-not-null.js';
@@ -42,6 +43,18 @@ export class FileInputDto {
 }
 
 const INPUT_SCHEMA = { oneOf: [DatagramInputDto, SrtInputDto, RtmpInputDto, FileInputDto].map((dto) => ({ $ref: getSchemaPath(dto) })), discriminator: { propertyName: 'type' } };
+
+/** Input-loss behaviour (OpenAPI); checked as a whole by parseInputLoss (libs/contracts). ADR 0016. */
+export class InputLossDto {
+  @ApiProperty({ enum: INPUT_LOSS_ACTIONS, default: DEFAULT_INPUT_LOSS.action, description: 'none: the outputs starve when the input stops (RTMP platforms end the broadcast); slate: an uploaded image, or the built-in card with the channel name; black: a black picture. Encoded (with silence) to the programme\'s size, frame rate, H.264 profile/level and audio format while shown; back to the programme at its next key frame.' })
+  action!: InputLossAction;
+  @ApiProperty({ minimum: INPUT_LOSS_AFTER_BOUNDS.min, maximum: INPUT_LOSS_AFTER_BOUNDS.max, default: DEFAULT_INPUT_LOSS.after_ms, description: 'Milliseconds without input before the slate goes on air' })
+  after_ms!: number;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'action slate: a PNG/JPEG of the media library (letterboxed to the programme\'s size); null: the built-in card' })
+  slate_media_id!: string | null;
+  @ApiProperty({ default: DEFAULT_INPUT_LOSS.ts_outputs, description: 'SRT/UDP/RTP outputs get the slate too; RTMP outputs always do' })
+  ts_outputs!: boolean;
+}
 
 /** Main/backup settings (OpenAPI); checked as a whole by parseFailover (libs/contracts). */
 export class FailoverDto {
@@ -108,6 +121,11 @@ export class CreateChannelDto {
   @OptionalNotNull()
   @IsObject({ message: 'failover must be an object (fields: mode, prefer, loss_ms, restore_ms, merge_window_ms)' })
   failover?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: InputLossDto, description: 'What the outputs get when the input stops; fields left out keep their value (default: none, after 1000 ms, built-in card, RTMP outputs only). See docs/input-loss.md.' })
+  @OptionalNotNull()
+  @IsObject({ message: 'input_loss must be an object (fields: action, after_ms, slate_media_id, ts_outputs)' })
+  input_loss?: Record<string, unknown>;
 
   @ApiPropertyOptional({ enum: DATAGRAM_INPUT_TYPES, default: 'rtp', description: 'Flat (seed) form of an RTP/UDP input. rtp: RTP/MP2T as MediaLive sends it; udp: raw MPEG-TS over UDP' })
   @OptionalNotNull()
@@ -179,6 +197,7 @@ export class ChannelResponseDto {
   @ApiProperty({ type: ChannelInputViewDto, nullable: true, description: 'The backup input (secrets masked as for input); null: none' }) backup_input!: ChannelInputViewDto | null;
   @ApiProperty({ type: FailoverDto, nullable: true, description: 'Null without a backup input' }) failover!: FailoverDto | null;
   @ApiProperty({ enum: INPUT_SELECTIONS, description: 'auto: the failover policy chooses; main/backup: an operator pinned that input (POST /api/channels/{id}/input/switch)' }) input_selection!: InputSelection;
+  @ApiProperty({ type: InputLossDto, description: 'What the outputs get when the input stops' }) input_loss!: InputLossDto;
   @ApiProperty({ enum: INPUT_TYPES }) input_type!: InputType;
   @ApiProperty({ example: '0.0.0.0', nullable: true, type: String, description: 'RTP/UDP and SRT listener; null for other inputs' }) bind_ip!: string | null;
   @ApiProperty({ example: 5000, nullable: true, type: Number, description: 'RTP/UDP and SRT; null for RTMP and file inputs' }) port!: number | null;

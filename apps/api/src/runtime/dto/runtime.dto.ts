@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { INPUT_ROLES, type ChannelRuntime, type FileInputHealth, type InputRoleName, type InputSwitchRecord, type MergeHealth, type OutputRuntime, type RedundancyHealth, type RedundantInputHealth, type RtmpInputHealth, type SrtInputHealth } from '@mld/contracts';
+import { INPUT_ROLES, type ChannelRuntime, type FileInputHealth, type InputRoleName, type InputSwitchRecord, type MergeHealth, type OutputRuntime, type RedundancyHealth, type RedundantInputHealth, type RtmpInputHealth, type SlateHealth, type SrtInputHealth } from '@mld/contracts';
 
 export class RtpCountersDto {
   @ApiProperty({ description: 'Sequence numbers never received (gap not filled within the reorder window)' }) lost!: number;
@@ -90,6 +90,18 @@ export class MergeHealthDto implements MergeHealth {
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Per path: role, address, state, error, received, lost, late, duplicates, used, behind_ms, last_packet_at, ssrc' }) paths!: MergeHealth['paths'];
 }
 
+export class SlateHealthDto implements SlateHealth {
+  @ApiProperty({ enum: ['slate', 'black'] }) action!: SlateHealth['action'];
+  @ApiProperty() after_ms!: number;
+  @ApiProperty({ description: 'The outputs that take it (RTMP; TS outputs with ts_outputs) get the slate now' }) on_air!: boolean;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) since!: string | null;
+  @ApiProperty({ description: 'Times it went on air since the channel started' }) shown!: number;
+  @ApiProperty({ nullable: true, type: Number }) last_duration_ms!: number | null;
+  @ApiProperty({ description: 'The slate encoder: idle when not running (it runs only around an input loss)' }) encoder!: string;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'What the slate is encoded as (the programme\'s last-seen width, height, fps, profile, level, audio); null until known' })
+  matches!: SlateHealth['matches'];
+}
+
 export class ChannelRuntimeDto implements ChannelRuntime {
   @ApiProperty({ enum: ['stopped', 'starting', 'no_signal', 'receiving', 'degraded', 'error'], description: 'degraded: receiving with TR 101 290 priority-1 errors or RTP loss in the last 10 s' })
   state!: ChannelRuntime['state'];
@@ -117,6 +129,7 @@ export class ChannelRuntimeDto implements ChannelRuntime {
   analysis!: ChannelRuntime['analysis'];
   @ApiProperty({ nullable: true, type: RedundancyHealthDto, description: 'Main/backup (failover mode): the input on air, both inputs\' health, the switches' }) redundancy!: RedundancyHealthDto | null;
   @ApiProperty({ nullable: true, type: MergeHealthDto, description: 'Main/backup in merge mode: per-path and merged loss' }) merge!: MergeHealthDto | null;
+  @ApiProperty({ nullable: true, type: SlateHealthDto, description: 'Channels with an input_loss action: the slate' }) slate!: SlateHealthDto | null;
 }
 
 export class OutputRuntimeDto implements OutputRuntime {

@@ -20,8 +20,9 @@ describe('slate command', () => {
   });
 
   it('an image is letterboxed; a card reads its text from a file and never puts it in the filter', () => {
-    const image = buildSlateArgs({ video: VIDEO, audio: null, picture: { kind: 'image', path: '/data/media/slate.png' } });
-    assert.equal(after(image, '-i'), '/data/media/slate.png');
+    const image = buildSlateArgs({ video: VIDEO, audio: null, picture: { kind: 'image', path: '/data/media/slate.ts', codec: 'png' } });
+    assert.equal(after(image, '-i'), 'file:/data/media/slate.ts');
+    assert.equal(after(image, '-c:v'), 'png');
     assert.match(after(image, '-vf')!, /force_original_aspect_ratio=decrease,pad=1280:720/);
     assert.ok(!image.includes('-c:a'), 'no audio when the programme had none');
     const card = buildSlateArgs({ video: VIDEO, audio: null, picture: { kind: 'card', textFile: "/tmp/it's:here/card.txt", fontFile: '/fonts/a.ttf' } });

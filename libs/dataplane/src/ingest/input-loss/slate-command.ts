@@ -18,7 +18,8 @@ export interface SlateVideo {
 }
 
 export type SlatePicture =
-  | { kind: 'image'; path: string }
+  /** codec: the image's decoder, from its bytes (the library stores files without their extension). */
+  | { kind: 'image'; path: string; codec: 'png' | 'mjpeg' }
   | { kind: 'black' }
   /** Text comes from a file we write (never from the filter string); no font file: a plain card. */
   | { kind: 'card'; textFile: string; fontFile: string | null };
@@ -63,7 +64,7 @@ export function buildSlateArgs(spec: SlateSpec): string[] {
   const inputs: string[] = [];
   let filter: string;
   if (picture.kind === 'image') {
-    inputs.push('-re', '-loop', '1', '-framerate', rate, '-i', picture.path);
+    inputs.push('-re', '-f', 'image2', '-c:v', picture.codec, '-loop', '1', '-framerate', rate, '-i', `file:${picture.path}`);
     // Letterboxed into the programme's size, whatever the image's.
     filter = `scale=${v.width}:${v.height}:force_original_aspect_ratio=decrease,pad=${v.width}:${v.height}:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p`;
   } else {

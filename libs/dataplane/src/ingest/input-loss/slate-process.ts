@@ -1,7 +1,7 @@
 // The supervised FFmpeg that encodes a slate (ADR 0016): started when the programme goes silent,
 // stopped once the programme is back on air, so a slate costs CPU only while it is (about to be)
 // shown. Like every child: an owner, SIGTERM then SIGKILL, restarted with backoff if it dies.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SupervisedProcess, type ChildHandle, type Clock, type ProcessState, type Spawner } from '@mld/supervisor';
@@ -52,6 +52,8 @@ class SlateProcess implements SlateGenerator {
       writeFileSync(textFile, `${art.title.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 80)}\n${CARD_MESSAGE}`, { mode: 0o600 });
       const font = deps.fontFile && deps.fontExists(deps.fontFile) ? deps.fontFile : null;
       picture = { kind: 'card', textFile, fontFile: font };
+    } else if (art.kind === 'image') {
+      picture = { kind: 'image', path: art.path, codec: imageCodecOf(art.path) };
     } else picture = art;
     const chunker = new TsStreamChunker(onTs);
     this.process = new SupervisedProcess({
@@ -101,4 +103,20 @@ class SlateProcess implements SlateGenerator {
     await this.process.stop();
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** PNG or JPEG, from the file's first bytes (JPEG when it is not a PNG: the library accepts only these two). */
+function imageCodecOf(path: string): 'png' | 'mjpeg' {
+  const head = Buffer.alloc(4);
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, head, 0, 4, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // FFmpeg reports the missing file; the supervisor retries with backoff.
+  }
+  return head.readUInt32BE(0) === 0x89504e47 ? 'png' : 'mjpeg';
 }
