@@ -43,6 +43,10 @@ export class Distributor {
     return r.body.events;
   }
 
+  async get(path: string): Promise<{ status: number; body: unknown }> {
+    return api(this.url, 'GET', path, this.token);
+  }
+
   async post(path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
     return api(this.url, 'POST', path, this.token, body);
   }

@@ -1,6 +1,7 @@
 /**
- * The media library: files uploaded once per installation that a channel can play as its input.
- * Every stored file is MPEG-TS (an MP4/MOV upload is remuxed once, never transcoded).
+ * The media library: files uploaded once per installation that a channel can play as its input
+ * (MPEG-TS; an MP4/MOV upload is remuxed once, never transcoded), and PNG/JPEG images a channel
+ * shows as its input-loss slate.
  */
 
 /** What an upload may be: the containers and codecs the library accepts, as ffprobe names them. */
@@ -11,6 +12,8 @@ export const MEDIA_ACCEPTED = {
   remuxed: ['mp4', 'mov'],
   videoCodecs: ['h264'],
   audioCodecs: ['aac'],
+  /** Stored byte for byte; slates for input_loss only, never an input. */
+  images: ['png', 'jpeg'],
 } as const;
 
 /** Longest name a media file may have (characters). */
@@ -28,9 +31,9 @@ export interface MediaResponse {
   size_bytes: number;
   /** Null when ffprobe could not tell. */
   duration_ms: number | null;
-  /** Always `mpegts`: what is stored and played. */
-  container: 'mpegts';
-  /** What was uploaded: `mpegts` (stored as is), `mp4` or `mov` (remuxed). */
+  /** What is stored: `mpegts` (played as an input) or `image` (a slate). */
+  container: 'mpegts' | 'image';
+  /** What was uploaded: `mpegts` (stored as is), `mp4` or `mov` (remuxed), `png` or `jpeg` (a slate image). */
   source_container: string;
   video_codec: string | null;
   audio_codec: string | null;
@@ -39,6 +42,6 @@ export interface MediaResponse {
   height: number | null;
   created_at: string;
   uploaded_by: string;
-  /** Channels whose input is this file: it cannot be deleted while this is not empty. */
+  /** Channels whose input (or slate) is this file: it cannot be deleted while this is not empty. */
   used_by: MediaChannelRef[];
 }

@@ -25,7 +25,7 @@ export function toMediaResponse(media: MediaEntity, usedBy: MediaChannelRef[]): 
     name: media.name,
     size_bytes: media.sizeBytes,
     duration_ms: media.durationMs,
-    container: 'mpegts',
+    container: IMAGE_CONTAINERS.includes(media.sourceContainer) ? 'image' : 'mpegts',
     source_container: media.sourceContainer,
     video_codec: media.videoCodec,
     audio_codec: media.audioCodec,

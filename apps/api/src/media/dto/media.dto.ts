@@ -37,8 +37,8 @@ export class MediaResponseDto implements MediaResponse {
   @ApiProperty({ example: 'Slate 1080p', maxLength: MEDIA_NAME_MAX_LENGTH }) name!: string;
   @ApiProperty({ description: 'Size of the stored MPEG-TS file', example: 1_250_000 }) size_bytes!: number;
   @ApiProperty({ nullable: true, type: Number, example: 2000 }) duration_ms!: number | null;
-  @ApiProperty({ enum: ['mpegts'], description: 'What is stored and played: always MPEG-TS' }) container!: 'mpegts';
-  @ApiProperty({ example: 'mp4', description: 'What was uploaded: mpegts (stored as is), mp4 or mov (remuxed once, not transcoded)' }) source_container!: string;
+  @ApiProperty({ enum: ['mpegts', 'image'], description: 'What is stored: mpegts (played as an input) or image (a PNG/JPEG slate for input_loss)' }) container!: 'mpegts' | 'image';
+  @ApiProperty({ example: 'mp4', description: 'What was uploaded: mpegts (stored as is), mp4 or mov (remuxed once, not transcoded), png or jpeg (a slate image)' }) source_container!: string;
   @ApiProperty({ nullable: true, type: String, example: 'h264' }) video_codec!: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'aac' }) audio_codec!: string | null;
   @ApiProperty({ nullable: true, type: Number, example: 5_000_000 }) bitrate_bps!: number | null;
