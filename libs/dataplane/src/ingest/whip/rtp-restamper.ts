@@ -40,6 +40,11 @@ export class RtpRestamper {
     if (!payload) return null;
     const seq = (packet[2]! << 8) | packet[3]!;
     const ts = ((packet[4]! << 24) | (packet[5]! << 16) | (packet[6]! << 8) | packet[7]!) >>> 0;
+    return this.rewriteParts(seq, ts, (packet[1]! & 0x80) !== 0, payload, arrivedAt);
+  }
+
+  /** The same from a packet already parsed (the WebRTC stack hands header fields and payload). */
+  rewriteParts(seq: number, ts: number, marker: boolean, payload: Uint8Array, arrivedAt: number): Buffer {
     if (!this.sessionOpen) this.open(seq, ts, arrivedAt);
     const outSeq = (seq + this.seqOffset) & 0xffff;
     const outTs = (ts + this.tsOffset) >>> 0;
@@ -51,7 +56,7 @@ export class RtpRestamper {
     }
     const out = Buffer.allocUnsafe(12 + payload.length);
     out[0] = 0x80;
-    out[1] = (packet[1]! & 0x80) | this.payloadType;
+    out[1] = (marker ? 0x80 : 0) | this.payloadType;
     out.writeUInt16BE(outSeq, 2);
     out.writeUInt32BE(outTs, 4);
     out.writeUInt32BE(this.ssrc, 8);
