@@ -91,6 +91,10 @@ describe('WHIP endpoint (real PostgreSQL, real data plane)', () => {
     assert.match(answer, /a=recvonly/);
     const location = first.headers.get('location')!;
     assert.match(location, new RegExp(`^/api/channels/${made.body.id}/whip/[0-9a-f-]{36}$`));
+    // Input health names the session and what it offered, before ICE connects.
+    const health = (await app.request<Channel>('GET', `/api/channels/${made.body.id}`, { token: admin })).body.runtime?.whip;
+    assert.equal(health?.session_id, location.split('/').at(-1));
+    assert.deepEqual([health?.connected_at, health?.video.profile, health?.audio?.transcoded_to], [null, 'Constrained Baseline', 'aac']);
 
     const baseline = sockets();
     const statuses = new Map<number, number>();
