@@ -88,11 +88,13 @@ describe('OpenAPI document', () => {
     const paths = document['paths'] as Record<string, Record<string, { security?: unknown[] }>>;
     const publicOps: string[] = [];
     const optionalAuth: string[] = [];
+    const whipToken: string[] = [];
     for (const [path, item] of Object.entries(paths)) {
       for (const [method, operation] of Object.entries(item)) {
         const name = `${method.toUpperCase()} ${path}`;
         assert.ok(Array.isArray(operation.security), `${name} has no security`);
         if (operation.security.length === 0) publicOps.push(name);
+        else if (JSON.stringify(operation.security) === '[{"whip":[]}]') whipToken.push(name);
         else if (operation.security.length === 2) {
           assert.deepEqual(operation.security, [{ bearer: [] }, {}], name);
           optionalAuth.push(name);
@@ -102,6 +104,8 @@ describe('OpenAPI document', () => {
     assert.deepEqual(publicOps.sort(), ['GET /api/health', 'POST /api/auth/login']);
     // A viewer token, unless METRICS_PUBLIC opens it.
     assert.deepEqual(optionalAuth, ['GET /metrics']);
+    // Publishers carry the WHIP input's own token, not a user's.
+    assert.deepEqual(whipToken.sort(), ['DELETE /api/channels/{id}/whip/{sessionId}', 'POST /api/channels/{id}/whip']);
   });
 
   it('generates a typed client that compiles and works against the running service', async () => {

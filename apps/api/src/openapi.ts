@@ -29,6 +29,7 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
     // Relative: the document is served by the API it describes, whatever host and port it is reached on.
     .addServer('/', 'This service')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Login JWT or API token (mld_…)' })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The token of a channel’s WHIP input (not a user’s): what a WebRTC publisher sends' }, 'whip')
     .build();
   const document = SwaggerModule.createDocument(app, config);
   delete document.info.license?.url;
@@ -39,7 +40,8 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
 /**
  * @Public() routes say so explicitly, as OpenAPI linters and generated clients expect: `security: []`,
  * or, for a public route that still documents a bearer token (it checks one itself unless the
- * deployment opens it, like /metrics), the token or nothing (`[{bearer: []}, {}]`).
+ * deployment opens it, like /metrics), the token or nothing (`[{bearer: []}, {}]`). A public route
+ * with a token of its own (WHIP: the input's token) requires that one and says so.
  */
 function markPublicOperations(document: OpenAPIObject): void {
   for (const pathItem of Object.values(document.paths)) {
@@ -48,7 +50,8 @@ function markPublicOperations(document: OpenAPIObject): void {
       const marked = operation as Record<string, unknown>;
       delete marked[OPENAPI_PUBLIC_EXTENSION];
       const declared = Array.isArray(marked['security']) ? (marked['security'] as object[]) : [];
-      marked['security'] = declared.length === 0 ? [] : [...declared, {}];
+      const ownToken = declared.length > 0 && declared.every((scheme) => !('bearer' in scheme));
+      marked['security'] = declared.length === 0 ? [] : ownToken ? declared : [...declared, {}];
     }
   }
 }

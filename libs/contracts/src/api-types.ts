@@ -141,6 +141,8 @@ export interface ChannelRuntime {
   rtmp: RtmpInputHealth | null;
   /** File inputs: playback position. */
   file: FileInputHealth | null;
+  /** WHIP (WebRTC) inputs: the publisher's connection; null while nobody publishes. */
+  whip?: WhipInputHealth | null;
   /** The stream itself: TR 101 290, programs and PIDs, PCR, SCTE-35 counts. Null before the first analysis. */
   analysis: StreamAnalysis | null;
   /** Main/backup in failover mode: the input on air, both inputs' health, the switches. Null without a backup. */
@@ -178,6 +180,22 @@ export interface SrtInputHealth {
   packets_retransmitted: number;
   /** Lost for good (not recovered in time): what the outputs miss. */
   packets_dropped: number;
+}
+
+export interface WhipInputHealth {
+  session_id: string;
+  client_address: string;
+  connected_at: string | null;
+  ice_state: string;
+  dtls_state: string;
+  rtt_ms: number | null;
+  packets_lost: number;
+  nacks_sent: number;
+  plis_sent: number;
+  /** H.264 as sent (not transcoded): profile and level, and the size from its SPS once seen. */
+  video: { codec: 'H264'; profile: string; level: string | null; width: number | null; height: number | null };
+  /** Opus from the publisher, encoded to AAC for the outputs. */
+  audio: { codec: 'opus'; channels: number; transcoded_to: 'aac' } | null;
 }
 
 export interface RtmpInputHealth {

@@ -36,6 +36,13 @@ export interface RtmpInputConfig {
   streamKey: string;
 }
 
+/** A WebRTC publisher (WHIP, RFC 9725): a browser or an encoder posts an SDP offer to the API (ADR 0017). */
+export interface WhipInputConfig {
+  type: 'whip';
+  /** The key the API uses to find this input's endpoint (the channel id, with ":backup" for a backup input). */
+  endpointId: string;
+}
+
 /** A stored MPEG-TS file (media library), played paced by its PCR, optionally looped. */
 export interface FileInputConfig {
   type: 'file';
@@ -46,7 +53,7 @@ export interface FileInputConfig {
 }
 
 /** One input of one kind: what a single Source receives. */
-export type SingleInputConfig = DatagramInputConfig | SrtInputConfig | RtmpInputConfig | FileInputConfig;
+export type SingleInputConfig = DatagramInputConfig | SrtInputConfig | RtmpInputConfig | FileInputConfig | WhipInputConfig;
 
 /** Main + backup of any kinds, one on air (RedundantSource, ADR 0013). */
 export interface RedundantInputConfig {
@@ -157,6 +164,8 @@ export interface IngestSnapshot {
   rtmp?: RtmpPublisherInfo | null;
   /** File inputs: where playback is. */
   file?: FilePlaybackInfo | null;
+  /** WHIP inputs: the WebRTC publisher. */
+  whip?: WhipPublisherInfo | null;
   /** Seamless (SMPTE 2022-7 style) merge of one RTP stream received on several paths. */
   merge?: RtpMergeStats | null;
   /** Main/backup inputs (RedundantSource): which one is on air and both inputs' health. */
@@ -360,4 +369,20 @@ export interface ChannelSnapshot {
   /** What the stream itself looks like (TR 101 290, PSI, PCR, SCTE-35), from the analysis of every chunk forwarded. */
   analysis: TsAnalysisSnapshot;
   outputs: EgressSnapshot[];
+}
+
+/** The WebRTC publisher of a WHIP input, as input health shows it. */
+export interface WhipPublisherInfo {
+  sessionId: string;
+  /** Where the offer came from (the HTTP client). */
+  clientAddress: string;
+  connectedAt: number | null;
+  iceState: string;
+  dtlsState: string;
+  rttMs: number | null;
+  packetsLost: number;
+  nacksSent: number;
+  plisSent: number;
+  video: { codec: 'H264'; profile: string; level: string | null; width: number | null; height: number | null };
+  audio: { codec: 'opus'; channels: number; transcodedTo: 'aac' } | null;
 }

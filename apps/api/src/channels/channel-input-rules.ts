@@ -116,6 +116,8 @@ export function describeInput(input: ChannelInputSpec): string {
       return `srt ${input.mode} ${input.mode === 'caller' ? input.host : input.bind_ip}:${input.port}, latency ${input.latency} ms${input.passphrase ? ', encrypted' : ''}`;
     case 'rtmp':
       return 'rtmp push';
+    case 'whip':
+      return 'webrtc (whip) publish';
     case 'file':
       return `file ${input.media_id}${input.loop ? ', looped' : ''}`;
   }

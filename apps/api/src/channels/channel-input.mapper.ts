@@ -6,6 +6,7 @@ export type ChannelInputSettingsColumn =
   | Record<string, never>
   | { mode: SrtMode; host: string | null; latency: number; passphrase: string | null; pbkeylen: SrtPbkeylen | null; streamid: string | null }
   | { stream_key: string }
+  | { token: string }
   | { loop: boolean };
 
 type InputColumns = Pick<ChannelEntity, 'inputType' | 'bindIp' | 'port' | 'sourceIp' | 'interfaceIp' | 'inputMediaId' | 'inputSettings'>;
@@ -31,6 +32,8 @@ export function inputSpecOf(channel: InputColumns): ChannelInputSpec {
       };
     case 'rtmp':
       return { type: 'rtmp', stream_key: String(s['stream_key'] ?? '') };
+    case 'whip':
+      return { type: 'whip', token: String(s['token'] ?? '') };
     case 'file':
       return { type: 'file', media_id: channel.inputMediaId ?? '', loop: s['loop'] !== false };
   }
@@ -57,6 +60,8 @@ export function inputColumnsOf(input: ChannelInputSpec): InputColumns {
       };
     case 'rtmp':
       return { inputType: 'rtmp', bindIp: null, port: null, sourceIp: null, interfaceIp: null, inputMediaId: null, inputSettings: { stream_key: input.stream_key } };
+    case 'whip':
+      return { inputType: 'whip', bindIp: null, port: null, sourceIp: null, interfaceIp: null, inputMediaId: null, inputSettings: { token: input.token } };
     case 'file':
       return { inputType: 'file', bindIp: null, port: null, sourceIp: null, interfaceIp: null, inputMediaId: input.media_id, inputSettings: { loop: input.loop } };
   }

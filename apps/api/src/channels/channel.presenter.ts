@@ -1,4 +1,4 @@
-import { DEFAULT_FAILOVER, DEFAULT_INPUT_LOSS, hasPermission, maskChannelInput, type ChannelInputSpec, type ChannelInputView, type ChannelRuntime, type ChannelWithOutputsResponse, type Role } from '@mld/contracts';
+import { DEFAULT_FAILOVER, DEFAULT_INPUT_LOSS, hasPermission, maskChannelInput, whipEndpointPath, type ChannelInputSpec, type ChannelInputView, type ChannelRuntime, type ChannelWithOutputsResponse, type Role } from '@mld/contracts';
 import { toOutputResponse, type RuntimeLookup } from '../outputs/output.presenter.js';
 import type { ChannelEntity } from './channel.entity.js';
 import { inputSpecOf } from './channel-input.mapper.js';
@@ -23,8 +23,8 @@ export function toChannelResponse(channel: ChannelEntity, role: Role, runtime?: 
     id: channel.id,
     name: channel.name,
     description: channel.description,
-    input: views ? views.view(input) : input,
-    backup_input: backup ? (views ? views.view(backup) : backup) : null,
+    input: withWhipUrl(views ? views.view(input) : input, channel.id, 'main'),
+    backup_input: backup ? withWhipUrl(views ? views.view(backup) : backup, channel.id, 'backup') : null,
     failover: channel.backupInput ? (channel.failover ?? { ...DEFAULT_FAILOVER }) : null,
     input_loss: channel.inputLoss ?? { ...DEFAULT_INPUT_LOSS },
     input_selection: channel.inputSelection ?? 'auto',
@@ -42,4 +42,10 @@ export function toChannelResponse(channel: ChannelEntity, role: Role, runtime?: 
     updated_at: channel.updatedAt.toISOString(),
     outputs: outputs.map((output) => toOutputResponse(output, role, runtime)),
   };
+}
+
+/** A WHIP input names the endpoint a publisher posts to (the token is the bearer, never in the URL). */
+function withWhipUrl(input: ChannelInputView, channelId: string, which: 'main' | 'backup'): ChannelInputView {
+  if (input.type !== 'whip') return input;
+  return { ...input, whip_url: `${whipEndpointPath(channelId)}${which === 'backup' ? '?input=backup' : ''}` };
 }

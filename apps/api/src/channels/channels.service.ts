@@ -180,14 +180,16 @@ export class ChannelsService {
       const repo = manager.getRepository(ChannelEntity);
       const channel = isUuid(id) ? await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
       if (!channel) throw DomainError.notFound('channel', id);
+      // RTMP stream keys and WHIP bearer tokens are the same kind of secret, rotated the same way.
       if (which === 'backup') {
-        if (channel.backupInput?.type !== 'rtmp') {
-          throw DomainError.conflict(`channel "${channel.name}" has ${channel.backupInput ? `a ${channel.backupInput.type} backup input` : 'no backup input'}: only RTMP inputs have a stream key`, 'input');
-        }
-        channel.backupInput = { type: 'rtmp', stream_key: newStreamKey() };
+        const backup = channel.backupInput;
+        if (backup?.type === 'rtmp') channel.backupInput = { type: 'rtmp', stream_key: newStreamKey() };
+        else if (backup?.type === 'whip') channel.backupInput = { type: 'whip', token: newStreamKey() };
+        else throw DomainError.conflict(`channel "${channel.name}" has ${backup ? `a ${backup.type} backup input` : 'no backup input'}: only RTMP and WHIP inputs have a key`, 'input');
       } else {
-        if (channel.inputType !== 'rtmp') throw DomainError.conflict(`channel "${channel.name}" has a ${channel.inputType} input: only RTMP inputs have a stream key`, 'input');
-        channel.inputSettings = { stream_key: newStreamKey() };
+        if (channel.inputType === 'rtmp') channel.inputSettings = { stream_key: newStreamKey() };
+        else if (channel.inputType === 'whip') channel.inputSettings = { token: newStreamKey() };
+        else throw DomainError.conflict(`channel "${channel.name}" has a ${channel.inputType} input: only RTMP and WHIP inputs have a key`, 'input');
       }
       await repo.save(channel);
       return channel.name;

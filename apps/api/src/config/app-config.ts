@@ -46,10 +46,20 @@ export interface AppConfig {
   /** The host name or address encoders are told to send to (SRT URL to call, RTMP server URL); undefined: this node's first external IPv4. */
   publicHost: string | undefined;
   rtmpIngest: RtmpIngestConfig;
+  /** WHIP (WebRTC) inputs: how publishers reach this node (docs/inputs.md, "WHIP"). */
+  whip: WhipConfig;
   medialive: MediaLiveConfig;
 }
 
 /** The shared RTMP server every RTMP-input channel is published to (it listens while one such channel runs). */
+export interface WhipConfig {
+  /** Extra host candidate addresses (a host-networked node's public address). */
+  hostAddresses: string[];
+  /** UDP ports ICE may use, inclusive (open them in the firewall); undefined: any ephemeral port. */
+  portRange: [number, number] | undefined;
+  iceServers: { urls: string; username?: string; credential?: string }[];
+}
+
 export interface RtmpIngestConfig {
   bindIp: string;
   /** 0: any free port (tests). */
@@ -154,6 +164,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     mediaMaxUploadBytes: int(env, 'MEDIA_MAX_UPLOAD_BYTES', 4 * 1024 ** 3, 1, 1024 ** 4),
     publicHost: publicHost(env),
     rtmpIngest: rtmpIngestConfig(env),
+    whip: whipConfig(env),
     medialive: medialiveConfig(env),
   };
 }
@@ -175,6 +186,30 @@ function rtmpIngestConfig(env: Env): RtmpIngestConfig {
     port: int(env, 'RTMP_INGEST_PORT', 1935, 0, 65535),
     tls: certFile && keyFile ? { port: int(env, 'RTMPS_INGEST_PORT', 1936, 0, 65535), certFile, keyFile } : undefined,
   };
+}
+
+function whipConfig(env: Env): WhipConfig {
+  const hosts = (optional(env, 'WHIP_HOST_ADDRESSES') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  for (const h of hosts) if (!/^(\d{1,3}\.){3}\d{1,3}$/.test(h)) throw new ConfigError(`WHIP_HOST_ADDRESSES must be IPv4 addresses separated by commas, got "${h}"`);
+  const range = optional(env, 'WHIP_UDP_PORTS');
+  let portRange: [number, number] | undefined;
+  if (range !== undefined) {
+    const m = /^(\d{1,5})-(\d{1,5})$/.exec(range);
+    const [min, max] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+    if (!m || min < 1024 || max > 65535 || max <= min) throw new ConfigError(`WHIP_UDP_PORTS must be a range "min-max" of UDP ports (1024-65535, min < max), got "${range}"`);
+    portRange = [min, max];
+  }
+  // STUN/TURN servers: "stun:host:3478,turn:user:pass@host:3478" (TURN credentials inline, never logged).
+  const iceServers = (optional(env, 'WHIP_ICE_SERVERS') ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean)
+    .map((u) => {
+      const m = /^(stun|turns?):(?:([^:@]+):([^@]+)@)?([a-zA-Z0-9.-]+(?::\d{1,5})?(?:\?transport=(?:udp|tcp))?)$/.exec(u);
+      if (!m) throw new ConfigError('WHIP_ICE_SERVERS must be stun:host[:port] or turn:user:password@host[:port], separated by commas');
+      return m[2] ? { urls: `${m[1]}:${m[4]}`, username: m[2], credential: m[3] } : { urls: `${m[1]}:${m[4]}` };
+    });
+  return { hostAddresses: hosts, portRange, iceServers };
 }
 
 function medialiveConfig(env: Env): MediaLiveConfig {

@@ -14,6 +14,7 @@ import {
   sourceFactoryByType,
   srtSourceFactory,
   udpDatagramSourceFactory,
+  WhipEndpoints,
   type EgressStateChange,
   type SourceEvent,
   type SourceFactories,
@@ -34,8 +35,8 @@ export const DATA_PLANE = Symbol('DATA_PLANE');
  */
 export const dataPlaneProvider: FactoryProvider<DataPlane> = {
   provide: DATA_PLANE,
-  inject: [APP_CONFIG, DomainEvents, ChannelCatalog, RtmpIngestService],
-  useFactory: (config: AppConfig, events: DomainEvents, catalog: ChannelCatalog, rtmp: RtmpIngestService): DataPlane => {
+  inject: [APP_CONFIG, DomainEvents, ChannelCatalog, RtmpIngestService, WhipEndpoints],
+  useFactory: (config: AppConfig, events: DomainEvents, catalog: ChannelCatalog, rtmp: RtmpIngestService, whip: WhipEndpoints): DataPlane => {
     const logger = new Logger('Pipelines');
     const datagrams = datagramTsSourceFactory(udpDatagramSourceFactory);
     const tools = { ffmpeg: config.ffmpegPath, srtLiveTransmit: config.srtLiveTransmitPath };
@@ -45,6 +46,7 @@ export const dataPlaneProvider: FactoryProvider<DataPlane> = {
       srt: srtSourceFactory({ command: config.srtLiveTransmitPath }),
       rtmp: rtmpSourceFactory(rtmp, { ffmpegPath: config.ffmpegPath }),
       file: fileTsSourceFactory(),
+      whip: whip.factory(),
     };
     return new DataPlane({
       // A main/backup pair is made of two single inputs of any kind; a merge, of two RTP sockets.

@@ -7,7 +7,7 @@ import type { ChannelEntity } from '../channels/channel.entity.js';
 export type MediaPath = (mediaId: string) => string;
 
 /** What the data plane runs for an input as the API stores it. */
-export function toInputConfig(input: ChannelInputSpec, mediaPath: MediaPath): SingleInputConfig {
+export function toInputConfig(input: ChannelInputSpec, mediaPath: MediaPath, endpointId = ''): SingleInputConfig {
   switch (input.type) {
     case 'rtp':
     case 'udp':
@@ -16,6 +16,9 @@ export function toInputConfig(input: ChannelInputSpec, mediaPath: MediaPath): Si
       return { type: 'srt', mode: input.mode, bindIp: input.bind_ip, host: input.host, port: input.port, latencyMs: input.latency, passphrase: input.passphrase, pbkeylen: input.pbkeylen, streamId: input.streamid };
     case 'rtmp':
       return { type: 'rtmp', streamKey: input.stream_key };
+    case 'whip':
+      // The WHIP routes find the running input by this id (WhipEndpoints); the token stays in the API.
+      return { type: 'whip', endpointId };
     case 'file':
       return { type: 'file', mediaId: input.media_id, path: mediaPath(input.media_id), loop: input.loop };
   }
@@ -26,10 +29,10 @@ export function toInputConfig(input: ChannelInputSpec, mediaPath: MediaPath): Si
  * failover mode (RedundantSource, with an operator's pinned input) or, for one RTP stream on two
  * paths, merged (MergedRtpSource).
  */
-export function toChannelInputConfig(channel: Pick<ChannelEntity, 'backupInput' | 'failover' | 'inputSelection'> & Parameters<typeof inputSpecOf>[0], mediaPath: MediaPath): InputConfig {
-  const main = toInputConfig(inputSpecOf(channel), mediaPath);
+export function toChannelInputConfig(channel: Pick<ChannelEntity, 'backupInput' | 'failover' | 'inputSelection'> & Partial<Pick<ChannelEntity, 'id'>> & Parameters<typeof inputSpecOf>[0], mediaPath: MediaPath): InputConfig {
+  const main = toInputConfig(inputSpecOf(channel), mediaPath, whipEndpointId(channel.id ?? '', 'main'));
   if (!channel.backupInput) return main;
-  const backup = toInputConfig(channel.backupInput, mediaPath);
+  const backup = toInputConfig(channel.backupInput, mediaPath, whipEndpointId(channel.id ?? '', 'backup'));
   const settings = channel.failover ?? DEFAULT_FAILOVER;
   if (settings.mode === 'merge' && main.type === 'rtp' && backup.type === 'rtp') return { type: 'merged', paths: [main, backup], windowMs: settings.merge_window_ms };
   return {
@@ -77,4 +80,9 @@ export function toChannelConfig(channel: ChannelEntity, mediaPath: MediaPath): {
     },
     skipped,
   };
+}
+
+/** The WhipEndpoints key of a channel's main or backup WHIP input. */
+export function whipEndpointId(channelId: string, which: 'main' | 'backup'): string {
+  return which === 'main' ? channelId : `${channelId}:backup`;
 }

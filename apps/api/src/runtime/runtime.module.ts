@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { ThumbnailMaker } from '@mld/dataplane';
+import { ThumbnailMaker, WhipEndpoints } from '@mld/dataplane';
 import { defaultSpawner, systemClock } from '@mld/supervisor';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ChannelCatalog } from './channel-catalog.js';
@@ -32,8 +32,10 @@ import { THUMBNAIL_MAKER, ThumbnailService } from './thumbnail.service.js';
     StatusService,
     PreviewService,
     ThumbnailService,
+    // One registry of running WHIP inputs: the data plane fills it, the WHIP routes offer to it.
+    { provide: WhipEndpoints, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new WhipEndpoints({ ffmpegPath: config.ffmpegPath, network: config.whip }) },
     { provide: THUMBNAIL_MAKER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new ThumbnailMaker(config.ffmpegPath, defaultSpawner(), systemClock) },
   ],
-  exports: [DataPlanePort, IngestEndpoints, PipelinesService, StatusService],
+  exports: [DataPlanePort, IngestEndpoints, PipelinesService, StatusService, WhipEndpoints],
 })
 export class RuntimeModule {}

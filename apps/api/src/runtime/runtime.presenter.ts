@@ -81,6 +81,21 @@ export function toChannelRuntime(s: IngestSnapshot, analysis?: TsAnalysisSnapsho
           connected_at: new Date(s.rtmp.connectedAt).toISOString(),
         }
       : null,
+    whip: s.whip
+      ? {
+          session_id: s.whip.sessionId,
+          client_address: s.whip.clientAddress,
+          connected_at: iso(s.whip.connectedAt),
+          ice_state: s.whip.iceState,
+          dtls_state: s.whip.dtlsState,
+          rtt_ms: s.whip.rttMs,
+          packets_lost: s.whip.packetsLost,
+          nacks_sent: s.whip.nacksSent,
+          plis_sent: s.whip.plisSent,
+          video: s.whip.video,
+          audio: s.whip.audio ? { codec: 'opus', channels: s.whip.audio.channels, transcoded_to: 'aac' } : null,
+        }
+      : null,
     file: s.file ? { media_id: s.file.mediaId, duration_ms: s.file.durationMs, position_ms: s.file.positionMs, loops: s.file.loops, loop: s.file.loop } : null,
     analysis: analysis ? toStreamAnalysis(analysis) : null,
     redundancy: s.redundancy ? toRedundancyHealth(s.redundancy) : null,

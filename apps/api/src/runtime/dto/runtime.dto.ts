@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { INPUT_ROLES, type ChannelRuntime, type FileInputHealth, type InputRoleName, type InputSwitchRecord, type MergeHealth, type OutputRuntime, type RedundancyHealth, type RedundantInputHealth, type RtmpInputHealth, type SlateHealth, type SrtInputHealth } from '@mld/contracts';
+import { INPUT_ROLES, type ChannelRuntime, type FileInputHealth, type InputRoleName, type InputSwitchRecord, type MergeHealth, type OutputRuntime, type RedundancyHealth, type RedundantInputHealth, type RtmpInputHealth, type SlateHealth, type SrtInputHealth, type WhipInputHealth } from '@mld/contracts';
 
 export class RtpCountersDto {
   @ApiProperty({ description: 'Sequence numbers never received (gap not filled within the reorder window)' }) lost!: number;
@@ -33,6 +33,20 @@ export class RtmpInputHealthDto implements RtmpInputHealth {
   @ApiProperty({ nullable: true, type: Number }) video_kbps!: number | null;
   @ApiProperty({ nullable: true, type: Number }) audio_kbps!: number | null;
   @ApiProperty({ format: 'date-time' }) connected_at!: string;
+}
+
+export class WhipInputHealthDto implements WhipInputHealth {
+  @ApiProperty({ format: 'uuid' }) session_id!: string;
+  @ApiProperty({ example: '10.1.2.3' }) client_address!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'ICE and DTLS up; null while connecting' }) connected_at!: string | null;
+  @ApiProperty({ example: 'connected' }) ice_state!: string;
+  @ApiProperty({ example: 'connected' }) dtls_state!: string;
+  @ApiProperty({ nullable: true, type: Number }) rtt_ms!: number | null;
+  @ApiProperty() packets_lost!: number;
+  @ApiProperty() nacks_sent!: number;
+  @ApiProperty({ description: 'Keyframe requests (Picture Loss Indications) sent to the publisher' }) plis_sent!: number;
+  @ApiProperty({ description: 'H.264 as sent: profile, level and size from its SPS', example: { codec: 'H264', profile: 'Constrained Baseline', level: '3.1', width: 1280, height: 720 } }) video!: WhipInputHealth['video'];
+  @ApiProperty({ nullable: true, description: 'Opus, encoded to AAC for the outputs', example: { codec: 'opus', channels: 2, transcoded_to: 'aac' } }) audio!: WhipInputHealth['audio'];
 }
 
 export class FileInputHealthDto implements FileInputHealth {
@@ -118,6 +132,7 @@ export class ChannelRuntimeDto implements ChannelRuntime {
   @ApiProperty({ nullable: true, type: String, example: '10.1.2.3:41234', description: 'The sender as the transport sees it: SRT peer, RTMP publisher' }) peer!: string | null;
   @ApiProperty({ nullable: true, type: SrtInputHealthDto, description: 'SRT inputs, while a peer is connected' }) srt!: SrtInputHealthDto | null;
   @ApiProperty({ nullable: true, type: RtmpInputHealthDto, description: 'RTMP inputs, while an encoder publishes' }) rtmp!: RtmpInputHealthDto | null;
+  @ApiProperty({ nullable: true, required: false, type: WhipInputHealthDto, description: 'WHIP inputs, while a WebRTC publisher is connected' }) whip?: WhipInputHealthDto | null;
   @ApiProperty({ nullable: true, type: FileInputHealthDto, description: 'File inputs' }) file!: FileInputHealthDto | null;
   @ApiProperty({
     nullable: true,

@@ -35,6 +35,7 @@ export const INPUT_TYPE_LABELS: Readonly<Record<InputType, string>> = {
   srt: 'SRT',
   rtmp: 'RTMP push',
   file: 'File',
+  whip: 'WebRTC (WHIP)',
 };
 
 /** What the type selector says about each kind. */
@@ -43,6 +44,7 @@ export const INPUT_TYPE_OPTIONS: readonly { type: InputType; label: string }[] =
   { type: 'udp', label: 'UDP (raw MPEG-TS)' },
   { type: 'srt', label: 'SRT (listener or caller)' },
   { type: 'rtmp', label: 'RTMP push (an encoder publishes here)' },
+  { type: 'whip', label: 'WebRTC / WHIP (a browser or WHIP encoder publishes here)' },
   { type: 'file', label: 'File (from the media library)' },
 ];
 
@@ -112,6 +114,8 @@ export function inputRequest(v: InputFormValue, current: ChannelInputView | null
     }
     case 'rtmp':
       return { type: 'rtmp' };
+    case 'whip':
+      return { type: 'whip' };
     case 'file':
       return { type: 'file', media_id: v.media_id, loop: v.loop };
   }

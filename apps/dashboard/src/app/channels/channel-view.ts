@@ -25,6 +25,8 @@ export function inputEndpoint(channel: Pick<ChannelResponse, 'input' | 'bind_ip'
       return input.mode === 'caller' ? `srt caller ${formatEndpoint(input.host ?? '', input.port)}` : `srt listener ${formatEndpoint(input.bind_ip, input.port)}`;
     case 'rtmp':
       return 'rtmp push';
+    case 'whip':
+      return 'webrtc (whip)';
     case 'file':
       return input.loop ? 'file (looped)' : 'file';
     default:
@@ -39,6 +41,7 @@ export function inputWhere(channel: Pick<ChannelResponse, 'input' | 'bind_ip' | 
     case 'srt':
       return input.mode === 'caller' ? `calls ${formatEndpoint(input.host ?? '', input.port)}` : formatEndpoint(input.bind_ip, input.port);
     case 'rtmp':
+    case 'whip':
       return null;
     case 'file':
       return input.loop ? 'looped' : 'played once';
@@ -78,6 +81,8 @@ function inputFields(channel: ChannelResponse): DetailField[] {
       ];
     case 'rtmp':
       return [];
+    case 'whip':
+      return [{ label: 'WHIP endpoint', value: input.whip_url ?? EMPTY_VALUE, mono: true }];
     case 'file':
       return [
         { label: 'Media file', value: input.media_id, mono: true },

@@ -90,6 +90,8 @@ export function inputHealthStats(input: ChannelInputView, rt: ChannelRuntime, no
       return [...common, ...rtmpStats(rt, nowMs)];
     case 'file':
       return [...common, ...fileStats(rt, mediaName ?? input.media_id)];
+    case 'whip':
+      return [...common, stat('RTP lost', formatCount(rt.rtp.lost), 'rtp-lost', { bad: rt.rtp.lost > 0 })];
     default:
       return [
         stat('Datagrams', formatCount(rt.datagrams_in), 'input-datagrams'),
