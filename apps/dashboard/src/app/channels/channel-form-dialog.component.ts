@@ -27,6 +27,7 @@ import {
   type RedundancyFormState,
 } from './channel-redundancy-form';
 import { type ChannelRequest, ChannelsApiService } from './channels-api.service';
+import { INPUT_LOSS_FIELDS, type InputLossField, inputLossFormValue, inputLossRequest, slateImages } from './channel-input-loss-form';
 
 export interface ChannelFormData {
   /** null: create a new channel. */
@@ -34,8 +35,8 @@ export interface ChannelFormData {
 }
 
 const MAIN_FIELDS = ['name', 'description', 'input_type', ...INPUT_FIELDS] as const;
-type Field = (typeof MAIN_FIELDS)[number] | BackupField | FailoverField;
-const FIELDS: readonly Field[] = [...MAIN_FIELDS, ...BACKUP_FIELDS, ...FAILOVER_FIELDS];
+type Field = (typeof MAIN_FIELDS)[number] | BackupField | FailoverField | InputLossField;
+const FIELDS: readonly Field[] = [...MAIN_FIELDS, ...BACKUP_FIELDS, ...FAILOVER_FIELDS, ...INPUT_LOSS_FIELDS];
 
 /** Create or edit a channel, its input of any kind and an optional backup input with its failover settings. The API validates; its messages appear under the fields they name. */
 @Component({
@@ -84,6 +85,9 @@ export class ChannelFormDialogComponent {
   protected readonly backupOn = this.fb.control(this.redundancy.enabled);
   protected readonly backupForm = this.fb.group({ ...this.redundancy.backup });
   protected readonly failoverForm = this.fb.group({ ...this.redundancy.failover });
+  /** What the outputs get when the input stops (ADR 0016). */
+  protected readonly lossForm = this.fb.group({ ...inputLossFormValue(this.data.channel) });
+  protected readonly lossAction = toSignal(this.lossForm.controls.action.valueChanges, { initialValue: this.lossForm.controls.action.value });
 
   private readonly controls = this.fieldControls();
   private readonly errors = new ServerFormErrors<Field>(this.controls, FIELDS, { ...INPUT_FIELD_ALIASES, ...REDUNDANCY_FIELD_ALIASES });
@@ -100,6 +104,9 @@ export class ChannelFormDialogComponent {
   protected readonly prefer = toSignal(this.failoverForm.controls.prefer.valueChanges, { initialValue: this.failoverForm.controls.prefer.value });
 
   protected readonly media = signal<MediaResponse[] | null>(null);
+  /** Inputs play streams; slates show images: each list offers only its kind. */
+  protected readonly playable = computed(() => this.media()?.filter((m) => m.container !== 'image') ?? null);
+  protected readonly images = computed(() => slateImages(this.media()));
   protected readonly mediaError = signal<string | null>(null);
 
   constructor() {
@@ -107,7 +114,7 @@ export class ChannelFormDialogComponent {
     for (const field of FIELDS) this.controls[field].valueChanges.subscribe(() => this.errors.clear(field));
     // The media list is read once, when a file input (main or backup) is first chosen.
     effect(() => {
-      const wanted = this.type() === 'file' || (this.backupEnabled() && this.backupType() === 'file');
+      const wanted = this.type() === 'file' || (this.backupEnabled() && this.backupType() === 'file') || this.lossAction() === 'slate';
       if (wanted && untracked(() => this.media()) === null) untracked(() => this.loadMedia());
     });
     for (const group of [this.form, this.backupForm]) {
@@ -133,7 +140,13 @@ export class ChannelFormDialogComponent {
       this.formError.set(null);
       return;
     }
-    const body: ChannelRequest = { name: v.name.trim(), description: v.description, input: inputRequest(v, this.current), ...redundancyRequest(redundancy, this.data.channel) };
+    const body: ChannelRequest = {
+      name: v.name.trim(),
+      description: v.description,
+      input: inputRequest(v, this.current),
+      ...redundancyRequest(redundancy, this.data.channel),
+      input_loss: inputLossRequest(this.lossForm.getRawValue()),
+    };
     this.saving.set(true);
     this.formError.set(null);
     const request = this.data.channel ? this.api.update(this.data.channel.id, body) : this.api.create(body);
@@ -159,6 +172,7 @@ export class ChannelFormDialogComponent {
     for (const field of MAIN_FIELDS) controls[field] = this.form.controls[field];
     for (const field of BACKUP_FIELDS) controls[field] = this.backupForm.controls[field.slice('backup_input.'.length) as keyof typeof this.backupForm.controls];
     for (const field of FAILOVER_FIELDS) controls[field] = this.failoverForm.controls[field.slice('failover.'.length) as keyof typeof this.failoverForm.controls];
+    for (const field of INPUT_LOSS_FIELDS) controls[field] = this.lossForm.controls[field.slice('input_loss.'.length) as keyof typeof this.lossForm.controls];
     return controls;
   }
 

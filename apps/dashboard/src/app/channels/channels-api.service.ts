@@ -16,6 +16,8 @@ export interface ChannelRequest {
   backup_input?: Record<string, unknown> | null;
   /** Fields left out keep their value. */
   failover?: Record<string, unknown>;
+  /** What the outputs get when the input stops; fields left out keep their value. */
+  input_loss?: Record<string, unknown>;
 }
 
 export interface OutputBody {

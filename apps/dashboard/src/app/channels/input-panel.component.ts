@@ -27,6 +27,17 @@ import { inputHealthStats } from './input-view';
       @if (runtime()?.error; as error) {
         <p class="notice notice--error" role="alert" data-testid="input-error">{{ error }}</p>
       }
+      @if (runtime()?.slate; as slate) {
+        @if (slate.on_air) {
+          <p class="notice notice--error" role="status" data-testid="input-slate-on-air">
+            Input lost: RTMP outputs{{ channel().input_loss.ts_outputs ? ' and TS outputs' : '' }} get the {{ slate.action === 'black' ? 'black picture' : 'slate' }} since {{ formatSince(slate.since!, clock.now()) }}; back to the programme at its next key frame.
+          </p>
+        } @else {
+          <p class="muted small" data-testid="input-slate-armed">
+            On input loss: {{ slate.action }} after {{ slate.after_ms }} ms{{ slate.matches ? ', encoded as ' + slate.matches.width + '×' + slate.matches.height + ' ' + slate.matches.fps + ' fps ' + slate.matches.profile + ' ' + slate.matches.level : '' }}{{ slate.shown > 0 ? ' · shown ' + slate.shown + '×, last ' + ((slate.last_duration_ms ?? 0) / 1000).toFixed(1) + ' s' : '' }}
+          </p>
+        }
+      }
       <app-bitrate-chart [samples]="history()" />
       @if (runtime(); as rt) {
         <div class="stats" data-testid="input-stats" [attr.data-input-type]="channel().input.type">

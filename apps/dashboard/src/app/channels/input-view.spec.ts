@@ -25,6 +25,7 @@ function runtime(extra: Partial<ChannelRuntime> = {}): ChannelRuntime {
     analysis: null,
     redundancy: null,
     merge: null,
+    slate: null,
     ...extra,
   };
 }

@@ -22,14 +22,14 @@ import { codecsText, formatClipDuration, storedAsText, uploadPercent, uploadStat
   selector: 'app-media-page',
   imports: [MatButton, PageHeaderComponent, ListStateComponent],
   template: `
-    <app-page-header title="Media" meta="Files a channel can play as its input. MPEG-TS is kept byte for byte; MP4/MOV with H.264 and AAC is remuxed once to MPEG-TS, never transcoded." />
+    <app-page-header title="Media" meta="Files a channel can play as its input (MPEG-TS kept byte for byte; MP4/MOV with H.264 and AAC remuxed once to MPEG-TS, never transcoded), and PNG/JPEG images a channel shows as its slate when its input stops." />
     @if (canWrite()) {
       <section class="card" aria-labelledby="media-upload-title" data-testid="media-upload">
         <h2 class="card__title" id="media-upload-title">Upload a file</h2>
         <div class="form-grid">
           <div class="field">
             <label for="media-file">File</label>
-            <input #fileInput id="media-file" type="file" accept=".ts,.m2t,.mp4,.mov,video/mp2t,video/mp4,video/quicktime" (change)="pick($event)" [disabled]="busy()" data-testid="media-file" />
+            <input #fileInput id="media-file" type="file" accept=".ts,.m2t,.mp4,.mov,.png,.jpg,.jpeg,video/mp2t,video/mp4,video/quicktime,image/png,image/jpeg" (change)="pick($event)" [disabled]="busy()" data-testid="media-file" />
           </div>
           <div class="field">
             <label for="media-name">Name <span class="muted small">(optional; default: the file's name)</span></label>

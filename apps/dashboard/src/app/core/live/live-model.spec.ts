@@ -29,6 +29,7 @@ const channel: ChannelWithOutputsResponse = {
   backup_input: null,
   failover: null,
   input_selection: 'auto',
+  input_loss: { action: 'none', after_ms: 1000, slate_media_id: null, ts_outputs: false },
   input_type: 'rtp',
   bind_ip: '0.0.0.0',
   port: 5000,
