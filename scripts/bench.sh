@@ -10,4 +10,15 @@ if [ "${BENCH_SKIP_BUILD:-0}" != "1" ]; then
   bash scripts/nx.sh run-many -t build -p contracts mpegts supervisor dataplane api --output-style=static >&2
   npx tsc -b e2e/tsconfig.json >&2
 fi
+# `npm run bench -- --micro NAME [options]`: one of the data plane's micro-benchmarks instead
+# (libs/dataplane/src/bench/NAME-bench.ts), e.g. slate, ad-markers, whip-ingest.
+if [ "${1:-}" = "--micro" ]; then
+  name="${2:-}"
+  case "$name" in
+    *[!a-z0-9-]* | "") echo "--micro needs a name (letters, digits, -): one of $(cd libs/dataplane/src/bench && ls -- *-bench.ts | sed 's/-bench.ts//' | tr '\n' ' ')" >&2; exit 2 ;;
+  esac
+  script="libs/dataplane/dist/bench/${name}-bench.js"
+  [ -f "$script" ] || { echo "no micro-benchmark \"$name\" ($script)" >&2; exit 2; }
+  exec node "$script" "${@:3}"
+fi
 exec node out-tsc/e2e/bench/run-bench.js "$@"
