@@ -39,7 +39,6 @@ export * from './ingest/input-loss/input-loss-source.js';
 export * from './ingest/input-loss/programme-profile.js';
 export * from './ingest/input-loss/slate-command.js';
 export * from './ingest/input-loss/slate-process.js';
-export * from './ingest/whip/h264-sps.js';
 export * from './ingest/whip/whip-offer.js';
 export type { WhipNetworkConfig } from './ingest/whip/whip-peer.js';
 export * from './ingest/whip/whip-source.js';

@@ -6,6 +6,11 @@ export interface H264Sps {
   /** constraint_set0..5 flags, as the byte after profile_idc. */
   constraintFlags: number;
   levelIdc: number;
+  /** "Constrained Baseline", "Main", "High", … */
+  profile: string;
+  /** "3.1", "1b" */
+  level: string;
+  /** Displayed size: coded macroblocks less the cropping window. */
   width: number;
   height: number;
   chromaFormatIdc: number;
@@ -115,10 +120,29 @@ export function parseH264Sps(nal: Uint8Array): H264Sps | null {
     const width = widthMbs * 16 - cropX * (crop[0]! + crop[1]!);
     const height = (frameMbsOnly ? 1 : 2) * heightMapUnits * 16 - cropY * (crop[2]! + crop[3]!);
     if (width <= 0 || height <= 0) return null;
-    return { profileIdc, constraintFlags, levelIdc, width, height, chromaFormatIdc, bitDepthLuma, frameMbsOnly };
+    return { profileIdc, constraintFlags, levelIdc, profile: h264ProfileName(profileIdc, constraintFlags), level: h264LevelName(levelIdc, constraintFlags), width, height, chromaFormatIdc, bitDepthLuma, frameMbsOnly };
   } catch {
     return null;
   }
+}
+
+/** Profile name from profile_idc and the constraint flags (as in an SDP profile-level-id too). */
+export function h264ProfileName(profileIdc: number, constraintFlags: number): string {
+  if (profileIdc === 66) return constraintFlags & 0x40 ? 'Constrained Baseline' : 'Baseline';
+  // RFC 6184 table 5: Main with constraint_set0 is also Constrained Baseline.
+  if (profileIdc === 77) return constraintFlags & 0x80 ? 'Constrained Baseline' : 'Main';
+  if (profileIdc === 88) return 'Extended';
+  if (profileIdc === 100) return constraintFlags & 0x0c ? 'Constrained High' : 'High';
+  if (profileIdc === 110) return 'High 10';
+  if (profileIdc === 122) return 'High 4:2:2';
+  if (profileIdc === 244) return 'High 4:4:4';
+  return `profile ${profileIdc}`;
+}
+
+export function h264LevelName(levelIdc: number, constraintFlags: number): string {
+  // Level 1b is level_idc 11 with constraint_set3 in Baseline/Main.
+  if (levelIdc === 11 && constraintFlags & 0x10) return '1b';
+  return levelIdc % 10 === 0 ? String(levelIdc / 10) : (levelIdc / 10).toFixed(1);
 }
 
 /** The first SPS NAL unit in Annex B bytes (start codes 00 00 01 / 00 00 00 01), or null. */

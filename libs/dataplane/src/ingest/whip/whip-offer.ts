@@ -1,4 +1,4 @@
-import { h264ProfileName } from './h264-sps.js';
+import { h264ProfileName } from '@mld/mpegts';
 
 /** Why an offer was refused; the API maps each to an HTTP status (400/406/409/503). */
 export type WhipOfferErrorCode =

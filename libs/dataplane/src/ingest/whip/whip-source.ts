@@ -6,7 +6,7 @@ import { RateMeter } from '../../rate-meter.js';
 import type { IngestSnapshot, IngestState, WhipInputConfig, WhipPublisherInfo } from '../../types.js';
 import type { Source, SourceEvent, SourceSink } from '../source.js';
 import { WHIP_RTP } from './ffmpeg-rtp-remux-command.js';
-import { parseH264Sps, type H264SpsInfo } from './h264-sps.js';
+import { parseH264Sps, type H264Sps } from '@mld/mpegts';
 import { RtpRemuxProcess } from './rtp-remux-process.js';
 import { h264PayloadNals, RtpRestamper } from './rtp-restamper.js';
 import { parseWhipOffer, WhipOfferError, type WhipOfferCodecs } from './whip-offer.js';
@@ -49,7 +49,7 @@ interface Session {
   videoSeen: boolean;
   keyframeSeen: boolean;
   lastPliAt: number;
-  sps: H264SpsInfo | null;
+  sps: H264Sps | null;
   stats: WhipPeerStats | null;
   ended: boolean;
 }
