@@ -183,7 +183,7 @@ export class InputLossSource implements Source {
     const artwork: SlateArtwork = s.action === 'black' ? { kind: 'black' } : s.imagePath ? { kind: 'image', path: s.imagePath } : { kind: 'card', title: this.o.channelName };
     // Every encoder run has the same PID layout; only a key frame of this run makes it ready.
     this.slateStartedAt = now;
-    this.slate = this.o.createSlate(`${this.o.owner}:slate`, { video: params.video, audio: params.audio, artwork }, (chunk) => {
+    this.slate = this.o.createSlate(`${this.o.owner}:slate`, { video: params.video, audio: params.audio, muxDelaySeconds: params.muxDelaySeconds, artwork }, (chunk) => {
       if (this.started && this.slate) this.switcher.push(SLATE, chunk, this.clock.now());
     });
     this.slate.start();

@@ -17,7 +17,13 @@ export interface ProgrammeParams {
   video: SlateVideo;
   sps: H264Sps;
   audio: AudioFormat | null;
+  /** The video's decode time ahead of the PCR (the encoder's mux delay), seconds; 0 when unknown. */
+  muxDelaySeconds: number;
 }
+
+/** A mux delay beyond this is not one (a clock jump between the samples): not copied. */
+const MAX_MUX_DELAY_90K = 2 * 90_000;
+const PTS_WRAP = 2 ** 33;
 
 export function frameRateOf(step90k: number): { num: number; den: number } | null {
   if (!(step90k > 0)) return null;
@@ -74,7 +80,11 @@ export class ProgrammeProfile {
     const rate = frameRateOf(this.monitor.decodeStep[videoPid]!);
     if (!rate) return null;
     const hasAudio = this.monitor.layout?.streams.some((s) => audioCodecOf(s.streamType, s.codec) !== null) ?? false;
+    const dts = this.monitor.lastDecode[videoPid]!;
+    const pcr = this.monitor.lastPcr27M;
+    const lead = dts >= 0 && pcr >= 0 ? (((dts - pcr / 300) % PTS_WRAP) + PTS_WRAP) % PTS_WRAP : -1;
     return {
+      muxDelaySeconds: lead >= 0 && lead <= MAX_MUX_DELAY_90K ? Math.round(lead / 900) / 100 : 0,
       sps,
       video: { width: sps.width, height: sps.height, fpsNum: rate.num, fpsDen: rate.den, profile: x264ProfileFor(sps.profileIdc), level: x264LevelFor(sps.levelIdc) },
       audio: hasAudio ? this.audio : null,

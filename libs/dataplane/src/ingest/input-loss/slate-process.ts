@@ -59,7 +59,7 @@ class SlateProcess implements SlateGenerator {
     this.process = new SupervisedProcess({
       owner,
       command: deps.ffmpegPath,
-      args: buildSlateArgs({ video: spec.video, audio: spec.audio, picture }),
+      args: buildSlateArgs({ video: spec.video, audio: spec.audio, picture, ...(spec.muxDelaySeconds !== undefined ? { muxDelaySeconds: spec.muxDelaySeconds } : {}) }),
       parser: ffmpegParser,
       startupMs: 1000,
       readyOnProgress: true,
