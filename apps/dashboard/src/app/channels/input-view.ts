@@ -56,6 +56,8 @@ export interface ConnectionSection {
   rtmp: RtmpConnection | null;
   /** SRT caller: the listener this service calls. */
   caller: string | null;
+  /** WHIP: the endpoint path (relative to the dashboard's origin) and the bearer token. */
+  whip: { path: string; token: string; serverMasked: boolean } | null;
 }
 
 /** What the connection details say about one input of the channel. */
@@ -66,6 +68,7 @@ export function connectionSection(role: InputRoleName, input: ChannelInputView):
     srt: srtListenerConnection(input),
     rtmp: rtmpConnection(input),
     caller: input.type === 'srt' && input.mode === 'caller' ? `srt://${input.host ?? ''}:${input.port}` : null,
+    whip: input.type === 'whip' ? { path: input.whip_url ?? '', token: input.token, serverMasked: input.token === MASK } : null,
   };
 }
 
