@@ -103,10 +103,13 @@ export class ConnectionDetailsComponent {
   protected rotate(role: InputRoleName): void {
     const c = this.channel();
     const whose = role === 'main' ? `"${c.name}"` : `the backup input of "${c.name}"`;
+    const whip = (role === 'main' ? c.input : c.backup_input)?.type === 'whip';
     this.confirmed.ask({
       confirm: {
-        title: role === 'main' ? 'Rotate the stream key?' : 'Rotate the backup stream key?',
-        message: `A new key is made for ${whose}. The old key stops working at once: an encoder publishing with it is disconnected and needs the new key.`,
+        title: whip ? 'Rotate the WHIP token?' : role === 'main' ? 'Rotate the stream key?' : 'Rotate the backup stream key?',
+        message: whip
+          ? `A new token is made for ${whose}. The old one is refused at once for new sessions: publishers need the new token.`
+          : `A new key is made for ${whose}. The old key stops working at once: an encoder publishing with it is disconnected and needs the new key.`,
         confirm: 'Rotate key',
         danger: true,
       },
