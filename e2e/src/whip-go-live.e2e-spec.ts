@@ -1,8 +1,8 @@
 // "Go live from this browser" (issue #15) in Debian's Chromium with its fake camera and microphone,
-// against the real service: a WHIP channel with a UDP output to a local receiver; the page
-// publishes, the channel receives, the receiver gets a TS with H.264 (as Chromium encoded it:
-// copied, ffprobe-valid) and AAC; Stop and Start again keep the output's one socket and its TS
-// continuous.
+// against the real service: a WHIP channel with an SRT output (recorded by srt-live-transmit) and an
+// RTMP output (nginx-rtmp); the page publishes, the channel receives, the SRT recording is a TS with
+// H.264 (copied as Chromium encoded it) and AAC, nginx-rtmp records both; Stop and Start again keep
+// the SRT connection (one connection, 0 CC errors) and the one RTMP publish.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ContinuityTracker, isContinuityError, tsDiscontinuity, tsHasPayload, tsPid } from '@mld/mpegts';
 import { launchBrowser, SCREENSHOTS } from './support/browser.js';
-import { startUdpReceiver, stopAllTracked, type UdpReceiver } from './support/media/index.js';
+import { freeUdpPort, startRtmpServer, startSrtReceiver, stopAllTracked, type RtmpServer, type SrtReceiver } from './support/media/index.js';
 import { api, login, startService, waitFor, type ServiceProcess } from './support/service-process.js';
 
 const ADMIN_PASSWORD = 'e2e-admin-password';
@@ -25,16 +25,19 @@ describe('dashboard: go live from this browser (WHIP)', { timeout: 240_000 }, ()
   let cspViolations: () => string[] = () => [];
   let token: string;
   let channelId = '';
-  let rx: UdpReceiver;
+  let rx: SrtReceiver;
+  let nginx: RtmpServer;
 
   before(async () => {
     service = await startService({ DATA_DIR: dataDir, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD, LOGIN_RATE_LIMIT_PER_MINUTE: '100', WHIP_HOST_ADDRESSES: '127.0.0.1' });
     token = await login(service.url, 'admin', ADMIN_PASSWORD);
-    rx = await startUdpReceiver({ mode: 'udp' });
+    rx = await startSrtReceiver({ mode: 'listener', port: await freeUdpPort(), latencyMs: 120 });
+    nginx = await startRtmpServer({ record: 'append' });
     const created = await api<{ id: string }>(service.url, 'POST', '/api/channels', token, { name: 'Browser live', input: { type: 'whip' } });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     channelId = created.body.id;
-    assert.equal((await api(service.url, 'POST', `/api/channels/${channelId}/outputs`, token, { name: 'udp out', protocol: 'udp', url: `udp://127.0.0.1:${rx.port}` })).status, 201);
+    assert.equal((await api(service.url, 'POST', `/api/channels/${channelId}/outputs`, token, { name: 'srt out', protocol: 'srt', url: `srt://127.0.0.1:${rx.port}?latency=120` })).status, 201);
+    assert.equal((await api(service.url, 'POST', `/api/channels/${channelId}/outputs`, token, { name: 'rtmp out', protocol: 'rtmp', url: nginx.url('live', 'whip') })).status, 201);
     assert.ok((await api(service.url, 'POST', `/api/channels/${channelId}/start`, token)).status < 300);
     ({ browser, close: closeBrowser, cspViolations } = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']));
   });
@@ -42,6 +45,7 @@ describe('dashboard: go live from this browser (WHIP)', { timeout: 240_000 }, ()
   after(async () => {
     await closeBrowser?.();
     await rx?.stop();
+    await nginx?.stop();
     await service?.stop('SIGTERM').catch(() => undefined);
     await stopAllTracked();
     rmSync(dataDir, { recursive: true, force: true });
@@ -57,7 +61,7 @@ describe('dashboard: go live from this browser (WHIP)', { timeout: 240_000 }, ()
 
   const phase = (page: Page) => page.getByTestId('go-live-status').getAttribute('data-phase');
 
-  it('publishes the camera; the output carries H.264 and AAC; stop and start keep the output', async () => {
+  it('publishes the camera; SRT and RTMP outputs carry H.264 and AAC; stop and start keep both connections', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     try {
       await logIn(page);
@@ -84,8 +88,11 @@ describe('dashboard: go live from this browser (WHIP)', { timeout: 240_000 }, ()
       await rx.waitForBytes(before + 300_000, 30_000);
       await page.getByTestId('go-live-stop').click();
 
-      const senders = new Set(rx.datagrams().map((d) => d.from));
-      assert.equal(senders.size, 1, 'one output socket throughout: the output never restarted');
+      await nginx.waitForPublish('whip', 30_000);
+      assert.equal(rx.connections, 1, 'one SRT connection throughout: the output never restarted');
+      assert.deepEqual(nginx.published(), ['whip'], 'one RTMP publish throughout');
+      const flv = await nginx.probe(nginx.recordingPath('whip'));
+      assert.deepEqual(flv.streams.map((st) => st.codec_name).sort(), ['aac', 'h264']);
       const ts = rx.received();
       const tracker = new ContinuityTracker();
       let ccErrors = 0;
