@@ -24,13 +24,13 @@ export function watchCsp(page: Page, into: string[]): void {
  * it off the (closed) network. Every page opened with `browser.newPage` is watched for CSP
  * violations: specs assert `cspViolations()` is empty, so a policy that breaks the dashboard fails them.
  */
-export async function launchBrowser(): Promise<{ browser: Browser; close(): Promise<void>; cspViolations(): string[] }> {
+export async function launchBrowser(extraArgs: string[] = []): Promise<{ browser: Browser; close(): Promise<void>; cspViolations(): string[] }> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     timeout: 60_000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic', ...extraArgs],
   });
   const violations: string[] = [];
   const newPage = browser.newPage.bind(browser);

@@ -36,13 +36,17 @@ export class RtmpInputDto {
   @ApiProperty({ enum: ['rtmp'], description: 'The encoder publishes to the shared RTMP server; the service makes the stream key (see input.publish_url in the answer)' }) type!: 'rtmp';
 }
 
+export class WhipInputDto {
+  @ApiProperty({ enum: ['whip'], description: 'A WebRTC publisher (WHIP, RFC 9725: a browser or OBS 30+) posts its SDP offer to input.whip_url with the bearer input.token, both made by the service' }) type!: 'whip';
+}
+
 export class FileInputDto {
   @ApiProperty({ enum: ['file'] }) type!: 'file';
   @ApiProperty({ format: 'uuid', description: 'A file of the media library (GET /api/media)' }) media_id!: string;
   @ApiPropertyOptional({ default: true, description: 'Start over at the end, with continuity counters and timestamps rising on' }) loop?: boolean;
 }
 
-const INPUT_SCHEMA = { oneOf: [DatagramInputDto, SrtInputDto, RtmpInputDto, FileInputDto].map((dto) => ({ $ref: getSchemaPath(dto) })), discriminator: { propertyName: 'type' } };
+const INPUT_SCHEMA = { oneOf: [DatagramInputDto, SrtInputDto, RtmpInputDto, FileInputDto, WhipInputDto].map((dto) => ({ $ref: getSchemaPath(dto) })), discriminator: { propertyName: 'type' } };
 
 /** Input-loss behaviour (OpenAPI); checked as a whole by parseInputLoss (libs/contracts). ADR 0016. */
 export class InputLossDto {
@@ -83,7 +87,7 @@ export class RotateStreamKeyDto {
   input?: InputRoleName;
 }
 
-@ApiExtraModels(DatagramInputDto, SrtInputDto, RtmpInputDto, FileInputDto)
+@ApiExtraModels(DatagramInputDto, SrtInputDto, RtmpInputDto, FileInputDto, WhipInputDto)
 export class CreateChannelDto {
   @ApiProperty({ example: 'news-main', maxLength: 100 })
   @IsString()
@@ -101,7 +105,7 @@ export class CreateChannelDto {
 
   @ApiPropertyOptional({
     ...INPUT_SCHEMA,
-    description: 'The input, any kind: `{"type": "srt", "mode": "listener", "port": 9000, "latency": 200, "passphrase": "…"}`, `{"type": "rtmp"}`, `{"type": "file", "media_id": "…"}`, `{"type": "rtp", "bind_ip": "0.0.0.0", "port": 5000}`. Instead of the flat RTP/UDP fields below, not with them. Changing it on a running channel switches the source without restarting its outputs.',
+    description: 'The input, any kind: `{"type": "srt", "mode": "listener", "port": 9000, "latency": 200, "passphrase": "…"}`, `{"type": "rtmp"}`, `{"type": "whip"}`, `{"type": "file", "media_id": "…"}`, `{"type": "rtp", "bind_ip": "0.0.0.0", "port": 5000}`. Instead of the flat RTP/UDP fields below, not with them. Changing it on a running channel switches the source without restarting its outputs.',
   })
   @OptionalNotNull()
   @IsObject({ message: 'input must be an object with a "type"' })
@@ -187,6 +191,8 @@ export class ChannelInputViewDto {
   @ApiPropertyOptional() loop?: boolean;
   @ApiPropertyOptional({ example: 'rtmp://distributor.example.net/live/live_…', description: 'RTMP: the URL to paste into the encoder (key masked without secret.read)' }) publish_url?: string;
   @ApiPropertyOptional({ example: 'srt://distributor.example.net:9000', description: 'SRT listener: the URL the encoder calls (add the passphrase in the encoder)' }) connect_url?: string;
+  @ApiPropertyOptional({ description: 'WHIP: the bearer token a publisher sends; masked (****) without secret.read' }) token?: string;
+  @ApiPropertyOptional({ example: '/api/channels/…/whip', description: 'WHIP: the endpoint a publisher posts its SDP offer to (relative to this service)' }) whip_url?: string;
 }
 
 export class ChannelResponseDto {

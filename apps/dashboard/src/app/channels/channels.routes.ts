@@ -16,6 +16,11 @@ export const CHANNEL_ROUTES: Routes = [
     loadComponent: () => import('./channel-list.component').then((m) => m.ChannelListComponent),
   },
   {
+    path: ':id/go-live',
+    title: 'Go live · MediaLive Distributor',
+    loadComponent: () => import('./go-live.component').then((m) => m.GoLiveComponent),
+  },
+  {
     path: ':id',
     title: 'Channel · MediaLive Distributor',
     loadComponent: () => import('./channel-detail.component').then((m) => m.ChannelDetailComponent),

@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, output } from '@angular/core';
-import { MatButton } from '@angular/material/button';
+import { MatAnchor, MatButton } from '@angular/material/button';
+import { RouterLink } from '@angular/router';
 import { type ChannelInputView, type ChannelWithOutputsResponse, type InputRoleName, MASK } from '@mld/contracts';
 import { tap } from 'rxjs';
 import { SessionService } from '../core/session/session.service';
@@ -16,13 +17,13 @@ import { connectionSection } from './input-view';
  */
 @Component({
   selector: 'app-connection-details',
-  imports: [MatButton, CopyFieldComponent],
+  imports: [MatButton, MatAnchor, RouterLink, CopyFieldComponent],
   template: `
     @if (sections().length > 0) {
       <section class="card" aria-labelledby="connection-title" data-testid="connection-details" [attr.data-input-type]="channel().input.type">
         <div class="card__head">
           <h2 id="connection-title" class="card__title">Connection details</h2>
-          @if (!hasBackup() && sections()[0]?.rtmp && canRotate()) {
+          @if (!hasBackup() && (sections()[0]?.rtmp || sections()[0]?.whip) && canRotate()) {
             <button matButton="outlined" type="button" class="card__head-end" (click)="rotate('main')" data-testid="rtmp-rotate-key">Rotate key</button>
           }
         </div>
@@ -31,7 +32,7 @@ import { connectionSection } from './input-view';
             @if (hasBackup()) {
               <div class="card__head">
                 <h3 class="connection__title" [attr.data-testid]="s.prefix + 'connection-title'">{{ s.role === 'main' ? 'Main input' : 'Backup input' }}</h3>
-                @if (s.rtmp && canRotate()) {
+                @if ((s.rtmp || s.whip) && canRotate()) {
                   <button matButton="outlined" type="button" class="card__head-end" (click)="rotate(s.role)" [attr.data-testid]="s.prefix + 'rtmp-rotate-key'">Rotate key</button>
                 }
               </div>
@@ -63,6 +64,14 @@ import { connectionSection } from './input-view';
                 <p class="muted small" [attr.data-testid]="s.prefix + 'rtmp-key-masked-note'">The stream key is hidden: your role cannot read secrets.</p>
               }
             }
+            @if (s.whip; as w) {
+              <p class="muted small">A WHIP encoder (OBS: Service "WHIP") takes the URL and the token as its bearer token. Or publish this browser's camera:</p>
+              <app-copy-field label="WHIP URL" [value]="origin + w.path" [testId]="s.prefix + 'whip-url'" />
+              <app-copy-field label="Bearer token" [value]="w.token" [secret]="true" [serverMasked]="w.serverMasked" [testId]="s.prefix + 'whip-token'" />
+              @if (s.role === 'main' && !w.serverMasked) {
+                <a matButton="outlined" [routerLink]="['/channels', channel().id, 'go-live']" data-testid="whip-go-live">Go live from this browser</a>
+              }
+            }
           </div>
         }
       </section>
@@ -80,23 +89,27 @@ export class ConnectionDetailsComponent {
   private readonly session = inject(SessionService);
 
   protected readonly mask = MASK;
+  protected readonly origin = window.location.origin;
   protected readonly hasBackup = computed(() => this.channel().backup_input !== null);
   /** The main's details, then the backup's (test ids `backup-…`); inputs with nothing to tell an encoder are left out. */
   protected readonly sections = computed(() => {
     const c = this.channel();
     const inputs: Array<{ role: InputRoleName; input: ChannelInputView }> = [{ role: 'main', input: c.input }];
     if (c.backup_input) inputs.push({ role: 'backup', input: c.backup_input });
-    return inputs.map(({ role, input }) => connectionSection(role, input)).filter((s) => s.srt || s.rtmp || s.caller);
+    return inputs.map(({ role, input }) => connectionSection(role, input)).filter((s) => s.srt || s.rtmp || s.caller || s.whip);
   });
   protected readonly canRotate = computed(() => this.session.can('channel.write'));
 
   protected rotate(role: InputRoleName): void {
     const c = this.channel();
     const whose = role === 'main' ? `"${c.name}"` : `the backup input of "${c.name}"`;
+    const whip = (role === 'main' ? c.input : c.backup_input)?.type === 'whip';
     this.confirmed.ask({
       confirm: {
-        title: role === 'main' ? 'Rotate the stream key?' : 'Rotate the backup stream key?',
-        message: `A new key is made for ${whose}. The old key stops working at once: an encoder publishing with it is disconnected and needs the new key.`,
+        title: whip ? 'Rotate the WHIP token?' : role === 'main' ? 'Rotate the stream key?' : 'Rotate the backup stream key?',
+        message: whip
+          ? `A new token is made for ${whose}. The old one is refused at once for new sessions: publishers need the new token.`
+          : `A new key is made for ${whose}. The old key stops working at once: an encoder publishing with it is disconnected and needs the new key.`,
         confirm: 'Rotate key',
         danger: true,
       },

@@ -115,6 +115,19 @@ describe('input health per kind', () => {
     assert.equal(byId(inputHealthStats(RTMP, runtime(), NOW))['rtmp-client']?.value, 'nobody publishing');
   });
 
+  it('shows the WHIP publisher: client, ICE/DTLS, RTT, H.264 as sent, Opus → AAC, loss', () => {
+    const whip: ChannelInputView = { type: 'whip', token: '****' };
+    const rt = runtime({
+      whip: { session_id: 's', client_address: '10.1.2.5', connected_at: '2026-11-25T11:59:00.000Z', ice_state: 'connected', dtls_state: 'connected', rtt_ms: 12, packets_lost: 4, nacks_sent: 3, plis_sent: 2, video: { codec: 'H264', profile: 'Constrained Baseline', level: '3.1', width: 1280, height: 720 }, audio: { codec: 'opus', channels: 2, transcoded_to: 'aac' } },
+    });
+    const stats = byId(inputHealthStats(whip, rt, NOW));
+    assert.deepEqual(
+      ['whip-client', 'whip-state', 'whip-rtt', 'whip-video', 'whip-audio', 'whip-loss', 'whip-connected'].map((id) => stats[id]?.value),
+      ['10.1.2.5', 'connected / connected', '12 ms', 'H.264 Constrained Baseline 3.1, 1280×720 (not transcoded)', 'Opus stereo → AAC', '4 / 3 / 2', '1 m 00 s'],
+    );
+    assert.equal(byId(inputHealthStats(whip, runtime(), NOW))['whip-client']?.value, 'nobody publishing');
+  });
+
   it('shows a file\'s name, position in its duration and loops', () => {
     const file: ChannelInputView = { type: 'file', media_id: 'm1', loop: true };
     const stats = byId(inputHealthStats(file, runtime({ file: { media_id: 'm1', duration_ms: 4_000, position_ms: 2_500, loops: 7, loop: true } }), NOW, 'Studio slate'));

@@ -56,6 +56,8 @@ export interface ConnectionSection {
   rtmp: RtmpConnection | null;
   /** SRT caller: the listener this service calls. */
   caller: string | null;
+  /** WHIP: the endpoint path (relative to the dashboard's origin) and the bearer token. */
+  whip: { path: string; token: string; serverMasked: boolean } | null;
 }
 
 /** What the connection details say about one input of the channel. */
@@ -66,6 +68,7 @@ export function connectionSection(role: InputRoleName, input: ChannelInputView):
     srt: srtListenerConnection(input),
     rtmp: rtmpConnection(input),
     caller: input.type === 'srt' && input.mode === 'caller' ? `srt://${input.host ?? ''}:${input.port}` : null,
+    whip: input.type === 'whip' ? { path: input.whip_url ?? '', token: input.token, serverMasked: input.token === MASK } : null,
   };
 }
 
@@ -91,7 +94,7 @@ export function inputHealthStats(input: ChannelInputView, rt: ChannelRuntime, no
     case 'file':
       return [...common, ...fileStats(rt, mediaName ?? input.media_id)];
     case 'whip':
-      return [...common, stat('RTP lost', formatCount(rt.rtp.lost), 'rtp-lost', { bad: rt.rtp.lost > 0 })];
+      return [...common, ...whipStats(rt, nowMs)];
     default:
       return [
         stat('Datagrams', formatCount(rt.datagrams_in), 'input-datagrams'),
@@ -120,6 +123,22 @@ function srtStats(rt: ChannelRuntime): HealthStat[] {
     stat('Retransmitted', formatCount(srt.packets_retransmitted), 'srt-retransmitted'),
     // Lost for good: what the outputs miss.
     stat('Dropped', formatCount(srt.packets_dropped), 'srt-dropped', { bad: srt.packets_dropped > 0 }),
+  ];
+}
+
+function whipStats(rt: ChannelRuntime, nowMs: number): HealthStat[] {
+  const whip = rt.whip ?? null;
+  if (!whip) return [stat('Publisher', 'nobody publishing', 'whip-client')];
+  const v = whip.video;
+  const size = v.width !== null && v.height !== null ? `${v.width}×${v.height}` : '—';
+  return [
+    stat('Publisher', whip.client_address, 'whip-client', { mono: true }),
+    stat('ICE / DTLS', `${whip.ice_state} / ${whip.dtls_state}`, 'whip-state', { bad: whip.ice_state === 'failed' || whip.dtls_state === 'failed' }),
+    stat('Round trip', whip.rtt_ms === null ? '—' : `${whip.rtt_ms} ms`, 'whip-rtt'),
+    stat('Video', `H.264 ${v.profile}${v.level ? ` ${v.level}` : ''}, ${size} (not transcoded)`, 'whip-video'),
+    stat('Audio', whip.audio ? `Opus ${whip.audio.channels === 2 ? 'stereo' : 'mono'} → AAC` : 'none', 'whip-audio'),
+    stat('Lost / NACKs / PLIs', `${formatCount(whip.packets_lost)} / ${formatCount(whip.nacks_sent)} / ${formatCount(whip.plis_sent)}`, 'whip-loss', { bad: whip.packets_lost > 0 }),
+    stat('Publishing for', whip.connected_at ? formatSince(whip.connected_at, nowMs) : 'connecting', 'whip-connected'),
   ];
 }
 

@@ -3,14 +3,15 @@ import { TsTimelineStitcher } from '@mld/mpegts';
 import { defaultSpawner, systemClock, type Clock, type Spawner, type TimerHandle } from '@mld/supervisor';
 import type { RtpPacket } from 'werift';
 import { RateMeter } from '../../rate-meter.js';
-import type { IngestSnapshot, IngestState, WhipInputConfig, WhipPublisherInfo } from '../../types.js';
+import type { IngestSnapshot, IngestState, WhipInputConfig } from '../../types.js';
 import type { Source, SourceEvent, SourceSink } from '../source.js';
 import { WHIP_RTP } from './ffmpeg-rtp-remux-command.js';
-import { parseH264Sps, type H264Sps } from '@mld/mpegts';
+import { parseH264Sps } from '@mld/mpegts';
 import { RtpRemuxProcess } from './rtp-remux-process.js';
 import { h264PayloadNals, RtpRestamper } from './rtp-restamper.js';
 import { parseWhipOffer, WhipOfferError, type WhipOfferCodecs } from './whip-offer.js';
-import { WhipPeer, type WhipNetworkConfig, type WhipPeerState, type WhipPeerStats } from './whip-peer.js';
+import { WhipPeer, type WhipNetworkConfig, type WhipPeerState } from './whip-peer.js';
+import { publisherInfo, type WhipSession as Session } from './whip-session.js';
 
 export interface WhipSourceOptions {
   input: WhipInputConfig;
@@ -36,23 +37,6 @@ export const WHIP_DISCONNECTED_END_MS = 5000;
 /** Keyframe requests: every this long until an IDR arrives, and at most this often on loss. */
 export const WHIP_PLI_INTERVAL_MS = 1000;
 const TICK_MS = 250;
-
-interface Session {
-  id: string;
-  clientAddress: string;
-  codecs: WhipOfferCodecs;
-  peer: WhipPeer;
-  createdAt: number;
-  connectedAt: number | null;
-  disconnectedAt: number | null;
-  lastMediaAt: number | null;
-  videoSeen: boolean;
-  keyframeSeen: boolean;
-  lastPliAt: number;
-  sps: H264Sps | null;
-  stats: WhipPeerStats | null;
-  ended: boolean;
-}
 
 /**
  * A WHIP input (ADR 0017): one WebRTC publisher at a time. Its RTP is restamped into one
@@ -153,7 +137,13 @@ export class WhipSource implements Source {
       this.session = session;
       this.video.startSession();
       this.audio.startSession();
-      await this.useRemux(codecs);
+      try {
+        await this.useRemux(codecs);
+      } catch (err) {
+        // No remux (no loopback ports): the publisher is told, and its peer does not linger.
+        await this.endSession(session, `the remux could not start: ${(err as Error).message}`);
+        throw new WhipOfferError('negotiation_failed', `the input could not start its remux: ${(err as Error).message}`);
+      }
       this.error = null;
       this.event('peer_connected', 'info', `publisher ${clientAddress} offered ${codecs.video.profile} H.264${codecs.audio ? ' and Opus audio' : ' (no audio)'}; session ${id}`, clientAddress);
       return { sessionId: id, sdp: peer.answerSdp };
@@ -342,20 +332,4 @@ export class WhipSource implements Source {
     this.since = this.clock.now();
     this.sink.stateChanged(from, to, detail);
   }
-}
-
-function publisherInfo(s: Session): WhipPublisherInfo {
-  return {
-    sessionId: s.id,
-    clientAddress: s.clientAddress,
-    connectedAt: s.connectedAt,
-    iceState: s.stats?.iceState ?? 'new',
-    dtlsState: s.stats?.dtlsState ?? 'new',
-    rttMs: s.stats?.rttMs ?? null,
-    packetsLost: s.stats?.packetsLost ?? 0,
-    nacksSent: s.stats?.nacksSent ?? 0,
-    plisSent: s.stats?.plisSent ?? 0,
-    video: { codec: 'H264', profile: s.sps?.profile ?? s.codecs.video.profile, level: s.sps?.level ?? null, width: s.sps?.width ?? null, height: s.sps?.height ?? null },
-    audio: s.codecs.audio ? { codec: 'opus', channels: s.codecs.audio.channels, transcodedTo: 'aac' } : null,
-  };
 }
