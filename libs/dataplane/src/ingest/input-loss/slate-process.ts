@@ -4,10 +4,11 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SupervisedProcess, type ChildHandle, type Clock, type ProcessState, type Spawner } from '@mld/supervisor';
+import { SupervisedProcess, type Clock, type ProcessState, type Spawner } from '@mld/supervisor';
 import { ffmpegParser } from '../../egress/tool-parsers.js';
 import { TsStreamChunker } from '../ts-stream-chunker.js';
 import { buildSlateArgs, type SlatePicture, type SlateSpec } from './slate-command.js';
+import { stdoutTaken } from '../stdout-taken.js';
 
 /** A slate being encoded: TS on `onTs` from start() until stop(). */
 export interface SlateGenerator {
@@ -75,17 +76,7 @@ class SlateProcess implements SlateGenerator {
             chunker.push(data);
             this.process.reportProgress(data.length);
           });
-          const handle: ChildHandle = {
-            pid: child.pid,
-            parentDeathSignal: child.parentDeathSignal,
-            stdin: child.stdin,
-            stdout: null,
-            stderr: child.stderr,
-            kill: (signal) => child.kill(signal),
-            onError: (listener) => child.onError(listener),
-            onExit: (listener) => child.onExit(listener),
-          };
-          return handle;
+          return stdoutTaken(child);
         },
       },
     });

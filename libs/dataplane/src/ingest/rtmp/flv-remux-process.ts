@@ -4,6 +4,7 @@ import { ffmpegParser } from '../../egress/tool-parsers.js';
 import { encodeFlvTag, FLV_AUDIO, FLV_VIDEO, flvHeader } from '../../rtmp/flv-tag-reader.js';
 import { buildFfmpegFlvRemuxArgs } from './ffmpeg-flv-remux-command.js';
 import type { StreamLayout } from './publish-probe.js';
+import { stdoutTaken } from '../stdout-taken.js';
 
 export interface FlvRemuxProcessOptions {
   owner: string;
@@ -164,16 +165,7 @@ export class FlvRemuxProcess {
       this.process.reportProgress(data.length);
     });
     // The supervisor reads nothing from stdout: it is the TS.
-    return {
-      pid: child.pid,
-      parentDeathSignal: child.parentDeathSignal,
-      stdin: child.stdin,
-      stdout: null,
-      stderr: child.stderr,
-      kill: (signal) => child.kill(signal),
-      onError: (listener) => child.onError(listener),
-      onExit: (listener) => child.onExit(listener),
-    };
+    return stdoutTaken(child);
   }
 }
 

@@ -11,6 +11,7 @@ import { describeSrtInput, srtInputCommand, srtInputRedactor, srtInputUri } from
 import { describeRefusalByListener, describeSrtError, parseSrtInputLine, parseSrtReceiveReport, srtInputLineParser, type SrtInputLine, type SrtReceiveReport } from './srt-input-lines.js';
 import { SrtPeerTracker } from './srt-peer-tracker.js';
 import { namedPipeStats, type StatsPipe, type StatsPipeFactory } from './srt-stats-pipe.js';
+import { stdoutTaken } from '../stdout-taken.js';
 
 const TICK_MS = 100;
 
@@ -162,16 +163,7 @@ export class SrtSource implements Source {
     // Whatever a previous child left half-sent is not the start of this one's stream.
     this.chunker.reset();
     stdout?.on('data', (chunk: Buffer) => this.onData(chunk));
-    return {
-      pid: child.pid,
-      parentDeathSignal: child.parentDeathSignal,
-      stdin: child.stdin,
-      stdout: null,
-      stderr: child.stderr,
-      kill: (signal) => child.kill(signal),
-      onError: (listener) => child.onError(listener),
-      onExit: (listener) => child.onExit(listener),
-    };
+    return stdoutTaken(child);
   }
 
   private onData(chunk: Buffer): void {
