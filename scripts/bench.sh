@@ -15,7 +15,11 @@ fi
 if [ "${1:-}" = "--micro" ]; then
   name="${2:-}"
   case "$name" in
-    *[!a-z0-9-]* | "") echo "--micro needs a name (letters, digits, -): one of $(cd libs/dataplane/src/bench && ls -- *-bench.ts | sed 's/-bench.ts//' | tr '\n' ' ')" >&2; exit 2 ;;
+    *[!a-z0-9-]* | "")
+      names=""
+      for f in libs/dataplane/src/bench/*-bench.ts; do names="$names $(basename "$f" -bench.ts)"; done
+      echo "--micro needs a name (letters, digits, -): one of$names" >&2
+      exit 2 ;;
   esac
   script="libs/dataplane/dist/bench/${name}-bench.js"
   [ -f "$script" ] || { echo "no micro-benchmark \"$name\" ($script)" >&2; exit 2; }

@@ -96,7 +96,7 @@ describe('persistence on the embedded PostgreSQL', () => {
       await dataSource.runMigrations();
       // A backup input cannot be held by the schema before main/backup: that revert is refused too.
       await dataSource.query(`UPDATE "channels" SET "backup_input" = '{"type": "rtmp", "stream_key": "live_y"}' WHERE "name" = 'obs'`);
-      await assert.rejects(dataSource.undoLastMigration(), /1 channel\(s\) have a backup input/);
+      await assert.rejects(undoThrough(dataSource, 'BackupInputs1796280000000'), /1 channel\(s\) have a backup input/);
       const [kept] = await dataSource.query(`SELECT "backup_input" FROM "channels" WHERE "name" = 'obs'`);
       assert.deepEqual(kept, { backup_input: { type: 'rtmp', stream_key: 'live_y' } });
     } finally {

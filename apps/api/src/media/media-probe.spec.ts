@@ -29,6 +29,14 @@ describe('ffprobe JSON → what the file is', () => {
 describe('classify: store, remux once, or refuse naming what was found', () => {
   const ts = (streams: Record<string, unknown>[]) => parseFfprobeJson(probeJson({ format_name: 'mpegts', duration: '2.0' }, streams))!;
 
+  it('stores a PNG or JPEG (a slate image) as is, and refuses a fake or oversized one', () => {
+    const image = (format: string, codec: string, width = 1280, height = 720) => parseFfprobeJson(probeJson({ format_name: format }, [{ index: 0, codec_name: codec, codec_type: 'video', width, height }]))!;
+    assert.deepEqual(classify(image('png_pipe', 'png')), { action: 'store_image', container: 'png' });
+    assert.deepEqual(classify(image('jpeg_pipe', 'mjpeg')), { action: 'store_image', container: 'jpeg' });
+    assert.match((classify(image('png_pipe', 'mjpeg')) as { message: string }).message, /looks like PNG but does not decode as one picture/);
+    assert.match((classify(image('png_pipe', 'png', 8000, 8000)) as { message: string }).message, /the image is 8000x8000: at most 7680x4320/);
+  });
+
   it('stores MPEG-TS as is, whatever its codecs, and refuses one with no audio or video', () => {
     assert.deepEqual(classify(ts([h264, aac])), { action: 'store', container: 'mpegts' });
     assert.deepEqual(classify(ts([{ ...h264, codec_name: 'hevc' }])), { action: 'store', container: 'mpegts' });

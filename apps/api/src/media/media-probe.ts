@@ -12,7 +12,7 @@ export const PROBE_DEMUXERS = ['png_pipe', 'jpeg_pipe', 'mpegts', 'mov', 'mp4', 
 const MP4_DEMUXER = 'mov,mp4,m4a,3gp,3g2,mj2';
 
 export const ACCEPTED_DESCRIPTION =
-  'accepted: MPEG-TS (stored as is), MP4/MOV with H.264 video and AAC audio (or no audio), remuxed once to MPEG-TS without transcoding, or a PNG/JPEG image (for input-loss slates) up to 7680x4320';
+  'accepted: MPEG-TS (stored as is), or MP4/MOV with H.264 video and AAC audio (or no audio), remuxed once to MPEG-TS without transcoding; for input-loss slates, a PNG or JPEG image up to 7680x4320';
 
 /** Single-image demuxers (they read the upload itself, nothing it names) → the container we report. */
 export const IMAGE_FORMATS: Readonly<Record<string, { container: 'png' | 'jpeg'; codec: string }>> = {
