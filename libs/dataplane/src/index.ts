@@ -35,3 +35,4 @@ export * from './ingest/merge/merged-rtp-source.js';
 export * from './ingest/redundant/redundant-source.js';
 export * from './thumbnail/key-frame-keeper.js';
 export * from './thumbnail/thumbnail-maker.js';
+export * from './thumbnail/picture-check.js';
