@@ -44,3 +44,4 @@ export type { WhipNetworkConfig } from './ingest/whip/whip-peer.js';
 export * from './ingest/whip/whip-source.js';
 export * from './ingest/whip/whip-endpoints.js';
 export { WHIP_TS_LAYOUT } from './ingest/whip/ffmpeg-rtp-remux-command.js';
+export * from './thumbnail/picture-check.js';

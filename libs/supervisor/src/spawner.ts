@@ -11,6 +11,8 @@ export interface SpawnRequest {
   env?: NodeJS.ProcessEnv;
   stdin: 'pipe' | 'ignore';
   stdout: 'pipe' | 'ignore';
+  /** 'pipe': a second output pipe on the child's fd 3 (FFmpeg `pipe:3`), for a tool writing two outputs of one run. */
+  fd3?: 'pipe';
   /** Run as this user and group (a root service starting PostgreSQL as "postgres"). */
   uid?: number;
   gid?: number;
@@ -40,6 +42,8 @@ export interface ChildHandle {
   readonly stdin: Writable | null;
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
+  /** The child's fd 3 when the request asked for it. */
+  readonly fd3?: Readable | null;
   /** Signals the child's whole process group. False when it is already gone. */
   kill(signal: NodeJS.Signals): boolean;
   onError(listener: (error: Error) => void): void;
@@ -89,7 +93,7 @@ export class NodeSpawner implements Spawner {
       env: request.env,
       ...(request.uid !== undefined ? { uid: request.uid } : {}),
       ...(request.gid !== undefined ? { gid: request.gid } : {}),
-      stdio: [request.stdin, request.stdout, 'pipe'],
+      stdio: request.fd3 ? [request.stdin, request.stdout, 'pipe', 'pipe'] : [request.stdin, request.stdout, 'pipe'],
       // Own process group: stop() can signal grandchildren too, and a Ctrl-C
       // on our terminal does not hit the children before we decide to stop them.
       detached: true,
@@ -113,12 +117,15 @@ export class NodeSpawner implements Spawner {
       }
     };
 
+    const fd3 = request.fd3 ? (child.stdio[3] as Readable | null) : null;
+    const streams = [child.stdin, child.stdout, child.stderr, fd3];
+
     const finish = (exit: ChildExit) => {
       if (finished) return;
       finished = true;
       if (closeTimer) clearTimeout(closeTimer);
       untrackChild(handle);
-      for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.destroy();
+      for (const stream of streams) stream?.destroy();
       for (const listener of exitListeners) listener(exit);
     };
 
@@ -128,6 +135,7 @@ export class NodeSpawner implements Spawner {
       stdin: child.stdin,
       stdout: child.stdout,
       stderr: child.stderr,
+      fd3,
       // Once the leader is reaped its pid may be reused; the sweep below was the last signal we owed.
       kill: (signal) => !reaped && signalGroup(signal),
       onError: (listener) => errorListeners.push(listener),
@@ -135,7 +143,7 @@ export class NodeSpawner implements Spawner {
     };
 
     // A stdio stream 'error' without a listener would crash the service.
-    for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.on('error', () => undefined);
+    for (const stream of streams) stream?.on('error', () => undefined);
     child.on('error', (error) => {
       for (const listener of errorListeners) listener(error);
     });

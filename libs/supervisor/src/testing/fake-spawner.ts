@@ -11,6 +11,7 @@ export class FakeChild implements ChildHandle {
   readonly stdin: Writable | null;
   readonly stdout: PassThrough | null;
   readonly stderr = new PassThrough();
+  readonly fd3: PassThrough | null;
   /** Everything written to stdin. */
   readonly received: Buffer[] = [];
   private readonly errorListeners: ((error: Error) => void)[] = [];
@@ -24,6 +25,7 @@ export class FakeChild implements ChildHandle {
     stdinHighWaterMark = 16 * 1024,
   ) {
     this.stdout = request.stdout === 'pipe' ? new PassThrough() : null;
+    this.fd3 = request.fd3 === 'pipe' ? new PassThrough() : null;
     this.stdin =
       request.stdin === 'pipe'
         ? new Writable({
@@ -74,6 +76,7 @@ export class FakeChild implements ChildHandle {
     this.exited = true;
     this.stderr.end();
     this.stdout?.end();
+    this.fd3?.end();
     await new Promise((resolve) => setImmediate(resolve));
     for (const listener of this.exitListeners) listener({ code, signal });
   }
