@@ -146,3 +146,27 @@ export function upToLastPesStart(ts: Buffer, pid: number): Buffer {
   }
   return ts.subarray(0, 0);
 }
+
+/**
+ * The recording from `pid`'s first random-access point on, led by the recording's first PAT and its
+ * PMT: a receiver that connected while the programme was running starts mid-GOP, and a decoder of
+ * what it got would report the frames before the first key frame (no PPS yet) as errors.
+ */
+export function fromFirstRandomAccess(ts: Buffer, pid: number): Buffer {
+  let pat: Buffer | null = null;
+  let pmt: Buffer | null = null;
+  let pmtPid = -1;
+  for (let off = 0; off + TS_PACKET_SIZE <= ts.length; off += TS_PACKET_SIZE) {
+    const p = tsPid(ts, off);
+    if (p === 0 && !pat && tsPusi(ts, off)) {
+      pat = ts.subarray(off, off + TS_PACKET_SIZE);
+      const s = off + 4 + ((ts[off + 3]! & 0x20) !== 0 ? 1 + ts[off + 4]! : 0) + 1 + ts[off + 4 + ((ts[off + 3]! & 0x20) !== 0 ? 1 + ts[off + 4]! : 0)]!;
+      pmtPid = ((ts[s + 10]! & 0x1f) << 8) | ts[s + 11]!;
+    } else if (p === pmtPid && !pmt && tsPusi(ts, off)) {
+      pmt = ts.subarray(off, off + TS_PACKET_SIZE);
+    } else if (p === pid && pat && pmt && tsPusi(ts, off) && (ts[off + 3]! & 0x20) !== 0 && ts[off + 4]! > 0 && (ts[off + 5]! & 0x40) !== 0) {
+      return Buffer.concat([pat, pmt, ts.subarray(off)]);
+    }
+  }
+  return ts;
+}
