@@ -2,7 +2,7 @@
 // a random-access point, the clock kept while streams wait to resume, a standby that loses sync.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PTS_MODULO, STREAM_TYPE, TS_PACKET_SIZE, tsDiscontinuity, tsPcr, tsPid } from '@mld/mpegts';
+import { PTS_MODULO, STREAM_TYPE, TS_PACKET_SIZE, tsDiscontinuity, tsPcr, tsPid, writePcr } from '@mld/mpegts';
 import {
   BACKUP_LAYOUT,
   checkOutput,
@@ -120,5 +120,37 @@ describe('TsSwitcher (through RedundantSource)', () => {
     assert.equal(r.backup.fault, 'sync_loss');
     assert.equal(r.main.fault, 'no_data');
     assert.equal(h.source.snapshot().state, 'no_signal');
+  });
+});
+
+/** The same feed with every PCR moved `ms` earlier: its encoder sends each frame that much before its decode time. */
+function pcrEarlier(ts: Buffer, pcrPid: number, ms: number): Buffer {
+  const out = Buffer.from(ts);
+  for (let off = 0; off < out.length; off += TS_PACKET_SIZE) {
+    if (tsPid(out, off) !== pcrPid) continue;
+    const pcr = tsPcr(out, off);
+    if (pcr >= 0) writePcr(out, off + 6, pcr - ms * 27_000);
+  }
+  return out;
+}
+
+describe('TsSwitcher: a planned switch holds the target while the old input ends its frame', () => {
+  // The target's packets held while the old input ends its frame arrived before the old input's
+  // last PCR; with a target whose decode times run further ahead of its PCR than the old input's
+  // (an IDR sent early, another mux delay), no decode-time push moves its PCR past the output's.
+  // CI saw "the PCR went back" at the return to a main.
+  it('the output PCR never goes back at the cut, whatever the target’s mux delay or arrival', async () => {
+    const problems: string[] = [];
+    for (const muxDelayMs of [0, 300])
+      for (let delay = -20; delay <= 20; delay += 4) {
+        const mainTs = pcrEarlier(makeFeed(MAIN_LAYOUT, { seconds: 12, firstPts: 126_000, seed: 7 }), MAIN_LAYOUT.videoPid, muxDelayMs);
+        const h = new RedundantHarness({ mainTs, backupDelayMs: delay, jitterMs: 25, jitterSeed: delay + 100, main: downBetween([2000, 3000]), settings: { restoreMs: 1000 } });
+        await h.source.start();
+        h.run(8000);
+        assert.deepEqual(h.switches().map((e) => e.kind), ['failover', 'restored'], `mux delay ${muxDelayMs} ms, backup ${delay} ms late`);
+        const c = checkOutput(h.output());
+        problems.push(...[...c.pcrProblems, ...c.decodeProblems].map((p) => `mux delay ${muxDelayMs} ms, backup ${delay} ms late: ${p}`));
+      }
+    assert.deepEqual(problems, []);
   });
 });

@@ -5,7 +5,7 @@
 // (the video at a random-access point), and the TsTimelineStitcher shifts the new input's clocks
 // to go on from the output's (wall time in between included) and renumbers continuity counters,
 // flagging the first PCR as a discontinuity.
-import { MAX_PID, PTS_MODULO, readPesTimestamps, SectionPacketizer, STREAM_TYPE, TS_PACKET_SIZE, TS_SYNC_BYTE, TsTimelineStitcher } from '@mld/mpegts';
+import { MAX_PID, PTS_MODULO, readPesTimestamps, SectionPacketizer, STREAM_TYPE, TS_PACKET_SIZE, TS_SYNC_BYTE, tsPcr, tsPid, TsTimelineStitcher } from '@mld/mpegts';
 import type { CueLedger } from './cue-ledger.js';
 import { FLAG_CUE_PID, FLAG_PAT_DONE, FLAG_PMT_DONE, FLAG_PSI, FLAG_RAP, type InputMonitor } from './input-monitor.js';
 import { DROP, identityMap, mapOntoReference, type PidMap } from './program-layout.js';
@@ -27,6 +27,9 @@ interface Hold {
 
 /** A planned switch holds the target's packets while the old input finishes its frame: at most this many. */
 const MAX_HELD_PACKETS = 4096;
+
+/** The least a cut moves the output's PCR forward (1 ms, 90 kHz). */
+const MIN_PCR_STEP_90K = 90;
 
 export interface CutReport {
   /** -1 when nothing was on air before (the output opens). */
@@ -328,6 +331,14 @@ export class TsSwitcher {
       const outNow = this.outPcr90 + (now - this.outPcrAt) * 90;
       const targetNow = m.lastPcr27M / 300 + (now - m.lastPcrAt) * 90;
       offset = outNow - targetNow;
+      // The target's first PCR out (the first held, else the next after the last one seen) lands
+      // after the output's last: held packets arrived before the old input's last PCR, and by
+      // wall time alone they would map behind it (the network's jitter decides by how much).
+      const pcrPid = m.layout!.pcrPid;
+      const firstPcr = held ? firstHeldPcr90(held, pcrPid) : -1;
+      const first = firstPcr >= 0 ? firstPcr : m.lastPcr27M / 300;
+      const ahead = signed33(first + offset - this.outPcr90);
+      if (ahead < MIN_PCR_STEP_90K) offset += MIN_PCR_STEP_90K - ahead;
     }
     let worst = Number.POSITIVE_INFINITY;
     for (const { from, to } of map.pairs) {
@@ -512,4 +523,13 @@ function firstHeldTimes(held: Hold, pid: number): { decode: number; minPresent: 
     else if (signed33(t.pts - first.minPresent) < 0) first.minPresent = t.pts;
   }
   return first;
+}
+
+/** The first PCR (90 kHz) among the packets held for a planned cut on `pcrPid`, -1 when none carries one. */
+function firstHeldPcr90(held: Hold, pcrPid: number): number {
+  for (let k = 0; k < held.count; k++) {
+    const pcr = tsPcr(held.buf, k * TS_PACKET_SIZE);
+    if (pcr >= 0 && tsPid(held.buf, k * TS_PACKET_SIZE) === pcrPid) return pcr / 300;
+  }
+  return -1;
 }

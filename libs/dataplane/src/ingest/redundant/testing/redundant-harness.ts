@@ -133,6 +133,21 @@ export interface HarnessOptions {
   backupTs?: Buffer;
   /** First PTS of the standard backup feed (default 5.4e9: 16.7 h into its clock). */
   backupFirstPts?: number;
+  /** Each chunk arrives up to this much late (seeded, order kept): a network's jitter. Default 0. */
+  jitterMs?: number;
+  jitterSeed?: number;
+}
+
+/** The chunks' due times, each delayed by up to `jitterMs` (a seeded LCG), never before the one before. */
+function jittered(chunks: { dueMs: number; buf: Buffer }[], jitterMs: number, seed: number): { dueMs: number; buf: Buffer }[] {
+  if (jitterMs <= 0) return chunks;
+  let state = seed >>> 0 || 1;
+  let last = -Infinity;
+  return chunks.map((c) => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    last = Math.max(last, c.dueMs + (state / 2 ** 32) * jitterMs);
+    return { dueMs: last, buf: c.buf };
+  });
 }
 
 const input = (port: number): DatagramInputConfig => ({ type: 'udp', bindIp: '127.0.0.1', port, sourceIp: null, interfaceIp: null });
@@ -153,8 +168,8 @@ export class RedundantHarness {
     const main = opts.mainTs ?? makeFeed(MAIN_LAYOUT, { seconds, firstPts: 126_000, seed: 7 });
     const backup = opts.backupTs ?? makeFeed(BACKUP_LAYOUT, { seconds, firstPts: opts.backupFirstPts ?? 5_400_000_000, seed: 99, programNumber: 2 });
     this.feeds = [
-      { chunks: pace(main, MAIN_LAYOUT.videoPid), next: 0, up: opts.main ?? always, delay: 0 },
-      { chunks: pace(backup, BACKUP_LAYOUT.videoPid), next: 0, up: opts.backup ?? always, delay: opts.backupDelayMs ?? 0 },
+      { chunks: jittered(pace(main, MAIN_LAYOUT.videoPid), opts.jitterMs ?? 0, opts.jitterSeed ?? 1), next: 0, up: opts.main ?? always, delay: 0 },
+      { chunks: jittered(pace(backup, BACKUP_LAYOUT.videoPid), opts.jitterMs ?? 0, (opts.jitterSeed ?? 1) + 7919), next: 0, up: opts.backup ?? always, delay: opts.backupDelayMs ?? 0 },
     ];
     this.source = new RedundantSource({
       main: input(5000),
