@@ -121,7 +121,7 @@ export interface HealthResponse {
 
 /** Live state of a channel's input (absent while the channel is not running). */
 export interface ChannelRuntime {
-  /** `degraded`: receiving, but with TR 101 290 priority-1 errors or RTP loss in the last 10 s. */
+  /** `degraded`: receiving, but with TR 101 290 priority-1 errors or RTP loss in the last 10 s, or a black or frozen picture (`picture`). */
   state: 'stopped' | 'starting' | 'no_signal' | 'receiving' | 'degraded' | 'error';
   since: string;
   error: string | null;
@@ -151,6 +151,26 @@ export interface ChannelRuntime {
   merge: MergeHealth | null;
   /** Channels with an input_loss action: the slate; null with action none. */
   slate: SlateHealth | null;
+  /**
+   * The picture as the thumbnails see it (black, frozen): checked only while someone looks at a
+   * thumbnail of the channel; null when nobody did in the last minute.
+   */
+  picture?: PictureHealth | null;
+}
+
+export interface PictureHealth {
+  /** `unknown` until two key frames were compared. */
+  state: 'ok' | 'black' | 'frozen' | 'unknown';
+  /** When the current state began (its first key frame). */
+  since: string | null;
+  /** The key frame last checked. */
+  checked_at: string | null;
+  /** Key frames checked since someone started looking. */
+  samples: number;
+  /** Of the last key frame's 64x36 gray copy: mean and standard deviation of luma (0..255), mean absolute difference to the one before. */
+  mean_luma: number | null;
+  luma_std_dev: number | null;
+  change: number | null;
 }
 
 export interface SlateHealth {
@@ -284,6 +304,9 @@ export const EVENT_TYPES = [
   'input.switched',
   'input.slate_on',
   'input.slate_off',
+  'input.video_black',
+  'input.video_frozen',
+  'input.video_ok',
   'channel.scte35_cue',
   'medialive.state_changed',
   'medialive.alert',

@@ -134,8 +134,15 @@ export class EventRecorderService implements OnApplicationBootstrap, OnApplicati
       type,
       severity: e.level === 'warn' ? 'warning' : 'info',
       message: `channel "${e.channelName}" ${e.input ? '' : 'input: '}${e.message}`,
-      ...(e.peer || e.input || e.durationMs !== undefined
-        ? { details: { ...(e.peer ? { peer: e.peer } : {}), ...(e.input ? { input: e.input } : {}), ...(e.durationMs !== undefined ? { [e.kind === 'slate_off' ? 'slate_duration_ms' : 'silent_ms']: e.durationMs } : {}) } }
+      ...(e.peer || e.input || e.durationMs !== undefined || e.details
+        ? {
+            details: {
+              ...(e.peer ? { peer: e.peer } : {}),
+              ...(e.input ? { input: e.input } : {}),
+              ...(e.durationMs !== undefined ? { [e.kind === 'slate_off' ? 'slate_duration_ms' : 'silent_ms']: e.durationMs } : {}),
+              ...e.details,
+            },
+          }
         : {}),
     });
   }
@@ -190,6 +197,9 @@ const INPUT_EVENT_TYPES: Record<InputEventRecord['kind'], EventType> = {
   input_state: 'input.lost',
   slate_on: 'input.slate_on',
   slate_off: 'input.slate_off',
+  video_black: 'input.video_black',
+  video_frozen: 'input.video_frozen',
+  video_ok: 'input.video_ok',
 };
 
 /** Loop events recorded per channel run. */

@@ -39,7 +39,7 @@ export interface AccessChangedEvent {
 export interface InputEventRecord {
   channelId: string;
   channelName: string;
-  kind: 'peer_connected' | 'peer_disconnected' | 'peer_rejected' | 'stream_restarted' | 'looped' | 'ended' | 'failover' | 'restored' | 'switched' | 'input_state' | 'slate_on' | 'slate_off';
+  kind: 'peer_connected' | 'peer_disconnected' | 'peer_rejected' | 'stream_restarted' | 'looped' | 'ended' | 'failover' | 'restored' | 'switched' | 'input_state' | 'slate_on' | 'slate_off' | 'video_black' | 'video_frozen' | 'video_ok';
   level: 'info' | 'warn';
   /** slate_on: how long the input had been silent; slate_off: how long the slate was on air (ms). */
   durationMs?: number;
@@ -52,6 +52,8 @@ export interface InputEventRecord {
   switch?: InputSwitchRecord;
   /** input_state: that one input's transition. */
   state?: { from: string; to: string; detail: string | null };
+  /** Recorded as the event's details as they are (video_*: the condition, its duration, the picture's statistics). */
+  details?: Record<string, string | number | boolean | null>;
 }
 
 export interface DomainEventMap {

@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ChannelCatalog } from './channel-catalog.js';
 import { DATA_PLANE } from './data-plane.provider.js';
 import { DataPlanePort } from './data-plane.port.js';
+import { PictureWatchService } from './picture-watch.service.js';
 import { toChannelRuntime, toCueRecord, toOutputRuntime } from './runtime.presenter.js';
 
 /**
@@ -23,6 +24,7 @@ export class PipelinesService implements DataPlanePort, OnApplicationBootstrap, 
     @Inject(DATA_PLANE) private readonly dataPlane: DataPlane,
     private readonly catalog: ChannelCatalog,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly pictures: PictureWatchService,
   ) {
     this.ffmpegPath = config.ffmpegPath;
   }
@@ -61,7 +63,11 @@ export class PipelinesService implements DataPlanePort, OnApplicationBootstrap, 
 
   channelRuntime(channelId: string): ChannelRuntime | null {
     const snapshot = this.dataPlane.snapshot(channelId);
-    return snapshot ? toChannelRuntime(snapshot.ingest, snapshot.analysis) : null;
+    if (!snapshot) {
+      this.pictures.forget(channelId);
+      return null;
+    }
+    return toChannelRuntime(snapshot.ingest, snapshot.analysis, this.pictures.picture(channelId));
   }
 
   /** The last cues seen on the channel's input, newest first; undefined when it is not running. */

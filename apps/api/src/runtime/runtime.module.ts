@@ -7,6 +7,7 @@ import { dataPlaneProvider } from './data-plane.provider.js';
 import { DataPlanePort } from './data-plane.port.js';
 import { IngestEndpoints } from './ingest-endpoints.js';
 import { RtmpIngestService } from './rtmp-ingest.service.js';
+import { PictureWatchService } from './picture-watch.service.js';
 import { PipelinesService } from './pipelines.service.js';
 import { PreviewController } from './preview.controller.js';
 import { PreviewService } from './preview.service.js';
@@ -32,6 +33,7 @@ import { THUMBNAIL_MAKER, ThumbnailService } from './thumbnail.service.js';
     StatusService,
     PreviewService,
     ThumbnailService,
+    PictureWatchService,
     // One registry of running WHIP inputs: the data plane fills it, the WHIP routes offer to it.
     { provide: WhipEndpoints, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new WhipEndpoints({ ffmpegPath: config.ffmpegPath, network: config.whip }) },
     { provide: THUMBNAIL_MAKER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new ThumbnailMaker(config.ffmpegPath, defaultSpawner(), systemClock) },

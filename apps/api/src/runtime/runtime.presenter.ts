@@ -1,4 +1,4 @@
-import type { ChannelRuntime, ErrorCounterRecord, InputSwitchRecord, MergeHealth, OutputRuntime, RedundancyHealth, RedundantInputHealth, Scte35CueRecord, StreamAnalysis } from '@mld/contracts';
+import type { ChannelRuntime, ErrorCounterRecord, PictureHealth, InputSwitchRecord, MergeHealth, OutputRuntime, RedundancyHealth, RedundantInputHealth, Scte35CueRecord, StreamAnalysis } from '@mld/contracts';
 import type { EgressSnapshot, IngestSnapshot, InputSwitch, RedundancySnapshot, RedundantInputSnapshot, RtpMergeStats } from '@mld/dataplane';
 import type { ErrorCounter, Scte35Cue, TsAnalysisSnapshot } from '@mld/ts-analysis';
 
@@ -50,9 +50,12 @@ export function toStreamAnalysis(a: TsAnalysisSnapshot): StreamAnalysis {
   };
 }
 
-export function toChannelRuntime(s: IngestSnapshot, analysis?: TsAnalysisSnapshot): ChannelRuntime {
+/** A picture verdict that makes a receiving input `degraded`. */
+const badPicture = (p: PictureHealth | null | undefined): boolean => p?.state === 'black' || p?.state === 'frozen';
+
+export function toChannelRuntime(s: IngestSnapshot, analysis?: TsAnalysisSnapshot, picture: PictureHealth | null = null): ChannelRuntime {
   return {
-    state: s.state === 'receiving' && analysis?.state === 'degraded' ? 'degraded' : s.state,
+    state: s.state === 'receiving' && (analysis?.state === 'degraded' || badPicture(picture)) ? 'degraded' : s.state,
     since: new Date(s.since).toISOString(),
     error: s.error,
     datagrams_in: s.datagrams,
@@ -112,6 +115,7 @@ export function toChannelRuntime(s: IngestSnapshot, analysis?: TsAnalysisSnapsho
           matches: s.slate.matches,
         }
       : null,
+    picture,
   };
 }
 

@@ -3,6 +3,7 @@ import { ThumbnailMaker } from '@mld/dataplane';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/uuid.js';
 import { ChannelCatalog } from './channel-catalog.js';
+import { PictureWatchService } from './picture-watch.service.js';
 import { PipelinesService } from './pipelines.service.js';
 
 export const THUMBNAIL_MAKER = Symbol('THUMBNAIL_MAKER');
@@ -28,7 +29,8 @@ interface Cached extends Thumbnail {
 /**
  * A JPEG of a running channel's latest key frame, made only when asked: the request arms the
  * pipeline's key-frame keeper (which otherwise keeps nothing), and FFmpeg decodes that one
- * access unit. Cached per channel for a few seconds; concurrent requests share one run.
+ * access unit. Cached per channel for a few seconds; concurrent requests share one run. The
+ * run's 64x36 gray copy goes to the PictureWatch (black / frozen picture).
  */
 @Injectable()
 export class ThumbnailService {
@@ -39,6 +41,7 @@ export class ThumbnailService {
     private readonly pipelines: PipelinesService,
     private readonly catalog: ChannelCatalog,
     @Inject(THUMBNAIL_MAKER) private readonly maker: ThumbnailMaker,
+    private readonly pictures: PictureWatchService,
   ) {}
 
   /** FFmpeg runs since the service started (zero as long as nobody asked for a thumbnail). */
@@ -66,6 +69,7 @@ export class ThumbnailService {
     }
     if (keyFrame === undefined) {
       this.cache.delete(channelId);
+      this.pictures.forget(channelId);
       const known = this.catalog.view(channelId) ?? (await this.catalog.refresh(channelId));
       if (!known) throw DomainError.notFound('channel', channelId);
       throw DomainError.conflict('the channel is not running: start it to see its thumbnail');
@@ -78,6 +82,8 @@ export class ThumbnailService {
     }
     const result = await this.maker.make(keyFrame.ts);
     if (!result.ok) throw new DomainError('UNAVAILABLE', `the thumbnail could not be made (${result.reason}); try again`);
+    // The same decode's gray copy: black / frozen picture, at no extra cost.
+    if (result.luma) this.pictures.observe(channelId, keyFrame.at, result.luma);
     const thumbnail: Cached = { jpeg: result.jpeg, at: new Date(keyFrame.at), madeAt: Date.now(), keyFrameAt: keyFrame.at };
     this.cache.set(channelId, thumbnail);
     return thumbnail;

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { INPUT_ROLES, type ChannelRuntime, type FileInputHealth, type InputRoleName, type InputSwitchRecord, type MergeHealth, type OutputRuntime, type RedundancyHealth, type RedundantInputHealth, type RtmpInputHealth, type SlateHealth, type SrtInputHealth, type WhipInputHealth } from '@mld/contracts';
+import { INPUT_ROLES, type ChannelRuntime, type FileInputHealth, type InputRoleName, type InputSwitchRecord, type MergeHealth, type OutputRuntime, type PictureHealth, type RedundancyHealth, type RedundantInputHealth, type RtmpInputHealth, type SlateHealth, type SrtInputHealth, type WhipInputHealth } from '@mld/contracts';
 
 export class RtpCountersDto {
   @ApiProperty({ description: 'Sequence numbers never received (gap not filled within the reorder window)' }) lost!: number;
@@ -116,8 +116,18 @@ export class SlateHealthDto implements SlateHealth {
   matches!: SlateHealth['matches'];
 }
 
+export class PictureHealthDto implements PictureHealth {
+  @ApiProperty({ enum: ['ok', 'black', 'frozen', 'unknown'], description: 'unknown until two key frames were compared' }) state!: PictureHealth['state'];
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the current state began' }) since!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'The key frame last checked' }) checked_at!: string | null;
+  @ApiProperty({ description: 'Key frames checked since someone started looking' }) samples!: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'Mean luma (0..255) of the last key frame\'s 64x36 gray copy' }) mean_luma!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) luma_std_dev!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Mean absolute difference (0..255) to the key frame before' }) change!: number | null;
+}
+
 export class ChannelRuntimeDto implements ChannelRuntime {
-  @ApiProperty({ enum: ['stopped', 'starting', 'no_signal', 'receiving', 'degraded', 'error'], description: 'degraded: receiving with TR 101 290 priority-1 errors or RTP loss in the last 10 s' })
+  @ApiProperty({ enum: ['stopped', 'starting', 'no_signal', 'receiving', 'degraded', 'error'], description: 'degraded: receiving with TR 101 290 priority-1 errors or RTP loss in the last 10 s, or a black or frozen picture' })
   state!: ChannelRuntime['state'];
   @ApiProperty({ format: 'date-time' }) since!: string;
   @ApiProperty({ nullable: true, type: String, description: 'Why the input is not receiving (bind failure, wrong input type...)' }) error!: string | null;
@@ -145,6 +155,8 @@ export class ChannelRuntimeDto implements ChannelRuntime {
   @ApiProperty({ nullable: true, type: RedundancyHealthDto, description: 'Main/backup (failover mode): the input on air, both inputs\' health, the switches' }) redundancy!: RedundancyHealthDto | null;
   @ApiProperty({ nullable: true, type: MergeHealthDto, description: 'Main/backup in merge mode: per-path and merged loss' }) merge!: MergeHealthDto | null;
   @ApiProperty({ nullable: true, type: SlateHealthDto, description: 'Channels with an input_loss action: the slate' }) slate!: SlateHealthDto | null;
+  @ApiProperty({ nullable: true, required: false, type: PictureHealthDto, description: 'Black / frozen picture, checked only while someone looks at the channel\'s thumbnail; null when nobody did in the last minute' })
+  picture?: PictureHealthDto | null;
 }
 
 export class OutputRuntimeDto implements OutputRuntime {

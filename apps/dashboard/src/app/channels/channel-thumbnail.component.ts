@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, injec
 import type { ChannelWithOutputsResponse } from '@mld/contracts';
 import { firstValueFrom } from 'rxjs';
 import { describeHttpFailure } from '../core/api/api-error';
+import { describePicture } from '../core/live/channel-health';
 import { ChannelsApiService } from './channels-api.service';
 
 /** The API makes a thumbnail only when asked, so the page asks only while it is open and visible. */
@@ -37,6 +38,9 @@ async function withJsonBody(failure: unknown): Promise<unknown> {
         @if (url(); as src) {
           <img class="thumbnail__image" [src]="src" [alt]="'Latest key frame of ' + channel().name" width="320" height="180" data-testid="thumbnail-image" />
         }
+        @if (pictureFlag(); as flag) {
+          <p class="small" data-testid="thumbnail-picture-flag"><span class="state-pill" data-state="degraded">{{ flag }}</span> the same decoded key frames, compared over time</p>
+        }
         <p class="muted small" role="status" data-testid="thumbnail-status">{{ status() }}</p>
       </section>
     }
@@ -50,6 +54,8 @@ export class ChannelThumbnailComponent {
   private readonly api = inject(ChannelsApiService);
   protected readonly url = signal<string | null>(null);
   protected readonly status = signal('');
+  /** "black picture for 12 s" while the API's picture check says so (it checks the key frames these requests decode). */
+  protected readonly pictureFlag = computed(() => describePicture(this.channel().runtime ?? { picture: null }));
   private timer: ReturnType<typeof setInterval> | undefined;
   /** Bumped by every change of channel or state: a late answer for an earlier one is dropped. */
   private generation = 0;

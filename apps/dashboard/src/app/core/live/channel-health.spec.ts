@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChannelRuntime, ChannelStatus, OutputRuntime, OutputStatus, RedundancyHealth } from '@mld/contracts';
-import { channelHealth, describeOutputs, summarizeOutputs } from './channel-health.js';
+import { channelHealth, describeOutputs, describePicture, summarizeOutputs } from './channel-health.js';
 
 const T = '2026-11-25T12:00:00.000Z';
 
@@ -130,6 +130,20 @@ describe('channelHealth', () => {
     const lossy = input('degraded', { rtp: { lost: 3, duplicates: 0, reordered: 0, late: 0, resyncs: 0, ssrc_changes: 0, ssrc: 1 } });
     assert.equal(channelHealth(channel(lossy, [out('a', 'running')])).reason, 'input degraded (RTP loss), receiving 8.0 Mbit/s, 1/1 output running');
     assert.equal(channelHealth(channel(input('degraded'), [out('a', 'failed')])).level, 'red', 'failing outputs outrank a degraded input');
+  });
+
+  it('is amber on a black or frozen picture, saying for how long; an unchecked or good picture changes nothing', () => {
+    const picture = (state: 'ok' | 'black' | 'frozen' | 'unknown', since: string | null) => ({ state, since, checked_at: since, samples: 3, mean_luma: 16, luma_std_dev: 0, change: 0 });
+    const now = Date.parse(T) + 12_000;
+    const black = input('degraded', { picture: picture('black', T) });
+    assert.equal(describePicture(black, now), 'black picture for 12 s');
+    assert.equal(channelHealth(channel(black, [out('a', 'running')])).level, 'amber');
+    assert.match(channelHealth(channel(black, [out('a', 'running')])).reason, /^black picture for \d+ s, receiving 8\.0 Mbit\/s, 1\/1 output running$/);
+    assert.match(channelHealth(channel(input('degraded', { picture: picture('frozen', T) }), [out('a', 'running')])).reason, /^frozen picture for/);
+    assert.equal(describePicture(input('receiving', { picture: picture('ok', T) })), '');
+    assert.equal(describePicture(input('receiving', { picture: null })), '');
+    assert.equal(channelHealth(channel(input('receiving', { picture: picture('unknown', null) }), [out('a', 'running')])).level, 'green');
+    assert.equal(channelHealth(channel(black, [out('a', 'failed')])).level, 'red', 'failing outputs outrank the picture');
   });
 
   it('is red without input signal', () => {

@@ -114,6 +114,11 @@ export function channelHealth(channel: HealthChannel): Health {
   if (pair && !pair.backup.healthy) {
     return { level: 'amber', reason: `backup input down (${pair.backup.fault?.replace('_', ' ') ?? pair.backup.state}), ${receiving}, ${describeOutputs(outputs)}` };
   }
+  // A black or frozen picture (checked while someone looks at a thumbnail): bytes flow, the audience sees nothing.
+  const picture = describePicture(input);
+  if (picture) {
+    return { level: 'amber', reason: `${picture}, ${receiving}, ${describeOutputs(outputs)}` };
+  }
   if (input.state === 'degraded') {
     const errors = recentStreamErrors(input);
     return { level: 'amber', reason: `input degraded${errors ? ` (${errors})` : ''}, ${receiving}, ${describeOutputs(outputs)}` };
@@ -142,6 +147,15 @@ export function recentStreamErrors(input: ChannelRuntime, max = 2): string {
     .map(([name]) => name.replaceAll('_', ' '));
   if (counters.length === 0 && input.rtp.lost > 0) return 'RTP loss';
   return counters.join(', ');
+}
+
+/** "black picture for 12 s", "frozen picture for 40 s", or '' when the picture is fine or unchecked. */
+export function describePicture(input: Pick<ChannelRuntime, 'picture'>, now = Date.now()): string {
+  const p = input.picture;
+  if (!p || (p.state !== 'black' && p.state !== 'frozen')) return '';
+  const since = p.since ? Date.parse(p.since) : NaN;
+  const forS = Number.isFinite(since) ? Math.max(0, Math.round((now - since) / 1000)) : null;
+  return `${p.state} picture${forS !== null ? ` for ${forS} s` : ''}`;
 }
 
 /** Words for the colours, for screen readers and the legend. */
