@@ -15,6 +15,8 @@ export interface WhipSession {
   lastMediaAt: number | null;
   videoSeen: boolean;
   keyframeSeen: boolean;
+  /** When the last IDR's first packet arrived (clock ms). */
+  lastIdrAt: number;
   lastPliAt: number;
   sps: H264Sps | null;
   stats: WhipPeerStats | null;

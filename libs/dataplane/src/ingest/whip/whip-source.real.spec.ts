@@ -187,6 +187,13 @@ describe('WhipSource with Chromium publishing', { timeout: 240_000 }, () => {
       const times = pts.stdout.trim().split('\n').map(Number).filter((t) => Number.isFinite(t));
       const backwards = times.filter((t, i) => i > 0 && t < times[i - 1]! - 0.5).length;
       assert.equal(backwards, 0, 'video PTS never jumps back across the republish');
+      // A WebRTC encoder sends key frames only when asked: the source asks every 2 s, so the TS has a
+      // GOP a later receiver can join at (without it, one IDR per session).
+      const keys = spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', join(dir, 'out.ts')], { timeout: 30_000, encoding: 'utf8' });
+      const keyTimes = keys.stdout.trim().split('\n').filter((l) => l.split(',')[1]?.startsWith('K')).map((l) => Number(l.split(',')[0]));
+      const gops = keyTimes.slice(1).map((t, i) => t - keyTimes[i]!).filter((d) => d > 0 && d < 10);
+      assert.ok(keyTimes.length >= 4, `key frames in the TS: ${keyTimes.length}`);
+      assert.ok(Math.max(...gops) <= 3, `GOPs ${gops.map((d) => d.toFixed(2)).join(' ')} s: a key frame at least every 3 s`);
       const h264 = spawnSync('ffmpeg', ['-v', 'error', '-i', join(dir, 'out.ts'), '-map', '0:v', '-c', 'copy', '-f', 'h264', 'pipe:1'], { timeout: 30_000, maxBuffer: 64 << 20 });
       const slices = slicesOfAnnexB(h264.stdout);
       const sent = nalsOfRtp(video);

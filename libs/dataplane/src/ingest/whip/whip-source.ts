@@ -36,6 +36,12 @@ export const WHIP_CONNECT_TIMEOUT_MS = 15_000;
 export const WHIP_DISCONNECTED_END_MS = 5000;
 /** Keyframe requests: every this long until an IDR arrives, and at most this often on loss. */
 export const WHIP_PLI_INTERVAL_MS = 1000;
+/**
+ * A WebRTC encoder sends a key frame only when asked (a PLI/FIR): without requests the TS would
+ * have one IDR per session, and a receiver, preview or thumbnail that joins later would wait for
+ * ever. Asked for whenever none came for this long: the 2 s GOP that YouTube and Twitch require.
+ */
+export const WHIP_KEYFRAME_INTERVAL_MS = 2000;
 const TICK_MS = 250;
 
 /**
@@ -133,7 +139,7 @@ export class WhipSource implements Source {
         await peer.close();
         throw new WhipOfferError('not_running', 'the channel stopped while the offer was answered');
       }
-      session = { id, clientAddress, codecs, peer, createdAt: this.clock.now(), connectedAt: null, disconnectedAt: null, lastMediaAt: null, videoSeen: false, keyframeSeen: false, lastPliAt: 0, sps: null, stats: null, ended: false };
+      session = { id, clientAddress, codecs, peer, createdAt: this.clock.now(), connectedAt: null, disconnectedAt: null, lastMediaAt: null, videoSeen: false, keyframeSeen: false, lastIdrAt: 0, lastPliAt: 0, sps: null, stats: null, ended: false };
       this.session = session;
       this.video.startSession();
       this.audio.startSession();
@@ -259,7 +265,10 @@ export class WhipSource implements Source {
       }
       const nals = h264PayloadNals(payload);
       if (nals.sps) session.sps = parseH264Sps(nals.sps) ?? session.sps;
-      if (nals.types.includes(5)) session.keyframeSeen = true;
+      if (nals.types.includes(5)) {
+        session.keyframeSeen = true;
+        session.lastIdrAt = now;
+      }
       const out = this.video.rewriteParts(header.sequenceNumber, header.timestamp, header.marker, payload, now);
       this.options.observeRtp?.('video', out);
       this.remux.sendVideo(out);
@@ -308,6 +317,9 @@ export class WhipSource implements Source {
     if (live && live.connectedAt === null && now - live.createdAt >= WHIP_CONNECT_TIMEOUT_MS) void this.endSession(live, `not connected within ${WHIP_CONNECT_TIMEOUT_MS / 1000} s of the answer (ICE/DTLS failed: check the UDP ports and ICE servers)`);
     if (live && live.disconnectedAt !== null && now - live.disconnectedAt >= WHIP_DISCONNECTED_END_MS) void this.endSession(live, `the WebRTC connection stayed disconnected for ${WHIP_DISCONNECTED_END_MS / 1000} s`);
     if (live && live.videoSeen && !live.keyframeSeen && now - live.lastPliAt >= WHIP_PLI_INTERVAL_MS) this.pli(live, now);
+    // Ask early enough (one tick and a round trip) that the IDR arrives at the interval, not after it.
+    const dueAt = live ? live.lastIdrAt + WHIP_KEYFRAME_INTERVAL_MS - TICK_MS - (live.stats?.rttMs ?? 0) : Infinity;
+    if (live && live.keyframeSeen && now >= dueAt && now - live.lastPliAt >= WHIP_PLI_INTERVAL_MS) this.pli(live, now);
     if (live && !this.statsPending) {
       this.statsPending = true;
       void live.peer.stats().then((stats) => {
