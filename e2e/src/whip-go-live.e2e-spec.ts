@@ -61,7 +61,7 @@ describe('dashboard: go live from this browser (WHIP)', { timeout: 240_000 }, ()
 
   const phase = (page: Page) => page.getByTestId('go-live-status').getAttribute('data-phase');
 
-  it('publishes the camera; SRT and RTMP outputs carry H.264 and AAC; stop and start keep both connections', async () => {
+  it('publishes the camera; the preview and the thumbnail show it; SRT and RTMP outputs carry H.264 and AAC; stop and start keep both connections', async (t) => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     try {
       await logIn(page);
@@ -75,9 +75,36 @@ describe('dashboard: go live from this browser (WHIP)', { timeout: 240_000 }, ()
       await waitFor('the channel receiving', async () => (await api<{ runtime: { state: string } }>(service.url, 'GET', `/api/channels/${channelId}`, token)).body.runtime?.state === 'receiving', 20_000);
       await rx.waitForBytes(400_000, 30_000);
       await page.screenshot({ path: join(SCREENSHOTS, 'whip-go-live.png') });
-      const health = (await api<{ runtime: { whip: { video: { width: number | null; profile: string }; audio: { transcoded_to: string } | null } | null } }>(service.url, 'GET', `/api/channels/${channelId}`, token)).body.runtime.whip;
+      const health = (await api<{ runtime: { whip: { video: { width: number | null; height: number | null; profile: string }; audio: { transcoded_to: string } | null } | null } }>(service.url, 'GET', `/api/channels/${channelId}`, token)).body.runtime.whip;
       assert.equal(health?.audio?.transcoded_to, 'aac', JSON.stringify(health));
       assert.ok(health?.video.width, 'the SPS size is known');
+
+      // The channel's preview plays what the browser publishes, and its thumbnail shows it (a second
+      // tab, as an operator would open it): both join mid-stream and need a key frame, which a WebRTC
+      // encoder sends only when the service asks (every 2 s).
+      const viewer = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      try {
+        await logIn(viewer);
+        await viewer.goto(`${service.url}/channels/${channelId}`);
+        await viewer.waitForFunction(() => document.querySelector<HTMLImageElement>('[data-testid="thumbnail-image"]')?.naturalWidth === 320, undefined, { timeout: 20_000 });
+        await viewer.getByTestId('preview-start').click();
+        await waitFor('the preview playing', async () => (await viewer.getByTestId('preview-status').innerText()).trim() === 'playing', 45_000);
+        const currentTime = () => viewer.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid="preview-video"]')!.currentTime);
+        const t0 = await currentTime();
+        await viewer.waitForTimeout(4000);
+        const advanced = (await currentTime()) - t0;
+        assert.ok(advanced > 2, `the preview advanced ${advanced.toFixed(2)} s in 4 s`);
+        const size = await viewer.evaluate(() => {
+          const v = document.querySelector<HTMLVideoElement>('[data-testid="preview-video"]')!;
+          return [v.videoWidth, v.videoHeight];
+        });
+        // Chromium adapts its resolution while its bandwidth estimate ramps up (960x540, then 1280x720): same shape.
+        assert.ok(size[0]! >= 320 && Math.abs(size[0]! / size[1]! - health!.video.width! / health!.video.height!) < 0.02, `the preview decodes the published picture: ${size.join('x')} vs ${health!.video.width}x${health!.video.height} published`);
+        t.diagnostic(`preview playing at ${size.join('x')} (published ${health!.video.width}x${health!.video.height} when first read)`);
+        await viewer.getByTestId('preview-stop').click();
+      } finally {
+        await viewer.close();
+      }
 
       await page.getByTestId('go-live-stop').click();
       await waitFor('the page to stop', async () => (await phase(page)) === 'idle', 10_000);
