@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { WhipEndpoints } from '@mld/dataplane';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DesiredState } from '@mld/contracts';
 import { DataSource, Not, Repository } from 'typeorm';
@@ -7,6 +8,7 @@ import { isUuid } from '../common/uuid.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { LimitsService } from '../limits/limits.service.js';
 import { DataPlanePort } from '../runtime/data-plane.port.js';
+import { whipEndpointId } from '../runtime/pipeline-config.js';
 import { MediaLibrary } from '../media/media-library.service.js';
 import { ChannelEntity } from './channel.entity.js';
 import { inputColumnsOf, inputSpecOf } from './channel-input.mapper.js';
@@ -35,6 +37,7 @@ export class ChannelsService {
     private readonly limits: LimitsService,
     private readonly dataPlane: DataPlanePort,
     private readonly media: MediaLibrary,
+    private readonly whip: WhipEndpoints,
   ) {}
 
   list(): Promise<ChannelEntity[]> {
@@ -176,10 +179,12 @@ export class ChannelsService {
 
   /** A new RTMP stream key (admin) for the main or the backup input: the old one stops working at once, and its publisher is disconnected. */
   async rotateStreamKey(id: string, which: InputRoleName, actor: string): Promise<ChannelEntity> {
+    let rotatedWhip = false;
     const name = await this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(ChannelEntity);
       const channel = isUuid(id) ? await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
       if (!channel) throw DomainError.notFound('channel', id);
+      rotatedWhip = (which === 'backup' ? channel.backupInput?.type : channel.inputType) === 'whip';
       // RTMP stream keys and WHIP bearer tokens are the same kind of secret, rotated the same way.
       if (which === 'backup') {
         const backup = channel.backupInput;
@@ -195,6 +200,8 @@ export class ChannelsService {
       return channel.name;
     });
     await this.dataPlane.apply(id);
+    // The old token stops working at once, like an RTMP key: the session it opened ends too.
+    if (rotatedWhip) await this.whip.endLive(whipEndpointId(id, which), 'the channel\'s WHIP token was rotated: publish again with the new one');
     this.events.publish('channel.changed', { channelId: id, name, change: 'stream_key_rotated', actor, ...(which === 'backup' ? { detail: 'backup input' } : {}) });
     return this.get(id);
   }

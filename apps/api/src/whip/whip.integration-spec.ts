@@ -112,5 +112,16 @@ describe('WHIP endpoint (real PostgreSQL, real data plane)', () => {
     // The input is free again.
     const again = await post(made.body.id, sdp, token);
     assert.equal(again.status, 201);
+
+    // Rotating the token ends the session it opened, at once (like an RTMP key): the old token
+    // opens nothing, the new one does.
+    const rotated = await app.request<Channel>('POST', `/api/channels/${made.body.id}/input/rotate-key`, { token: admin, body: {} });
+    assert.equal(rotated.status, 200);
+    const newToken = rotated.body.input.type === 'whip' ? rotated.body.input.token : '';
+    assert.equal((await app.request<Channel>('GET', `/api/channels/${made.body.id}`, { token: admin })).body.runtime?.whip ?? null, null, 'the session of the old token ended');
+    const oldLocation = again.headers.get('location')!;
+    assert.equal((await fetch(`${app.url}${oldLocation}`, { method: 'DELETE', headers: { authorization: `Bearer ${newToken}` } })).status, 404);
+    assert.equal((await post(made.body.id, sdp, token)).status, 401);
+    assert.equal((await post(made.body.id, sdp, newToken)).status, 201);
   });
 });

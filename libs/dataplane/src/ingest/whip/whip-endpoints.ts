@@ -37,6 +37,13 @@ export class WhipEndpoints {
     return source.offer(sdp, clientAddress);
   }
 
+  /** Ends whatever session publishes to the input now (its token was rotated); false when none. */
+  async endLive(endpointId: string, reason: string): Promise<boolean> {
+    const source = this.sources.get(endpointId);
+    const sessionId = source?.snapshot().whip?.sessionId;
+    return source && sessionId ? source.end(sessionId, reason) : false;
+  }
+
   async end(endpointId: string, sessionId: string, reason?: string): Promise<boolean> {
     return (await this.sources.get(endpointId)?.end(sessionId, reason)) ?? false;
   }
