@@ -14,6 +14,7 @@ import { EventLogModule } from './event-log/event-log.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LimitsModule } from './limits/limits.module.js';
+import { NodesModule } from './nodes/nodes.module.js';
 import { MediaModule } from './media/media.module.js';
 import { MediaLiveModule } from './medialive/medialive.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         EventsModule,
         EventLogModule,
         LimitsModule,
+        NodesModule,
         RuntimeModule,
         AuthModule,
         UsersModule,

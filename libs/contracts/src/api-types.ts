@@ -430,3 +430,33 @@ export interface StreamAnalysis {
   pids: Array<{ pid: number; name: string; codec: string | null; packets: number; cc_errors: number; bitrate_bps: number }>;
   scte35: { pids: number[]; cues: number; crc_errors: number; last_cue_at: string | null };
 }
+
+/** GET /api/nodes: one service process of the cluster (docs/multi-node.md). */
+export interface NodeResponse {
+  id: string;
+  name: string;
+  /** up: a heartbeat within NODE_DOWN_AFTER_MS; down: none since (killed, frozen, cut off); stopped: shut down cleanly. */
+  state: 'up' | 'down' | 'stopped';
+  /** The node that answered this request. */
+  self: boolean;
+  addresses: string[];
+  version: string;
+  node_version: string;
+  started_at: string;
+  heartbeat_at: string;
+  /** Since the last heartbeat, by the database's clock (nodes' clocks need not agree). */
+  heartbeat_age_ms: number;
+  stopped_at: string | null;
+  load: NodeLoad;
+}
+
+export interface NodeLoad {
+  channels: number;
+  outputs_running: number;
+  bitrate_in_bps: number;
+  bitrate_out_bps: number;
+  /** The service process, % of one core, since the previous heartbeat (its children not included). */
+  cpu_percent: number;
+  /** The machine's 1-minute load average. */
+  load_average_1m: number;
+}

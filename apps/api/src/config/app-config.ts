@@ -1,3 +1,4 @@
+import { hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 
 /**
@@ -49,6 +50,19 @@ export interface AppConfig {
   /** WHIP (WebRTC) inputs: how publishers reach this node (docs/inputs.md, "WHIP"). */
   whip: WhipConfig;
   medialive: MediaLiveConfig;
+  /** This process as a node of a cluster sharing one PostgreSQL (docs/multi-node.md). */
+  node: NodeConfig;
+}
+
+export interface NodeConfig {
+  /** NODE_ID: stable across restarts, unique per machine; default the host name. */
+  id: string;
+  name: string;
+  /** The IPv4 addresses this node advertises (its inputs can bind them). */
+  addresses: string[];
+  heartbeatMs: number;
+  /** No heartbeat for this long: the node is shown down. */
+  downAfterMs: number;
 }
 
 /** The shared RTMP server every RTMP-input channel is published to (it listens while one such channel runs). */
@@ -166,7 +180,30 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     rtmpIngest: rtmpIngestConfig(env),
     whip: whipConfig(env),
     medialive: medialiveConfig(env),
+    node: nodeConfig(env),
   };
+}
+
+/** This machine's non-internal IPv4 addresses, in interface order. */
+function localIpv4Addresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((a): a is NonNullable<typeof a> => !!a && a.family === 'IPv4' && !a.internal)
+    .map((a) => a.address);
+}
+
+function nodeConfig(env: Env): NodeConfig {
+  const id = optional(env, 'NODE_ID') ?? hostname();
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(id)) throw new ConfigError(`NODE_ID must be 1-63 letters, digits, ".", "_" or "-" starting with a letter or digit, got "${id}"`);
+  const name = optional(env, 'NODE_NAME') ?? id;
+  if (name.length > 100 || /[\u0000-\u001f]/.test(name)) throw new ConfigError('NODE_NAME must be at most 100 characters, without control characters');
+  const given = optional(env, 'NODE_ADDRESSES');
+  const addresses = given === undefined ? localIpv4Addresses() : given.split(',').map((a) => a.trim()).filter(Boolean);
+  for (const a of addresses) if (!/^(\d{1,3}\.){3}\d{1,3}$/.test(a) || a.split('.').some((o) => Number(o) > 255)) throw new ConfigError(`NODE_ADDRESSES must be IPv4 addresses separated by commas, got "${a}"`);
+  const heartbeatMs = int(env, 'NODE_HEARTBEAT_MS', 1000, 100, 60_000);
+  const downAfterMs = int(env, 'NODE_DOWN_AFTER_MS', 5000, 300, 600_000);
+  if (downAfterMs < 2 * heartbeatMs) throw new ConfigError(`NODE_DOWN_AFTER_MS (${downAfterMs}) must be at least twice NODE_HEARTBEAT_MS (${heartbeatMs}): one late beat must not show a node down`);
+  return { id, name, addresses, heartbeatMs, downAfterMs };
 }
 
 function publicHost(env: Env): string | undefined {

@@ -70,6 +70,22 @@ export class PipelinesService implements DataPlanePort, OnApplicationBootstrap, 
     return toChannelRuntime(snapshot.ingest, snapshot.analysis, this.pictures.picture(channelId));
   }
 
+  /** What this node runs now: for its heartbeat (docs/multi-node.md). */
+  load(): { channels: number; outputs_running: number; bitrate_in_bps: number; bitrate_out_bps: number } {
+    const snapshots = this.dataPlane.snapshots();
+    let outputs = 0;
+    let bitIn = 0;
+    let bitOut = 0;
+    for (const s of snapshots) {
+      bitIn += s.ingest.bitrateBps;
+      for (const o of s.outputs) {
+        if (o.state === 'running') outputs++;
+        bitOut += o.bitrateBps;
+      }
+    }
+    return { channels: snapshots.length, outputs_running: outputs, bitrate_in_bps: Math.round(bitIn), bitrate_out_bps: Math.round(bitOut) };
+  }
+
   /** The last cues seen on the channel's input, newest first; undefined when it is not running. */
   recentCues(channelId: string, limit: number): Scte35CueRecord[] | undefined {
     return this.dataPlane.recentCues(channelId, limit)?.map(toCueRecord).reverse();
