@@ -75,6 +75,14 @@ describe('dashboard shell in a real browser', () => {
     assert.match(url, /live2\/\*\*\*\*/);
     assert.ok(!(await page.content()).includes('yt-secret-key'), 'key present in the page');
     await page.screenshot({ path: join(SCREENSHOTS, 'channel-detail-viewer.png'), fullPage: true });
+    // The System page lists this process as a node, up, heart-beating (GET /api/nodes is viewer-readable).
+    await page.goto(`${service.url}/system`);
+    const node = page.getByTestId('node-row').first();
+    await node.waitFor({ timeout: 10_000 });
+    assert.equal(await page.getByTestId('node-row').count(), 1);
+    assert.equal(await node.getAttribute('data-state'), 'up');
+    assert.match(await node.innerText(), /this node/i);
+    assert.match(await node.innerText(), /\d+\.\d s ago/);
     await page.getByTestId('logout').click();
     await page.waitForURL(/\/login/, { timeout: 10_000 });
     await page.close();

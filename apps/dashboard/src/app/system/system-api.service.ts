@@ -1,11 +1,16 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { HealthResponse } from '@mld/contracts';
+import type { HealthResponse, NodeResponse } from '@mld/contracts';
 import { catchError, type Observable, of, throwError } from 'rxjs';
 
 @Injectable({ providedIn: 'root' })
 export class SystemApiService {
   private readonly http = inject(HttpClient);
+
+  /** Every node sharing the database (docs/multi-node.md). */
+  nodes(): Observable<NodeResponse[]> {
+    return this.http.get<NodeResponse[]>('/api/nodes');
+  }
 
   /** 503 still carries the health body (database down): show it rather than an error. */
   health(): Observable<HealthResponse> {

@@ -1,13 +1,13 @@
 import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject, signal } from '@angular/core';
 import { MatButton } from '@angular/material/button';
-import type { HealthResponse } from '@mld/contracts';
+import type { HealthResponse, NodeResponse } from '@mld/contracts';
 import { describeHttpFailure } from '../core/api/api-error';
-import { formatDuration } from '../core/format/format';
+import { formatBitrate, formatDuration } from '../core/format/format';
 import { summarizeOutputs } from '../core/live/channel-health';
 import { LiveStateService } from '../core/live/live-state.service';
 import { SystemApiService } from './system-api.service';
 
-const REFRESH_MS = 10_000;
+const REFRESH_MS = 5_000;
 
 /** Service version, database health and what the live connection sees. Process CPU/RSS comes later. */
 @Component({
@@ -60,6 +60,32 @@ const REFRESH_MS = 10_000;
         <p class="muted small">Process-tree CPU and memory are exported as Prometheus metrics at <span class="mono">/metrics</span>.</p>
       </section>
     </div>
+    <section class="card" aria-labelledby="nodes-title" data-testid="system-nodes">
+      <h2 id="nodes-title" class="card__title">Nodes</h2>
+      <table class="table">
+        <thead>
+          <tr><th scope="col">Node</th><th scope="col">State</th><th scope="col">Addresses</th><th scope="col">Channels</th><th scope="col">Outputs</th><th scope="col">In / out</th><th scope="col">CPU</th><th scope="col">Last heartbeat</th><th scope="col">Version</th></tr>
+        </thead>
+        <tbody>
+          @for (n of nodes(); track n.id) {
+            <tr data-testid="node-row" [attr.data-node-id]="n.id" [attr.data-state]="n.state">
+              <th scope="row">{{ n.name }}@if (n.self) { <span class="tag">this node</span> }<div class="mono small muted">{{ n.id }}</div></th>
+              <td><span class="state-pill" [attr.data-state]="n.state === 'up' ? 'running' : n.state === 'down' ? 'failed' : 'stopped'" data-testid="node-state">{{ n.state }}</span></td>
+              <td class="mono small">{{ n.addresses.join(', ') || '—' }}</td>
+              <td class="num">{{ n.load.channels }}</td>
+              <td class="num">{{ n.load.outputs_running }}</td>
+              <td class="num">{{ formatBitrate(n.load.bitrate_in_bps) }} / {{ formatBitrate(n.load.bitrate_out_bps) }}</td>
+              <td class="num">{{ n.load.cpu_percent }} %</td>
+              <td class="num">{{ n.state === 'stopped' ? 'stopped' : (n.heartbeat_age_ms / 1000).toFixed(1) + ' s ago' }}</td>
+              <td class="mono small">{{ n.version }} · Node {{ n.node_version }}</td>
+            </tr>
+          } @empty {
+            <tr><td colspan="9" class="muted">Loading…</td></tr>
+          }
+        </tbody>
+      </table>
+      <p class="muted small">Every service process sharing this database is a node; one that stops heart-beating shows <em>down</em> within seconds. See docs/multi-node.md.</p>
+    </section>
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -69,6 +95,8 @@ export class SystemPageComponent {
   protected readonly health = signal<HealthResponse | null>(null);
   protected readonly error = signal<string | null>(null);
   protected readonly formatDuration = formatDuration;
+  protected readonly formatBitrate = formatBitrate;
+  protected readonly nodes = signal<NodeResponse[]>([]);
   protected readonly totals = computed(() => {
     const channels = this.live.channels();
     let outputsRunning = 0;
@@ -94,6 +122,10 @@ export class SystemPageComponent {
         this.error.set(null);
       },
       error: (failure: unknown) => this.error.set(describeHttpFailure(failure).message),
+    });
+    this.api.nodes().subscribe({
+      next: (nodes) => this.nodes.set(nodes),
+      error: (failure: unknown) => this.error.set(`Nodes: ${describeHttpFailure(failure).message}`),
     });
   }
 }
