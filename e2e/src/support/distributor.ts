@@ -51,6 +51,10 @@ export class Distributor {
     return api(this.url, 'POST', path, this.token, body);
   }
 
+  async delete(path: string): Promise<{ status: number; body: unknown }> {
+    return api(this.url, 'DELETE', path, this.token);
+  }
+
   async channel(channelId: string): Promise<ChannelWithOutputsResponse> {
     const r = await api<ChannelWithOutputsResponse>(this.url, 'GET', `/api/channels/${channelId}`, this.token);
     if (r.status !== 200) throw new Error(`get channel: ${r.status}`);

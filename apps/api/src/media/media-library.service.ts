@@ -127,7 +127,9 @@ export class MediaLibrary implements OnModuleInit {
   private async assertUnused(media: MediaEntity): Promise<void> {
     const users = (await this.usersOf([media.id])).get(media.id) ?? [];
     if (users.length > 0) {
-      throw DomainError.conflict(`media "${media.name}" is the input of ${users.length === 1 ? 'channel' : 'channels'} ${quoted(users)}: give ${users.length === 1 ? 'it' : 'them'} another input before deleting it`, 'id');
+      // An image can only be a slate and a stream only an input: the sentence names the one it is.
+      const role = IMAGE_CONTAINERS.includes(media.sourceContainer) ? 'slate' : 'input';
+      throw DomainError.conflict(`media "${media.name}" is the ${role} of ${users.length === 1 ? 'channel' : 'channels'} ${quoted(users)}: give ${users.length === 1 ? 'it' : 'them'} another ${role} before deleting it`, 'id');
     }
   }
 

@@ -170,7 +170,8 @@ export class MediaPageComponent {
   }
 
   protected remove(m: MediaResponse): void {
-    const inUse = m.used_by.length > 0 ? ` It is the input of ${this.usedByText(m)}: the server will refuse until they use another input.` : '';
+    const role = m.container === 'image' ? 'slate' : 'input';
+    const inUse = m.used_by.length > 0 ? ` It is the ${role} of ${this.usedByText(m)}: the server will refuse until they use another ${role}.` : '';
     this.confirmed.ask({
       confirm: { title: 'Delete media file?', message: `"${m.name}" and its stored file are removed for good.${inUse}`, confirm: 'Delete', danger: true },
       run: () => this.api.remove(m.id),
