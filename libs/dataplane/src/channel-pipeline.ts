@@ -21,6 +21,12 @@ export interface PipelineDeps {
   onCue?: (channelId: string, cue: Scte35Cue) => void;
   /** Encodes input-loss slates (ADR 0016); without it a channel's input_loss is ignored. */
   createSlate?: SlateFactory;
+  /**
+   * Whether this node may send the channel's data now (its ownership lease, docs/multi-node.md):
+   * checked for every chunk, so a node thawed after its lease ran out sends nothing even before
+   * its timers stop the pipeline. Absent: always.
+   */
+  mayEmit?: (channelId: string) => boolean;
 }
 
 interface RunningOutput {
@@ -97,6 +103,7 @@ export class ChannelPipeline {
     });
     this.sink = {
       ts: (chunk, origin) => {
+        if (deps.mayEmit && !deps.mayEmit(this.id)) return;
         // The slate goes to the outputs that take it, and is not the input: no analysis, no thumbnail.
         if (origin === 'slate') return this.fanOut.push(chunk, true);
         // Outputs first: analysis reads the same buffer afterwards and never delays them.

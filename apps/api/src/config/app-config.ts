@@ -60,6 +60,10 @@ export interface NodeConfig {
   name: string;
   /** The IPv4 addresses this node advertises (its inputs can bind them). */
   addresses: string[];
+  /** NODE_ADDRESSES was set: the node owns those addresses only (else every address of its machine). */
+  addressesGiven: boolean;
+  /** A channel's ownership lease lasts this long without renewal (LEASE_TTL_MS): the takeover time after a node dies. */
+  leaseTtlMs: number;
   heartbeatMs: number;
   /** No heartbeat for this long: the node is shown down. */
   downAfterMs: number;
@@ -203,7 +207,8 @@ function nodeConfig(env: Env): NodeConfig {
   const heartbeatMs = int(env, 'NODE_HEARTBEAT_MS', 1000, 100, 60_000);
   const downAfterMs = int(env, 'NODE_DOWN_AFTER_MS', 5000, 300, 600_000);
   if (downAfterMs < 2 * heartbeatMs) throw new ConfigError(`NODE_DOWN_AFTER_MS (${downAfterMs}) must be at least twice NODE_HEARTBEAT_MS (${heartbeatMs}): one late beat must not show a node down`);
-  return { id, name, addresses, heartbeatMs, downAfterMs };
+  const leaseTtlMs = int(env, 'LEASE_TTL_MS', 5000, 1000, 600_000);
+  return { id, name, addresses, addressesGiven: given !== undefined, heartbeatMs, downAfterMs, leaseTtlMs };
 }
 
 function publicHost(env: Env): string | undefined {

@@ -22,6 +22,9 @@ interface NodeRow {
   age_ms: number;
 }
 
+/** What NODE_ID allows: anything else names no node (and never reaches SQL). */
+const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
 const SELECT = `SELECT "id", "name", "addresses", "version", "node_version", "started_at", "heartbeat_at", "stopped_at", "load",
   (EXTRACT(EPOCH FROM (now() - "heartbeat_at")) * 1000)::float8 AS "age_ms" FROM "nodes"`;
 
@@ -80,6 +83,7 @@ export class NodeRegistry implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   async get(id: string): Promise<NodeResponse> {
+    if (!NODE_ID.test(id)) throw DomainError.notFound('node', id);
     const [row] = (await this.dataSource.query(`${SELECT} WHERE "id" = $1`, [id])) as NodeRow[];
     if (!row) throw DomainError.notFound('node', id);
     return this.present(row);

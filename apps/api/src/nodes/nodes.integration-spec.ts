@@ -65,10 +65,10 @@ describe('nodes: registration, heartbeats and health across nodes sharing one da
 
   it('a node’s load follows what it runs, seen from the other node', async () => {
     const port = await freeUdpPort();
-    const created = await a.request<{ id: string }>('POST', '/api/channels', { token: admin, body: { name: 'on edge a', bind_ip: '127.0.0.1', port, input_type: 'udp' } });
+    // Bound to edge-a's address: edge-a owns it (placement, docs/multi-node.md).
+    const created = await a.request<{ id: string }>('POST', '/api/channels', { token: admin, body: { name: 'on edge a', bind_ip: '127.0.0.2', port, input_type: 'udp' } });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     assert.equal((await a.request('POST', `/api/channels/${created.body.id}/start`, { token: admin })).status, 200);
-    // Both nodes run every channel until placement exists (slice 2); here the one that was told to start it.
     const seen = await until('edge-a running one channel, seen from edge-b', async () => (await nodesOn(b!)).find((n) => n.id === 'edge-a' && n.load.channels === 1));
     assert.equal(seen.state, 'up');
     assert.equal((await a.request('POST', `/api/channels/${created.body.id}/stop`, { token: admin })).status, 200);

@@ -22,6 +22,8 @@ import {
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { ChannelCatalog } from './channel-catalog.js';
+import { LEASE_VALIDITY } from './ownership/channel-ownership.js';
+import type { LeaseValidity } from './ownership/lease-validity.js';
 import { RtmpIngestService } from './rtmp-ingest.service.js';
 import { toCueRecord, toSwitchRecord } from './runtime.presenter.js';
 
@@ -35,8 +37,8 @@ export const DATA_PLANE = Symbol('DATA_PLANE');
  */
 export const dataPlaneProvider: FactoryProvider<DataPlane> = {
   provide: DATA_PLANE,
-  inject: [APP_CONFIG, DomainEvents, ChannelCatalog, RtmpIngestService, WhipEndpoints],
-  useFactory: (config: AppConfig, events: DomainEvents, catalog: ChannelCatalog, rtmp: RtmpIngestService, whip: WhipEndpoints): DataPlane => {
+  inject: [APP_CONFIG, DomainEvents, ChannelCatalog, RtmpIngestService, WhipEndpoints, LEASE_VALIDITY],
+  useFactory: (config: AppConfig, events: DomainEvents, catalog: ChannelCatalog, rtmp: RtmpIngestService, whip: WhipEndpoints, leases: LeaseValidity): DataPlane => {
     const logger = new Logger('Pipelines');
     const datagrams = datagramTsSourceFactory(udpDatagramSourceFactory);
     const tools = { ffmpeg: config.ffmpegPath, srtLiveTransmit: config.srtLiveTransmitPath };
@@ -60,6 +62,8 @@ export const dataPlaneProvider: FactoryProvider<DataPlane> = {
       onIngestEvent: (channelId, event) => relayIngestEvent(logger, events, catalog.channelName(channelId), channelId, event),
       onEgressState: (channelId, change) => relayEgressState(logger, events, catalog.channelName(channelId), channelId, change),
       onCue: (channelId, cue) => events.publish('runtime.scte35_cue', { channelId, channelName: catalog.channelName(channelId), cue: toCueRecord(cue) }),
+      // Nothing goes out for a channel whose ownership lease this node may no longer use.
+      mayEmit: (channelId) => leases.mayEmit(channelId),
       createSlate: slateProcessFactory({ ffmpegPath: config.ffmpegPath, spawner: defaultSpawner(), clock: systemClock, fontFile: DEFAULT_CARD_FONT, fontExists: existsSync }),
     });
   },

@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ChannelCatalog } from './channel-catalog.js';
 import { DATA_PLANE } from './data-plane.provider.js';
 import { DataPlanePort } from './data-plane.port.js';
+import { ChannelOwnership } from './ownership/channel-ownership.js';
 import { PictureWatchService } from './picture-watch.service.js';
 import { toChannelRuntime, toCueRecord, toOutputRuntime } from './runtime.presenter.js';
 
@@ -19,12 +20,14 @@ export class PipelinesService implements DataPlanePort, OnApplicationBootstrap, 
   private readonly logger = new Logger('Pipelines');
   private readonly ffmpegPath: string;
   private readonly chains = new Map<string, Promise<void>>();
+  private closing = false;
 
   constructor(
     @Inject(DATA_PLANE) private readonly dataPlane: DataPlane,
     private readonly catalog: ChannelCatalog,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly pictures: PictureWatchService,
+    private readonly ownership: ChannelOwnership,
   ) {
     this.ffmpegPath = config.ffmpegPath;
   }
@@ -37,7 +40,24 @@ export class PipelinesService implements DataPlanePort, OnApplicationBootstrap, 
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     await this.dataPlane.close();
+    // Stopped first, then handed over: another node may take the channels at once, not after the TTL.
+    await this.ownership.releaseAll().catch((error: unknown) => this.logger.warn(`could not release this node's channel leases: ${(error as Error).message}`));
+  }
+
+  /**
+   * Stops the channel here at once, without the database (its lease can no longer be used:
+   * another node may own it now); the next reconcile decides whether it runs here again.
+   */
+  fence(channelId: string): Promise<void> {
+    const previous = this.chains.get(channelId) ?? Promise.resolve();
+    const run = previous.then(() => this.dataPlane.apply(channelId, null)).catch((error: unknown) => this.logger.error(`could not stop channel ${channelId}: ${(error as Error).message}`));
+    this.chains.set(channelId, run);
+    void run.then(() => {
+      if (this.chains.get(channelId) === run) this.chains.delete(channelId);
+    });
+    return run;
   }
 
   apply(channelId: string): Promise<void> {
@@ -50,12 +70,19 @@ export class PipelinesService implements DataPlanePort, OnApplicationBootstrap, 
     return run;
   }
 
-  /** Reads the channel once and applies it. Never throws. */
+  /**
+   * Reads the channel once and applies it — here only if this node owns it (or takes it now:
+   * placement, docs/multi-node.md); otherwise it does not run here. Never throws.
+   */
   private async reconcile(channelId: string): Promise<void> {
+    if (this.closing) return;
     try {
       const view = await this.catalog.refresh(channelId);
-      for (const s of view?.skipped ?? []) this.logger.warn(`output ${s.outputId} not started: ${s.reason}`);
-      await this.dataPlane.apply(channelId, view?.config ?? null);
+      let config = view?.config ?? null;
+      if (config && !(await this.ownership.acquire(channelId, config.input))) config = null;
+      if (config) for (const s of view?.skipped ?? []) this.logger.warn(`output ${s.outputId} not started: ${s.reason}`);
+      await this.dataPlane.apply(channelId, config);
+      if (!config) await this.ownership.release(channelId);
     } catch (error) {
       this.logger.error(`could not apply channel ${channelId}: ${(error as Error).message}`);
     }

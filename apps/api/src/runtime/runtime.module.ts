@@ -7,6 +7,10 @@ import { dataPlaneProvider } from './data-plane.provider.js';
 import { DataPlanePort } from './data-plane.port.js';
 import { IngestEndpoints } from './ingest-endpoints.js';
 import { RtmpIngestService } from './rtmp-ingest.service.js';
+import { ChannelLeases } from './ownership/channel-leases.js';
+import { ChannelOwnership, LEASE_VALIDITY, leaseTimings } from './ownership/channel-ownership.js';
+import { LeaseValidity } from './ownership/lease-validity.js';
+import { OwnershipKeeper } from './ownership/ownership-keeper.js';
 import { PictureWatchService } from './picture-watch.service.js';
 import { PipelinesService } from './pipelines.service.js';
 import { PreviewController } from './preview.controller.js';
@@ -34,10 +38,21 @@ import { THUMBNAIL_MAKER, ThumbnailService } from './thumbnail.service.js';
     PreviewService,
     ThumbnailService,
     PictureWatchService,
+    ChannelLeases,
+    ChannelOwnership,
+    OwnershipKeeper,
+    {
+      provide: LEASE_VALIDITY,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => {
+        const t = leaseTimings(config.node);
+        return new LeaseValidity(t.ttlMs, t.marginMs);
+      },
+    },
     // One registry of running WHIP inputs: the data plane fills it, the WHIP routes offer to it.
     { provide: WhipEndpoints, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new WhipEndpoints({ ffmpegPath: config.ffmpegPath, network: config.whip }) },
     { provide: THUMBNAIL_MAKER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new ThumbnailMaker(config.ffmpegPath, defaultSpawner(), systemClock) },
   ],
-  exports: [DataPlanePort, IngestEndpoints, PipelinesService, StatusService, WhipEndpoints],
+  exports: [DataPlanePort, IngestEndpoints, PipelinesService, StatusService, WhipEndpoints, ChannelOwnership],
 })
 export class RuntimeModule {}

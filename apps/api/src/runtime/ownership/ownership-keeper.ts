@@ -1,0 +1,63 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { PipelinesService } from '../pipelines.service.js';
+import { ChannelOwnership } from './channel-ownership.js';
+
+/** Every this many renewals, the channels owned here are read again (edits made through another node's API). */
+const REFRESH_EVERY = 5;
+
+/**
+ * The ownership loop (docs/multi-node.md, slice 2), every TTL/5: renew this node's leases in one
+ * statement; stop at once the channels whose lease another node took, or that could not be
+ * renewed in time (self-fencing: before the lease can expire in the database); take the
+ * channels nobody owns that placement gives this node.
+ */
+@Injectable()
+export class OwnershipKeeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Ownership');
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private ticks = 0;
+  private failing = false;
+
+  constructor(
+    private readonly ownership: ChannelOwnership,
+    private readonly pipelines: PipelinesService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.tick().finally(() => (this.running = undefined));
+    }, this.ownership.timings.renewMs);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private async tick(): Promise<void> {
+    this.ticks++;
+    // Fencing needs no database: it is what to do when the database cannot be reached.
+    for (const id of this.ownership.fenced()) {
+      this.logger.warn(`node "${this.ownership.nodeId}": the lease of channel ${id} was not renewed in time: its outputs stop here (another node may take it over)`);
+      await this.pipelines.fence(id);
+    }
+    try {
+      for (const id of await this.ownership.renewAll()) {
+        this.logger.warn(`node "${this.ownership.nodeId}": channel ${id} is owned by another node now: it stops here`);
+        await this.pipelines.fence(id);
+      }
+      const held = new Set(this.ownership.held());
+      const adopt = (await this.ownership.unowned()).filter((id) => !held.has(id));
+      const refresh = this.ticks % REFRESH_EVERY === 0 ? [...held] : [];
+      for (const id of [...adopt, ...refresh]) await this.pipelines.apply(id);
+      if (this.failing) this.logger.log(`node "${this.ownership.nodeId}": leases renew again`);
+      this.failing = false;
+    } catch (error) {
+      if (!this.failing) this.logger.warn(`node "${this.ownership.nodeId}": could not renew leases (${(error as Error).message}); channels stop when their lease runs out`);
+      this.failing = true;
+    }
+  }
+}
