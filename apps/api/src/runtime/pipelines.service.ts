@@ -6,6 +6,7 @@ import { ChannelCatalog } from './channel-catalog.js';
 import { DATA_PLANE } from './data-plane.provider.js';
 import { DataPlanePort } from './data-plane.port.js';
 import { ChannelOwnership } from './ownership/channel-ownership.js';
+import { ClusterNotifications } from './ownership/cluster-notifications.js';
 import { PictureWatchService } from './picture-watch.service.js';
 import { toChannelRuntime, toCueRecord, toOutputRuntime } from './runtime.presenter.js';
 
@@ -28,15 +29,18 @@ export class PipelinesService implements DataPlanePort, OnApplicationBootstrap, 
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly pictures: PictureWatchService,
     private readonly ownership: ChannelOwnership,
+    private readonly notifications: ClusterNotifications,
   ) {
     this.ffmpegPath = config.ffmpegPath;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     const running = (await this.catalog.loadAll()).filter((view) => view.config !== null);
+    // Changes made through other nodes' APIs: reconciled here at once (docs/multi-node.md).
+    await this.notifications.listen(this.ownership.nodeId, (channelId) => void this.applyHere(channelId));
     if (running.length > 0) this.logger.log(`resuming ${running.length} channel(s) that should be running`);
     // Not awaited, so the API answers while pipelines start.
-    for (const view of running) void this.apply(view.id);
+    for (const view of running) void this.applyHere(view.id);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -60,7 +64,14 @@ export class PipelinesService implements DataPlanePort, OnApplicationBootstrap, 
     return run;
   }
 
-  apply(channelId: string): Promise<void> {
+  /** A use-case changed the channel: reconcile it here and tell the other nodes (its owner may be one of them). */
+  async apply(channelId: string): Promise<void> {
+    await this.applyHere(channelId);
+    await this.notifications.channelChanged(channelId);
+  }
+
+  /** Reconciles the channel on this node only (ownership loop, notifications, boot). */
+  applyHere(channelId: string): Promise<void> {
     const previous = this.chains.get(channelId) ?? Promise.resolve();
     const run = previous.then(() => this.reconcile(channelId));
     this.chains.set(channelId, run);

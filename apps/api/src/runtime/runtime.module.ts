@@ -9,6 +9,7 @@ import { IngestEndpoints } from './ingest-endpoints.js';
 import { RtmpIngestService } from './rtmp-ingest.service.js';
 import { ChannelLeases } from './ownership/channel-leases.js';
 import { ChannelOwnership, LEASE_VALIDITY, leaseTimings } from './ownership/channel-ownership.js';
+import { ClusterNotifications } from './ownership/cluster-notifications.js';
 import { LeaseValidity } from './ownership/lease-validity.js';
 import { OwnershipKeeper } from './ownership/ownership-keeper.js';
 import { PictureWatchService } from './picture-watch.service.js';
@@ -41,6 +42,7 @@ import { THUMBNAIL_MAKER, ThumbnailService } from './thumbnail.service.js';
     ChannelLeases,
     ChannelOwnership,
     OwnershipKeeper,
+    ClusterNotifications,
     {
       provide: LEASE_VALIDITY,
       inject: [APP_CONFIG],

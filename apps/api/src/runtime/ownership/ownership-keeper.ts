@@ -52,7 +52,7 @@ export class OwnershipKeeper implements OnApplicationBootstrap, BeforeApplicatio
       const held = new Set(this.ownership.held());
       const adopt = (await this.ownership.unowned()).filter((id) => !held.has(id));
       const refresh = this.ticks % REFRESH_EVERY === 0 ? [...held] : [];
-      for (const id of [...adopt, ...refresh]) await this.pipelines.apply(id);
+      for (const id of [...adopt, ...refresh]) await this.pipelines.applyHere(id);
       if (this.failing) this.logger.log(`node "${this.ownership.nodeId}": leases renew again`);
       this.failing = false;
     } catch (error) {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { freeUdpPort, startTestApp, type TestApp } from '../../testing/test-app.js';
 
-const CLUSTER = { NODE_HEARTBEAT_MS: '200', NODE_DOWN_AFTER_MS: '1000', LEASE_TTL_MS: '2000', JWT_SECRET: 'one-jwt-secret-shared-by-every-node-here' };
+const CLUSTER = { NODE_HEARTBEAT_MS: '200', NODE_DOWN_AFTER_MS: '1000', LEASE_TTL_MS: '20000', JWT_SECRET: 'one-jwt-secret-shared-by-every-node-here' };
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -73,6 +73,23 @@ describe('channel ownership across three nodes sharing one database', { timeout:
     // Each runs on its owner only.
     for (const name of ['on b', 'anywhere 1', 'on c', 'anywhere 2']) await until(`${name} running on its owner only`, async () => JSON.stringify(await runsOn(channels[name]!)) === JSON.stringify([placed[channels[name]!]]));
     assert.deepEqual(await runsOn(channels['nowhere']!), []);
+  });
+
+  it('an edit made through another node reaches the owner at once (NOTIFY), not at its next periodic re-read', async () => {
+    const a = apps.get('node-a')!;
+    const c = apps.get('node-c')!;
+    const id = channels['on c']!;
+    const port = await freeUdpPort();
+    const started = Date.now();
+    const added = await a.request<{ id: string }>('POST', `/api/channels/${id}/outputs`, { token: admin, body: { protocol: 'udp', url: `udp://127.0.0.1:${port}`, name: 'added through a' } });
+    assert.equal(added.status, 201, JSON.stringify(added.body));
+    await until('the output running on node-c', async () => {
+      const ch = (await c.request<{ outputs: { id: string; runtime: { state: string } | null }[] }>('GET', `/api/channels/${id}`, { token: admin })).body;
+      return ch.outputs.find((o) => o.id === added.body.id)?.runtime?.state === 'running';
+    });
+    const ms = Date.now() - started;
+    // The periodic re-read comes every 5 renewals (20 s here): within a second means the notification did it.
+    assert.ok(ms < 1000, `node-c ran the new output ${ms} ms after node-a stored it`);
   });
 
   it('a node that shuts down hands its channels over at once; a channel only it could run stops', async () => {
