@@ -447,6 +447,8 @@ export interface NodeResponse {
   /** Since the last heartbeat, by the database's clock (nodes' clocks need not agree). */
   heartbeat_age_ms: number;
   stopped_at: string | null;
+  /** Hands its channels to other nodes one by one and takes no new ones (drain); kept across restarts until undrained. */
+  draining: boolean;
   load: NodeLoad;
 }
 

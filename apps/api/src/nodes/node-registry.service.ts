@@ -18,6 +18,7 @@ interface NodeRow {
   heartbeat_at: Date;
   stopped_at: Date | null;
   load: NodeLoad;
+  draining: boolean;
   /** now() − heartbeat_at, by the database's clock. */
   age_ms: number;
 }
@@ -25,7 +26,7 @@ interface NodeRow {
 /** What NODE_ID allows: anything else names no node (and never reaches SQL). */
 const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
-const SELECT = `SELECT "id", "name", "addresses", "version", "node_version", "started_at", "heartbeat_at", "stopped_at", "load",
+const SELECT = `SELECT "id", "name", "addresses", "version", "node_version", "started_at", "heartbeat_at", "stopped_at", "load", "draining",
   (EXTRACT(EPOCH FROM (now() - "heartbeat_at")) * 1000)::float8 AS "age_ms" FROM "nodes"`;
 
 /**
@@ -89,6 +90,18 @@ export class NodeRegistry implements OnApplicationBootstrap, BeforeApplicationSh
     return this.present(row);
   }
 
+  /**
+   * Drain (true): the node hands its channels to the others one by one and takes no new ones;
+   * false ends it. Refused for a node that is not up (its channels move when their leases expire).
+   */
+  async setDraining(id: string, draining: boolean): Promise<NodeResponse> {
+    const node = await this.get(id);
+    if (draining && node.state !== 'up') throw DomainError.conflict(`node "${node.name}" is ${node.state}: its channels move to other nodes when their leases expire`);
+    await this.dataSource.query(`UPDATE "nodes" SET "draining" = $2 WHERE "id" = $1`, [id, draining]);
+    this.logger.log(`node "${node.name}" ${draining ? 'drains: its channels move to other nodes one by one' : 'takes channels again'}`);
+    return this.get(id);
+  }
+
   /** Forgets a node that is gone for good; refused while it heart-beats (it would come back at its next beat). */
   async remove(id: string): Promise<void> {
     const node = await this.get(id);
@@ -148,6 +161,7 @@ export class NodeRegistry implements OnApplicationBootstrap, BeforeApplicationSh
       heartbeat_at: r.heartbeat_at.toISOString(),
       heartbeat_age_ms: Math.max(0, Math.round(r.age_ms)),
       stopped_at: r.stopped_at?.toISOString() ?? null,
+      draining: r.draining,
       load: r.load,
     };
   }

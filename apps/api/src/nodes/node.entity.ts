@@ -31,4 +31,8 @@ export class NodeEntity {
 
   @Column({ type: 'jsonb' })
   load!: NodeLoad;
+
+  /** Hands its channels over one by one and takes no new ones (POST /api/nodes/{id}/drain); kept across restarts. */
+  @Column({ type: 'boolean', default: false })
+  draining!: boolean;
 }

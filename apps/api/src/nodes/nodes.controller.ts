@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { NodeLoad, NodeResponse } from '@mld/contracts';
 import { RequirePermission } from '../auth/permissions.decorator.js';
@@ -27,6 +27,7 @@ class NodeResponseDto implements NodeResponse {
   @ApiProperty({ format: 'date-time' }) heartbeat_at!: string;
   @ApiProperty({ description: "Since the last heartbeat, by the database's clock" }) heartbeat_age_ms!: number;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) stopped_at!: string | null;
+  @ApiProperty({ description: 'Hands its channels to other nodes one by one and takes no new ones; kept across restarts until undrained' }) draining!: boolean;
   @ApiProperty({ type: NodeLoadDto }) load!: NodeLoadDto;
 }
 
@@ -52,6 +53,29 @@ export class NodesController {
   @ApiErrors(404)
   get(@Param('id') id: string): Promise<NodeResponse> {
     return this.nodes.get(id);
+  }
+
+  @Post(':id/drain')
+  @HttpCode(200)
+  @RequirePermission('system.write')
+  @ApiOperation({
+    summary: 'Drain a node: its channels move to other nodes, one by one',
+    description: 'Each move: the node stops the channel and releases its lease, the least-loaded eligible node starts it (a gap of about one reconcile, reported in the event log as the new owner starts). The node takes no new channels until DELETE …/drain. For updates: drain, wait until it runs no channel, restart, undrain.',
+  })
+  @ApiResponse({ status: 200, type: NodeResponseDto })
+  @ApiErrors(404, 409)
+  drain(@Param('id') id: string): Promise<NodeResponse> {
+    return this.nodes.setDraining(id, true);
+  }
+
+  @Delete(':id/drain')
+  @HttpCode(200)
+  @RequirePermission('system.write')
+  @ApiOperation({ summary: 'End a drain: the node takes channels again (none moves back by itself)' })
+  @ApiResponse({ status: 200, type: NodeResponseDto })
+  @ApiErrors(404)
+  undrain(@Param('id') id: string): Promise<NodeResponse> {
+    return this.nodes.setDraining(id, false);
   }
 
   @Delete(':id')

@@ -45,9 +45,22 @@ export class PipelinesService implements DataPlanePort, OnApplicationBootstrap, 
 
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
+    const held = this.ownership.held();
     await this.dataPlane.close();
     // Stopped first, then handed over: another node may take the channels at once, not after the TTL.
-    await this.ownership.releaseAll().catch((error: unknown) => this.logger.warn(`could not release this node's channel leases: ${(error as Error).message}`));
+    try {
+      await this.ownership.releaseAll();
+      for (const id of held) await this.notifications.channelChanged(id);
+    } catch (error) {
+      this.logger.warn(`could not release this node's channel leases: ${(error as Error).message}`);
+    }
+  }
+
+  /** Drain: stops the channel here, releases its lease and tells the other nodes, which take it at once. */
+  async handOver(channelId: string): Promise<void> {
+    await this.fence(channelId);
+    await this.ownership.release(channelId);
+    await this.notifications.channelChanged(channelId);
   }
 
   /**

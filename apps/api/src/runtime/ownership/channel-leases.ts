@@ -79,11 +79,23 @@ export class ChannelLeases {
     return rows.map((r) => r.id);
   }
 
+  /** The node holding a live lease on the channel, or null. */
+  async owner(channelId: string): Promise<string | null> {
+    const rows = (await this.dataSource.query(`SELECT "node_id" FROM "channel_leases" WHERE "channel_id" = $1 AND "expires_at" >= now()`, [channelId])) as { node_id: string }[];
+    return rows[0]?.node_id ?? null;
+  }
+
+  /** Whether an admin asked this node to drain (false for a node not registered yet). */
+  async draining(nodeId: string): Promise<boolean> {
+    const rows = (await this.dataSource.query(`SELECT "draining" FROM "nodes" WHERE "id" = $1`, [nodeId])) as { draining: boolean }[];
+    return rows[0]?.draining ?? false;
+  }
+
   /** The nodes heart-beating within `downAfterMs` (by the database's clock) and their live leases. */
   async cluster(downAfterMs: number): Promise<ClusterView> {
     const rows = (await this.dataSource.query(
       `SELECT n."id", n."addresses", (SELECT count(*) FROM "channel_leases" l WHERE l."node_id" = n."id" AND l."expires_at" >= now())::int AS "channels"
-       FROM "nodes" n WHERE n."stopped_at" IS NULL AND n."heartbeat_at" >= now() - $1 * interval '1 millisecond'`,
+       FROM "nodes" n WHERE n."stopped_at" IS NULL AND NOT n."draining" AND n."heartbeat_at" >= now() - $1 * interval '1 millisecond'`,
       [downAfterMs],
     )) as { id: string; addresses: string[]; channels: number }[];
     return { nodes: rows };

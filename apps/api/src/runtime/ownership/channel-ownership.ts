@@ -39,6 +39,8 @@ export class ChannelOwnership {
   private readonly waitingSince = new Map<string, number>();
   private readonly tokens = new Map<string, number>();
   private readonly local: Set<string>;
+  /** Draining: hands its channels over and takes no new one (the keeper reads it every tick). */
+  draining = false;
 
   constructor(
     private readonly leases: ChannelLeases,
@@ -116,6 +118,24 @@ export class ChannelOwnership {
     return expired;
   }
 
+  async refreshDraining(): Promise<boolean> {
+    const was = this.draining;
+    this.draining = await this.leases.draining(this.node.id);
+    if (this.draining !== was) this.logger.log(`node "${this.node.id}" ${this.draining ? 'drains' : 'no longer drains'}`);
+    return this.draining;
+  }
+
+  /** Polls until another node holds the channel's lease; its id, or null after `timeoutMs`. */
+  async waitForOtherOwner(channelId: string, timeoutMs: number): Promise<string | null> {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
+      const owner = await this.leases.owner(channelId);
+      if (owner && owner !== this.node.id) return owner;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return null;
+  }
+
   unowned(): Promise<string[]> {
     return this.leases.unowned();
   }
@@ -129,7 +149,7 @@ export class ChannelOwnership {
   private async placedHere(channelId: string, input: InputConfig, now: number): Promise<boolean> {
     const binds = inputBindAddresses(input);
     const self: PlacementNode = { id: this.node.id, addresses: this.node.addresses, channels: this.validity.held().length, ownsLocal: (a) => this.local.has(a) };
-    if (!eligible(self, binds)) return false;
+    if (this.draining || !eligible(self, binds)) return false;
     const others = (await this.leases.cluster(this.node.downAfterMs)).nodes.filter((n) => n.id !== this.node.id);
     const best = placeChannel([self, ...others], binds);
     if (best?.id === this.node.id) return true;

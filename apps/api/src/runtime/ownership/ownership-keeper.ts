@@ -4,6 +4,8 @@ import { ChannelOwnership } from './channel-ownership.js';
 
 /** Every this many renewals, the channels owned here are read again (edits made through another node's API). */
 const REFRESH_EVERY = 5;
+/** A drain waits this long for another node to take a channel before it moves the next. */
+const DRAIN_MOVE_WAIT_MS = 5000;
 
 /**
  * The ownership loop (docs/multi-node.md, slice 2), every TTL/5: renew this node's leases in one
@@ -17,6 +19,7 @@ export class OwnershipKeeper implements OnApplicationBootstrap, BeforeApplicatio
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private ticks = 0;
+  private draining: Promise<void> | undefined;
   private failing = false;
 
   constructor(
@@ -35,6 +38,21 @@ export class OwnershipKeeper implements OnApplicationBootstrap, BeforeApplicatio
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.running;
+    await this.draining;
+  }
+
+  /** Hands the channels over one at a time: the next only once another node owns the last (or after 5 s). */
+  private async drain(): Promise<void> {
+    while (this.timer && this.ownership.draining) {
+      const id = this.ownership.held()[0];
+      if (!id) return;
+      const started = performance.now();
+      await this.pipelines.handOver(id);
+      const owner = await this.ownership.waitForOtherOwner(id, DRAIN_MOVE_WAIT_MS);
+      const ms = Math.round(performance.now() - started);
+      if (owner) this.logger.log(`node "${this.ownership.nodeId}" drains: channel ${id} moved to node "${owner}" (${ms} ms from stopping here to its lease there)`);
+      else this.logger.warn(`node "${this.ownership.nodeId}" drains: no other node took channel ${id} within ${ms} ms (none eligible?): it stays off until one does`);
+    }
   }
 
   private async tick(): Promise<void> {
@@ -49,6 +67,8 @@ export class OwnershipKeeper implements OnApplicationBootstrap, BeforeApplicatio
         this.logger.warn(`node "${this.ownership.nodeId}": channel ${id} is owned by another node now: it stops here`);
         await this.pipelines.fence(id);
       }
+      // Draining: the channels move one by one, beside this loop (which keeps renewing the others).
+      if ((await this.ownership.refreshDraining()) && this.ownership.held().length > 0) this.draining ??= this.drain().finally(() => (this.draining = undefined));
       const held = new Set(this.ownership.held());
       const adopt = (await this.ownership.unowned()).filter((id) => !held.has(id));
       const refresh = this.ticks % REFRESH_EVERY === 0 ? [...held] : [];

@@ -125,4 +125,30 @@ describe('channel ownership across three nodes sharing one database', { timeout:
     const owner = await until('owned again', async () => (await owners())[id]);
     await until('running on its owner', async () => JSON.stringify(await runsOn(id)) === JSON.stringify([owner]));
   });
+
+  it('draining a node moves its channels to the others one by one; it takes none until undrained', async () => {
+    const a = apps.get('node-a')!;
+    const wildcards = [channels['anywhere 1']!, channels['anywhere 2']!];
+    // Both wildcard channels on node-a first (node-c keeps its own), so the drain has two to move.
+    const onA = async () => Object.entries(await owners()).filter(([, n]) => n === 'node-a').map(([c]) => c);
+    assert.equal((await a.request('POST', '/api/nodes/node-a/drain', { token: 'not-a-token' })).status, 401);
+    const before = await onA();
+    const drained = await a.request<{ draining: boolean }>('POST', '/api/nodes/node-a/drain', { token: admin });
+    assert.equal(drained.status, 200, JSON.stringify(drained.body));
+    assert.equal(drained.body.draining, true);
+    const started = Date.now();
+    const after = await until('node-a without channels', async () => ((await onA()).length === 0 ? await owners() : undefined));
+    const ms = Date.now() - started;
+    for (const id of before) assert.equal(after[id], 'node-c', 'moved to the only other eligible node');
+    for (const id of wildcards) await until('running once, on node-c', async () => JSON.stringify(await runsOn(id)) === JSON.stringify(['node-c']));
+    assert.ok(ms < 3000 + before.length * 1000, `${before.length} channel(s) moved off node-a in ${ms} ms`);
+    // Draining, it takes no new channel even when it is the least loaded.
+    const port = await freeUdpPort();
+    const made = await a.request<{ id: string }>('POST', '/api/channels', { token: admin, body: { name: 'while a drains', bind_ip: '0.0.0.0', port, input_type: 'udp' } });
+    assert.equal((await a.request('POST', `/api/channels/${made.body.id}/start`, { token: admin })).status, 200);
+    assert.equal(await until('the new channel owned', async () => (await owners())[made.body.id]), 'node-c');
+    const undrained = await a.request<{ draining: boolean }>('DELETE', '/api/nodes/node-a/drain', { token: admin });
+    assert.equal(undrained.status, 200);
+    assert.equal(undrained.body.draining, false);
+  });
 });
