@@ -12,6 +12,12 @@ export class SystemApiService {
     return this.http.get<NodeResponse[]>('/api/nodes');
   }
 
+  /** Drain (true) or end the drain of a node (admin). */
+  setDraining(id: string, draining: boolean): Observable<NodeResponse> {
+    const url = `/api/nodes/${encodeURIComponent(id)}/drain`;
+    return draining ? this.http.post<NodeResponse>(url, {}) : this.http.delete<NodeResponse>(url);
+  }
+
   /** 503 still carries the health body (database down): show it rather than an error. */
   health(): Observable<HealthResponse> {
     return this.http.get<HealthResponse>('/api/health').pipe(

@@ -5,6 +5,7 @@ import { describeHttpFailure } from '../core/api/api-error';
 import { formatBitrate, formatDuration } from '../core/format/format';
 import { summarizeOutputs } from '../core/live/channel-health';
 import { LiveStateService } from '../core/live/live-state.service';
+import { SessionService } from '../core/session/session.service';
 import { SystemApiService } from './system-api.service';
 
 const REFRESH_MS = 5_000;
@@ -64,13 +65,18 @@ const REFRESH_MS = 5_000;
       <h2 id="nodes-title" class="card__title">Nodes</h2>
       <table class="table">
         <thead>
-          <tr><th scope="col">Node</th><th scope="col">State</th><th scope="col">Addresses</th><th scope="col">Channels</th><th scope="col">Outputs</th><th scope="col">In / out</th><th scope="col">CPU</th><th scope="col">Last heartbeat</th><th scope="col">Version</th></tr>
+          <tr><th scope="col">Node</th><th scope="col">State</th><th scope="col">Addresses</th><th scope="col">Channels</th><th scope="col">Outputs</th><th scope="col">In / out</th><th scope="col">CPU</th><th scope="col">Last heartbeat</th><th scope="col">Version</th>@if (canDrain()) {<th scope="col"><span class="visually-hidden">Actions</span></th>}</tr>
         </thead>
         <tbody>
           @for (n of nodes(); track n.id) {
             <tr data-testid="node-row" [attr.data-node-id]="n.id" [attr.data-state]="n.state">
               <th scope="row">{{ n.name }}@if (n.self) { <span class="tag">this node</span> }<div class="mono small muted">{{ n.id }}</div></th>
-              <td><span class="state-pill" [attr.data-state]="n.state === 'up' ? 'running' : n.state === 'down' ? 'failed' : 'stopped'" data-testid="node-state">{{ n.state }}</span></td>
+              <td>
+                <span class="state-pill" [attr.data-state]="n.state === 'up' ? 'running' : n.state === 'down' ? 'failed' : 'stopped'" data-testid="node-state">{{ n.state }}</span>
+                @if (n.draining) {
+                  <span class="state-pill" data-state="degraded" data-testid="node-draining" title="Hands its channels to other nodes and takes no new ones">draining</span>
+                }
+              </td>
               <td class="mono small">{{ n.addresses.join(', ') || '—' }}</td>
               <td class="num">{{ n.load.channels }}</td>
               <td class="num">{{ n.load.outputs_running }}</td>
@@ -78,9 +84,18 @@ const REFRESH_MS = 5_000;
               <td class="num">{{ n.load.cpu_percent }} %</td>
               <td class="num">{{ n.state === 'stopped' ? 'stopped' : (n.heartbeat_age_ms / 1000).toFixed(1) + ' s ago' }}</td>
               <td class="mono small">{{ n.version }} · Node {{ n.node_version }}</td>
+              @if (canDrain()) {
+                <td>
+                  @if (n.draining) {
+                    <button matButton="outlined" type="button" (click)="setDraining(n, false)" data-testid="node-undrain">Take channels again</button>
+                  } @else if (n.state === 'up') {
+                    <button matButton="outlined" type="button" (click)="setDraining(n, true)" data-testid="node-drain" [title]="'Move the channels of ' + n.name + ' to other nodes, one by one'">Drain</button>
+                  }
+                </td>
+              }
             </tr>
           } @empty {
-            <tr><td colspan="9" class="muted">Loading…</td></tr>
+            <tr><td [attr.colspan]="canDrain() ? 10 : 9" class="muted">Loading…</td></tr>
           }
         </tbody>
       </table>
@@ -97,6 +112,8 @@ export class SystemPageComponent {
   protected readonly formatDuration = formatDuration;
   protected readonly formatBitrate = formatBitrate;
   protected readonly nodes = signal<NodeResponse[]>([]);
+  private readonly session = inject(SessionService);
+  protected readonly canDrain = computed(() => this.session.can('system.write'));
   protected readonly totals = computed(() => {
     const channels = this.live.channels();
     let outputsRunning = 0;
@@ -113,6 +130,13 @@ export class SystemPageComponent {
     this.load();
     const timer = setInterval(() => this.load(), REFRESH_MS);
     inject(DestroyRef).onDestroy(() => clearInterval(timer));
+  }
+
+  protected setDraining(node: NodeResponse, draining: boolean): void {
+    this.api.setDraining(node.id, draining).subscribe({
+      next: () => this.load(),
+      error: (failure: unknown) => this.error.set(`${node.name}: ${describeHttpFailure(failure).message}`),
+    });
   }
 
   protected load(): void {
