@@ -5,24 +5,23 @@
 // cannot be deleted while the channel shows it.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChannelWithOutputsResponse } from '@mld/contracts';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, SCREENSHOTS } from './support/browser.js';
-import { Distributor } from './support/distributor.js';
-import { freeUdpPort, makeTestFeed, runTracked, startRtmpServer, startTsSender, stopAllTracked, type RtmpServer, type TsSender } from './support/media/index.js';
-import { killLeftovers, login, processesMentioning, startService, waitFor, type ServiceProcess } from './support/service-process.js';
+import { launchBrowser, logIn, SCREENSHOTS } from './support/browser.js';
+import type { Distributor } from './support/distributor.js';
+import { freeUdpPort, makeTestFeed, runTracked, startRtmpServer, startTsSender, type RtmpServer, type TsSender } from './support/media/index.js';
+import { waitFor } from './support/service-process.js';
+import { startServiceRig, type ServiceRig } from './support/service-rig.js';
 
 const ADMIN_PASSWORD = 'e2e-input-loss-admin-password';
 const VIEWPORT = { width: 1440, height: 900 };
 const FEED_MS = 60_000;
 
 describe('dashboard: the input-loss slate in the channel form, the channel list and the input panel', { timeout: 180_000 }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'mld-e2e-loss-ui-'));
-  const workDir = mkdtempSync(join(tmpdir(), 'mld-e2e-loss-ui-work-'));
-  let service: ServiceProcess;
+  let rig: ServiceRig;
+  let workDir: string;
   let mld: Distributor;
   let rtmp: RtmpServer;
   let browser: Browser;
@@ -32,8 +31,8 @@ describe('dashboard: the input-loss slate in the channel form, the channel list 
   const pages: Page[] = [];
 
   before(async () => {
-    service = await startService({ DATA_DIR: dataDir, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD, LOGIN_RATE_LIMIT_PER_MINUTE: '100' });
-    mld = new Distributor(service.url, await login(service.url, 'admin', ADMIN_PASSWORD));
+    rig = await startServiceRig('mld-e2e-loss-ui', ADMIN_PASSWORD, { dashboard: true, env: { LOGIN_RATE_LIMIT_PER_MINUTE: '100' } });
+    ({ mld, workDir } = rig);
     rtmp = await startRtmpServer();
     ({ browser, close: closeBrowser, cspViolations } = await launchBrowser());
   });
@@ -43,23 +42,14 @@ describe('dashboard: the input-loss slate in the channel form, the channel list 
     for (const page of pages) await page.close().catch(() => undefined);
     await closeBrowser?.();
     await rtmp?.stop().catch(() => undefined);
-    await service?.stop('SIGTERM').catch(() => undefined);
-    await stopAllTracked();
-    killLeftovers();
-    for (const pid of processesMentioning(dataDir)) process.kill(pid, 'SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(workDir, { recursive: true, force: true });
+    await rig?.close();
   });
 
   async function signedIn(path: string): Promise<Page> {
     const page = await browser.newPage({ viewport: VIEWPORT });
     pages.push(page);
-    await page.goto(`${service.url}/login`);
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL(/\/channels/, { timeout: 15_000 });
-    if (path !== '/channels') await page.goto(`${service.url}${path}`);
+    await logIn(page, mld.url, 'admin', ADMIN_PASSWORD);
+    if (path !== '/channels') await page.goto(`${mld.url}${path}`);
     return page;
   }
 

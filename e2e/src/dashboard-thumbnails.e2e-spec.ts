@@ -5,22 +5,21 @@
 // gray copy of the key frames the overview's thumbnails already decode.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelRuntime, EventPage } from '@mld/contracts';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, SCREENSHOTS } from './support/browser.js';
-import { freeUdpPort, makeEncoderFeed, makeTestFeed, startTsSender, stopAllTracked, type TsSender } from './support/media/index.js';
-import { api, killLeftovers, login, processesMentioning, startService, waitFor, type ServiceProcess } from './support/service-process.js';
+import { launchBrowser, logIn, SCREENSHOTS } from './support/browser.js';
+import { freeUdpPort, makeEncoderFeed, makeTestFeed, startTsSender, type TsSender } from './support/media/index.js';
+import { api, waitFor, type ServiceProcess } from './support/service-process.js';
+import { startServiceRig, type ServiceRig } from './support/service-rig.js';
 
 const ADMIN_PASSWORD = 'e2e-thumbnails-admin-password';
 const VIEWPORT = { width: 1440, height: 900 };
 const FEED_MS = 150_000;
 
 describe('dashboard: the overview shows a thumbnail per channel and flags a black input', { timeout: 240_000 }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'mld-e2e-thumbs-'));
-  const workDir = mkdtempSync(join(tmpdir(), 'mld-e2e-thumbs-work-'));
+  let rig: ServiceRig;
+  let workDir: string;
   let service: ServiceProcess;
   let browser: Browser;
   let closeBrowser: () => Promise<void>;
@@ -28,20 +27,16 @@ describe('dashboard: the overview shows a thumbnail per channel and flags a blac
   const senders: TsSender[] = [];
 
   before(async () => {
-    service = await startService({ DATA_DIR: dataDir, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD, LOGIN_RATE_LIMIT_PER_MINUTE: '100' });
-    token = await login(service.url, 'admin', ADMIN_PASSWORD);
+    rig = await startServiceRig('mld-e2e-thumbs', ADMIN_PASSWORD, { dashboard: true, env: { LOGIN_RATE_LIMIT_PER_MINUTE: '100' } });
+    ({ service, workDir } = rig);
+    token = rig.mld.token;
     ({ browser, close: closeBrowser } = await launchBrowser());
   });
 
   after(async () => {
     await Promise.all(senders.map((s) => s.stop()));
     await closeBrowser?.();
-    await service?.stop('SIGTERM').catch(() => undefined);
-    await stopAllTracked();
-    killLeftovers();
-    for (const pid of processesMentioning(dataDir)) process.kill(pid, 'SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(workDir, { recursive: true, force: true });
+    await rig?.close();
   });
 
   async function startedChannel(name: string): Promise<{ id: string; port: number }> {
@@ -75,11 +70,7 @@ describe('dashboard: the overview shows a thumbnail per channel and flags a blac
 
     const page = await browser.newPage({ viewport: VIEWPORT });
     try {
-      await page.goto(`${service.url}/login`);
-      await page.getByTestId('login-username').fill('admin');
-      await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-      await page.getByTestId('login-submit').click();
-      await page.waitForURL(/\/channels/, { timeout: 15_000 });
+      await logIn(page, service.url, 'admin', ADMIN_PASSWORD);
       const openedAt = Date.now();
 
       // A thumbnail per channel, each a 320 px key frame drawn small.

@@ -47,3 +47,12 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<{ browser
     cspViolations: () => [...violations],
   };
 }
+
+/** Signs in on the dashboard's login page and waits for the channel list (where the dashboard lands). */
+export async function logIn(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL(/\/channels/, { timeout: 15_000 });
+}

@@ -24,6 +24,8 @@ export interface ServiceRigOptions<T> {
   env?: Record<string, string>;
   /** Made in the work dir while the service starts (feeds take as long as a start). */
   alongside?: (workDir: string) => Promise<T>;
+  /** Serve the built dashboard (browser specs); default off, so API specs do not depend on it. */
+  dashboard?: boolean;
 }
 
 export async function startServiceRig<T = undefined>(prefix: string, adminPassword: string, options: ServiceRigOptions<T> = {}): Promise<ServiceRig<T>> {
@@ -33,7 +35,7 @@ export async function startServiceRig<T = undefined>(prefix: string, adminPasswo
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(workDir, { recursive: true, force: true });
   };
-  const starting = startService({ DATA_DIR: dataDir, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: adminPassword, DASHBOARD_DIR: join(dataDir, 'none'), ...options.env });
+  const starting = startService({ DATA_DIR: dataDir, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: adminPassword, ...(options.dashboard ? {} : { DASHBOARD_DIR: join(dataDir, 'none') }), ...options.env });
   const [service, prepared] = await Promise.allSettled([starting, options.alongside ? options.alongside(workDir) : Promise.resolve(undefined as T)]);
   if (service.status === 'rejected' || prepared.status === 'rejected') {
     if (service.status === 'fulfilled') await service.value.stop('SIGTERM').catch(() => undefined);

@@ -156,6 +156,8 @@ export interface ChannelRuntime {
    * thumbnail of the channel; null when nobody did in the last minute.
    */
   picture?: PictureHealth | null;
+  /** The node that runs the channel (NODE_ID; docs/multi-node.md): this one or another sharing the database. */
+  node?: string;
 }
 
 export interface PictureHealth {

@@ -7,6 +7,7 @@ import { DATA_PLANE } from './data-plane.provider.js';
 import { DataPlanePort } from './data-plane.port.js';
 import { ChannelOwnership } from './ownership/channel-ownership.js';
 import { ClusterNotifications } from './ownership/cluster-notifications.js';
+import { RuntimeShare } from './ownership/runtime-share.js';
 import { PictureWatchService } from './picture-watch.service.js';
 import { toChannelRuntime, toCueRecord, toOutputRuntime } from './runtime.presenter.js';
 
@@ -30,6 +31,7 @@ export class PipelinesService implements DataPlanePort, OnApplicationBootstrap, 
     private readonly pictures: PictureWatchService,
     private readonly ownership: ChannelOwnership,
     private readonly notifications: ClusterNotifications,
+    private readonly share: RuntimeShare,
   ) {
     this.ffmpegPath = config.ffmpegPath;
   }
@@ -112,13 +114,35 @@ export class PipelinesService implements DataPlanePort, OnApplicationBootstrap, 
     }
   }
 
+  /** The channel's live state: from this node's data plane, or as the node running it published it. */
   channelRuntime(channelId: string): ChannelRuntime | null {
     const snapshot = this.dataPlane.snapshot(channelId);
     if (!snapshot) {
       this.pictures.forget(channelId);
-      return null;
+      return this.share.of(channelId)?.runtime ?? null;
     }
-    return toChannelRuntime(snapshot.ingest, snapshot.analysis, this.pictures.picture(channelId));
+    return { ...toChannelRuntime(snapshot.ingest, snapshot.analysis, this.pictures.picture(channelId)), node: this.ownership.nodeId };
+  }
+
+  /** The node running the channel when it is not this one (its preview and thumbnail are served there). */
+  runsElsewhere(channelId: string): string | undefined {
+    return this.dataPlane.snapshot(channelId) ? undefined : this.share.of(channelId)?.nodeId;
+  }
+
+  /** What this node publishes for the other nodes: each channel it holds, with its lease's fencing token. */
+  localRuntimes(): { channelId: string; token: number; runtime: ChannelRuntime; outputs: Record<string, OutputRuntime> }[] {
+    const out: { channelId: string; token: number; runtime: ChannelRuntime; outputs: Record<string, OutputRuntime> }[] = [];
+    for (const s of this.dataPlane.snapshots()) {
+      const token = this.ownership.token(s.id);
+      if (token === undefined) continue;
+      out.push({
+        channelId: s.id,
+        token,
+        runtime: { ...toChannelRuntime(s.ingest, s.analysis, this.pictures.picture(s.id)), node: this.ownership.nodeId },
+        outputs: Object.fromEntries(s.outputs.map((o) => [o.id, toOutputRuntime(o)])),
+      });
+    }
+    return out;
   }
 
   /** What this node runs now: for its heartbeat (docs/multi-node.md). */
@@ -148,7 +172,9 @@ export class PipelinesService implements DataPlanePort, OnApplicationBootstrap, 
   }
 
   outputRuntime(channelId: string, outputId: string): OutputRuntime | null {
-    const output = this.dataPlane.snapshot(channelId)?.outputs.find((o) => o.id === outputId);
+    const snapshot = this.dataPlane.snapshot(channelId);
+    if (!snapshot) return this.share.of(channelId)?.outputs[outputId] ?? null;
+    const output = snapshot.outputs.find((o) => o.id === outputId);
     return output ? toOutputRuntime(output) : null;
   }
 

@@ -67,6 +67,8 @@ export class PreviewService implements OnApplicationShutdown {
       mkdirSync(dir, { recursive: true });
       if (!this.pipelines.attachPreview(channelId, dir)) {
         rmSync(dir, { recursive: true, force: true });
+        const elsewhere = this.pipelines.runsElsewhere(channelId);
+        if (elsewhere) throw DomainError.conflict(`the channel runs on node "${elsewhere}": its preview is served by that node's API and dashboard`);
         throw DomainError.conflict(NOT_RUNNING);
       }
       preview = { dir, lastRequestAt: Date.now() };

@@ -11,6 +11,7 @@ import { ChannelLeases } from './ownership/channel-leases.js';
 import { ChannelOwnership, LEASE_VALIDITY, leaseTimings } from './ownership/channel-ownership.js';
 import { ClusterNotifications } from './ownership/cluster-notifications.js';
 import { LeaseValidity } from './ownership/lease-validity.js';
+import { RuntimeShare } from './ownership/runtime-share.js';
 import { OwnershipKeeper } from './ownership/ownership-keeper.js';
 import { PictureWatchService } from './picture-watch.service.js';
 import { PipelinesService } from './pipelines.service.js';
@@ -43,6 +44,7 @@ import { THUMBNAIL_MAKER, ThumbnailService } from './thumbnail.service.js';
     ChannelOwnership,
     OwnershipKeeper,
     ClusterNotifications,
+    RuntimeShare,
     {
       provide: LEASE_VALIDITY,
       inject: [APP_CONFIG],

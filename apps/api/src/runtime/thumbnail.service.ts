@@ -72,6 +72,8 @@ export class ThumbnailService {
       this.pictures.forget(channelId);
       const known = this.catalog.view(channelId) ?? (await this.catalog.refresh(channelId));
       if (!known) throw DomainError.notFound('channel', channelId);
+      const elsewhere = this.pipelines.runsElsewhere(channelId);
+      if (elsewhere) throw DomainError.conflict(`the channel runs on node "${elsewhere}": its thumbnail is served by that node's API and dashboard`);
       throw DomainError.conflict('the channel is not running: start it to see its thumbnail');
     }
     if (keyFrame === null) throw DomainError.conflict(`no key frame (IDR) seen on the channel's input in ${FIRST_KEY_FRAME_WAIT_MS / 1000} s: is video arriving?`);

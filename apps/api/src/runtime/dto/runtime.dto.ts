@@ -157,6 +157,7 @@ export class ChannelRuntimeDto implements ChannelRuntime {
   @ApiProperty({ nullable: true, type: SlateHealthDto, description: 'Channels with an input_loss action: the slate' }) slate!: SlateHealthDto | null;
   @ApiProperty({ nullable: true, required: false, type: PictureHealthDto, description: 'Black / frozen picture, checked only while someone looks at the channel\'s thumbnail; null when nobody did in the last minute' })
   picture?: PictureHealthDto | null;
+  @ApiProperty({ required: false, example: 'edge-a', description: 'The node running the channel (NODE_ID): this one or another sharing the database' }) node?: string;
 }
 
 export class OutputRuntimeDto implements OutputRuntime {

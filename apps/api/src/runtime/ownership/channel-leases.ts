@@ -61,13 +61,19 @@ export class ChannelLeases {
     return result[0].map((r) => ({ channelId: r.channel_id, nodeId: r.node_id, token: Number(r.token) }));
   }
 
+  /**
+   * Expires the lease now (the row and its token stay, so the next owner's token is higher: its
+   * published runtime wins over this node's last one), and withdraws this node's published runtime.
+   */
   async release(channelId: string, nodeId: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM "channel_leases" WHERE "channel_id" = $1 AND "node_id" = $2`, [channelId, nodeId]);
+    await this.dataSource.query(`UPDATE "channel_leases" SET "expires_at" = '-infinity' WHERE "channel_id" = $1 AND "node_id" = $2`, [channelId, nodeId]);
+    await this.dataSource.query(`DELETE FROM "channel_runtime" WHERE "channel_id" = $1 AND "node_id" = $2`, [channelId, nodeId]);
   }
 
   /** A clean shutdown hands every channel over at once instead of after the TTL. */
   async releaseAll(nodeId: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM "channel_leases" WHERE "node_id" = $1`, [nodeId]);
+    await this.dataSource.query(`UPDATE "channel_leases" SET "expires_at" = '-infinity' WHERE "node_id" = $1`, [nodeId]);
+    await this.dataSource.query(`DELETE FROM "channel_runtime" WHERE "node_id" = $1`, [nodeId]);
   }
 
   /** Channels wanted running that no live lease covers (never owned, released, or their owner's lease expired). */

@@ -1,11 +1,14 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { PipelinesService } from '../pipelines.service.js';
 import { ChannelOwnership } from './channel-ownership.js';
+import { RuntimeShare } from './runtime-share.js';
 
 /** Every this many renewals, the channels owned here are read again (edits made through another node's API). */
 const REFRESH_EVERY = 5;
 /** A drain waits this long for another node to take a channel before it moves the next. */
 const DRAIN_MOVE_WAIT_MS = 5000;
+/** How often the live state of this node's channels is published (and the others' read). */
+const SHARE_MS = 1000;
 
 /**
  * The ownership loop (docs/multi-node.md, slice 2), every TTL/5: renew this node's leases in one
@@ -20,11 +23,14 @@ export class OwnershipKeeper implements OnApplicationBootstrap, BeforeApplicatio
   private running: Promise<void> | undefined;
   private ticks = 0;
   private draining: Promise<void> | undefined;
+  private shareTimer: NodeJS.Timeout | undefined;
+  private sharing: Promise<void> | undefined;
   private failing = false;
 
   constructor(
     private readonly ownership: ChannelOwnership,
     private readonly pipelines: PipelinesService,
+    private readonly share: RuntimeShare,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -32,11 +38,28 @@ export class OwnershipKeeper implements OnApplicationBootstrap, BeforeApplicatio
       this.running ??= this.tick().finally(() => (this.running = undefined));
     }, this.ownership.timings.renewMs);
     this.timer.unref();
+    // Live state across nodes, every second whatever the TTL: this node's channels out, the others' in.
+    this.shareTimer = setInterval(() => {
+      this.sharing ??= this.shareRuntime().finally(() => (this.sharing = undefined));
+    }, SHARE_MS);
+    this.shareTimer.unref();
+  }
+
+  private async shareRuntime(): Promise<void> {
+    try {
+      await this.share.publish(this.ownership.nodeId, this.pipelines.localRuntimes());
+    } catch (error) {
+      this.logger.debug(`could not publish this node's channel state: ${(error as Error).message}`);
+    }
+    await this.share.refresh(this.ownership.nodeId);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.shareTimer) clearInterval(this.shareTimer);
     this.timer = undefined;
+    this.shareTimer = undefined;
+    await this.sharing;
     await this.running;
     await this.draining;
   }

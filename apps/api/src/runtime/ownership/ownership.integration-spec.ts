@@ -46,7 +46,11 @@ describe('channel ownership across three nodes sharing one database', { timeout:
   };
   const runsOn = async (channelId: string): Promise<string[]> => {
     const out: string[] = [];
-    for (const [id, app] of apps) if ((await app.request<{ runtime: unknown }>('GET', `/api/channels/${channelId}`, { token: admin })).body.runtime) out.push(id);
+    // Every node shows every channel's runtime (shared through the database): the node that runs it says so.
+    for (const [id, app] of apps) {
+      const rt = (await app.request<{ runtime: { node?: string } | null }>('GET', `/api/channels/${channelId}`, { token: admin })).body.runtime;
+      if (rt?.node === id) out.push(id);
+    }
     return out;
   };
 
@@ -73,6 +77,17 @@ describe('channel ownership across three nodes sharing one database', { timeout:
     // Each runs on its owner only.
     for (const name of ['on b', 'anywhere 1', 'on c', 'anywhere 2']) await until(`${name} running on its owner only`, async () => JSON.stringify(await runsOn(channels[name]!)) === JSON.stringify([placed[channels[name]!]]));
     assert.deepEqual(await runsOn(channels['nowhere']!), []);
+    // Any node's API shows every channel's live state, naming the node that runs it.
+    const b = apps.get('node-b')!;
+    const fromA = await until('node-b’s channel live on node-a', async () => {
+      const rt = (await a.request<{ runtime: { node?: string; state: string } | null }>('GET', `/api/channels/${channels['on b']}`, { token: admin })).body.runtime;
+      return rt?.node === 'node-b' ? rt : undefined;
+    });
+    assert.equal(fromA.state, 'no_signal', 'nothing is sent to it: its real state, as node-b sees it');
+    assert.equal((await b.request<{ runtime: { node?: string } | null }>('GET', `/api/channels/${channels['on b']}`, { token: admin })).body.runtime?.node, 'node-b');
+    const preview = await a.request<{ message: string }>('GET', `/api/channels/${channels['on b']}/preview/index.m3u8`, { token: admin });
+    assert.equal(preview.status, 409);
+    assert.match(preview.body.message, /runs on node "node-b": its preview is served by that node/);
   });
 
   it('an edit made through another node reaches the owner at once (NOTIFY), not at its next periodic re-read', async () => {
