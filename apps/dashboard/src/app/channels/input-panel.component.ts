@@ -19,6 +19,9 @@ import { inputHealthStats } from './input-view';
         @if (runtime(); as rt) {
           <span class="state-pill" [attr.data-state]="rt.state" data-testid="input-state">{{ rt.state.replace('_', ' ') }}</span>
           <span class="muted small">for {{ formatSince(rt.since, clock.now()) }}</span>
+          @if (rt.node) {
+            <span class="tag" data-testid="input-node" title="The node (service process) that runs this channel">on {{ rt.node }}</span>
+          }
           <span class="card__head-end num" data-testid="input-bitrate">{{ formatBitrate(rt.bitrate_bps) }}</span>
         } @else {
           <span class="state-pill" data-state="stopped" data-testid="input-state">not running</span>
