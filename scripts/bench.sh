@@ -25,4 +25,7 @@ if [ "${1:-}" = "--micro" ]; then
   [ -f "$script" ] || { echo "no micro-benchmark \"$name\" ($script)" >&2; exit 2; }
   exec node "$script" "${@:3}"
 fi
+# `npm run bench -- --cluster [--kills 10] [--lease-ttl 5000]`: three nodes on one PostgreSQL — takeover
+# after kill -9, drain gaps, the idle cost of cluster state (e2e/src/bench/run-cluster.ts).
+if [ "${1:-}" = "--cluster" ]; then exec node out-tsc/e2e/bench/run-cluster.js "${@:2}"; fi
 exec node out-tsc/e2e/bench/run-bench.js "$@"
