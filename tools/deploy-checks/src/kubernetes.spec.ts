@@ -23,13 +23,13 @@ describe('k8s/ manifests', () => {
     assert.deepEqual(listed.flatMap(schemaProblems), []);
   });
 
-  it('follows our rules: host network, one Recreate replica, probes, resources, grace period, non-root, no inline secrets', () => {
+  it('follows our rules: host network, a pinned DaemonSet rolled one machine at a time with a disruption budget, probes, resources, grace period, non-root, no inline secrets', () => {
     assert.deepEqual(ruleProblems(listed, options), []);
   });
 
   it('has the pieces the guide describes: Namespace, ConfigMap, Service, PostgreSQL StatefulSet with a claim and headless Service', () => {
     const kinds = listed.map((m) => `${String(m.doc.kind)}/${String((m.doc.metadata as Json).name)}`);
-    for (const expected of ['Namespace/medialive-distributor', 'ConfigMap/medialive-distributor', 'Deployment/medialive-distributor', 'Service/medialive-distributor', 'StatefulSet/postgres', 'Service/postgres']) {
+    for (const expected of ['Namespace/medialive-distributor', 'ConfigMap/medialive-distributor', 'DaemonSet/medialive-distributor', 'PodDisruptionBudget/medialive-distributor', 'Service/medialive-distributor', 'StatefulSet/postgres', 'Service/postgres']) {
       assert.ok(kinds.includes(expected), `${expected} missing (have ${kinds.join(', ')})`);
     }
     const postgres = listed.find((m) => m.doc.kind === 'StatefulSet')!.doc.spec as Json;
@@ -97,8 +97,7 @@ stringData: { JWT_SECRET: x }
     for (const expected of [
       /hostNetwork must be true/,
       /dnsPolicy must be ClusterFirstWithHostNet/,
-      /replicas must be 1/,
-      /strategy must be Recreate/,
+      /run the service as a DaemonSet/,
       /should be tagged with the package.json version/,
       /terminationGracePeriodSeconds must be >= 40/,
       /must carry an explicit tag other than latest/,
@@ -114,6 +113,29 @@ stringData: { JWT_SECRET: x }
     ]) {
       assert.match(problems, expected);
     }
+  });
+
+  it('a DaemonSet needs a node selector, a one-at-a-time rollout and a PodDisruptionBudget', () => {
+    const daemonSet = parseManifests(
+      'ds.yaml',
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: app }
+spec:
+  selector: { matchLabels: { a: b } }
+  updateStrategy: { type: RollingUpdate, rollingUpdate: { maxUnavailable: 2 } }
+  template:
+    metadata: { labels: { a: b } }
+    spec:
+      hostNetwork: true
+      dnsPolicy: ClusterFirstWithHostNet
+      containers: [{ name: app, image: medialive-distributor:1.0.0 }]
+`,
+    );
+    const problems = ruleProblems(daemonSet, options).join('\n');
+    assert.match(problems, /must be pinned with a nodeSelector/);
+    assert.match(problems, /maxUnavailable 1, maxSurge 0/);
+    assert.match(problems, /needs a PodDisruptionBudget/);
   });
 
   it('reports a YAML syntax error with the file name', () => {

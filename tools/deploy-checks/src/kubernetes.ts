@@ -106,13 +106,15 @@ export function ruleProblems(manifests: Manifest[], options: RuleOptions): strin
     if (w.pod.hostNetwork !== true) problems.push(`${w.where}: hostNetwork must be true (MediaLive sends to the node's address)`);
     if (w.pod.dnsPolicy !== 'ClusterFirstWithHostNet') problems.push(`${w.where}: dnsPolicy must be ClusterFirstWithHostNet with hostNetwork`);
     const spec = w.doc.spec as Json;
-    if (w.kind === 'Deployment') {
-      if (spec.replicas !== 1) problems.push(`${w.where}: replicas must be 1 (every instance would run every channel)`);
-      if ((spec.strategy as Json | undefined)?.type !== 'Recreate') problems.push(`${w.where}: strategy must be Recreate (two pods must never bind the same host ports)`);
-    } else if (w.kind === 'DaemonSet') {
-      if (!w.pod.nodeSelector) problems.push(`${w.where}: a DaemonSet must be pinned with a nodeSelector`);
+    if (w.kind === 'DaemonSet') {
+      if (!w.pod.nodeSelector) problems.push(`${w.where}: a DaemonSet must be pinned with a nodeSelector (the machines inputs are sent to)`);
+      const rolling = ((spec.updateStrategy as Json | undefined)?.rollingUpdate ?? {}) as Json;
+      if (rolling.maxUnavailable !== 1 || (rolling.maxSurge ?? 0) !== 0) problems.push(`${w.where}: updateStrategy.rollingUpdate must be maxUnavailable 1, maxSurge 0 (one machine at a time; two pods must never share a machine's host ports)`);
+      const selector = ((spec.selector as Json | undefined)?.matchLabels ?? {}) as Json;
+      const budget = manifests.find((m) => m.doc.kind === 'PodDisruptionBudget' && JSON.stringify(((m.doc.spec as Json).selector as Json | undefined)?.matchLabels) === JSON.stringify(selector));
+      if (!budget) problems.push(`${w.where}: needs a PodDisruptionBudget selecting its pods (one node of the service down at a time)`);
     } else {
-      problems.push(`${w.where}: run the service as a Deployment (or a pinned DaemonSet)`);
+      problems.push(`${w.where}: run the service as a DaemonSet, one node of it per machine (docs/multi-node.md)`);
     }
     for (const c of containers(w.pod)) {
       const image = String(c.image);
