@@ -4,6 +4,8 @@
 // a channel whose input address no node has runs nowhere.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { ChannelStatus, ClientToServerEvents, ServerToClientEvents } from '@mld/contracts';
+import { io, type Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
 import { freeUdpPort, startTestApp, type TestApp } from '../../testing/test-app.js';
 
@@ -85,6 +87,22 @@ describe('channel ownership across three nodes sharing one database', { timeout:
     });
     assert.equal(fromA.state, 'no_signal', 'nothing is sent to it: its real state, as node-b sees it');
     assert.equal((await b.request<{ runtime: { node?: string } | null }>('GET', `/api/channels/${channels['on b']}`, { token: admin })).body.runtime?.node, 'node-b');
+    // …and every node's Socket.IO: a dashboard connected to node-c sees node-b's channel live.
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(apps.get('node-c')!.url, { auth: { token: admin }, transports: ['websocket'], reconnection: false, timeout: 10_000 });
+    try {
+      const live = await new Promise<ChannelStatus>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no live status of node-b’s channel on node-c’s socket in 10 s')), 10_000);
+        socket.on('channel.status', (s) => {
+          if (s.channel_id === channels['on b'] && s.runtime?.node === 'node-b') {
+            clearTimeout(timer);
+            resolve(s);
+          }
+        });
+      });
+      assert.equal(live.runtime?.state, 'no_signal');
+    } finally {
+      socket.close();
+    }
     const preview = await a.request<{ message: string }>('GET', `/api/channels/${channels['on b']}/preview/index.m3u8`, { token: admin });
     assert.equal(preview.status, 409);
     assert.match(preview.body.message, /runs on node "node-b": its preview is served by that node/);
@@ -165,5 +183,26 @@ describe('channel ownership across three nodes sharing one database', { timeout:
     const undrained = await a.request<{ draining: boolean }>('DELETE', '/api/nodes/node-a/drain', { token: admin });
     assert.equal(undrained.status, 200);
     assert.equal(undrained.body.draining, false);
+  });
+
+  it('every node restarted: every channel wanted running runs again, each on one node', async () => {
+    const wanted = (await db.query(`SELECT "id" FROM "channels" WHERE "desired_state" = 'running'`)) as { id: string }[];
+    await db.destroy();
+    const dataDir = apps.get('node-a')!.dataDir;
+    for (const id of ['node-c', 'node-b']) await apps.get(id)?.close();
+    apps.delete('node-b');
+    apps.delete('node-c');
+    await apps.get('node-a')!.close({ keepData: true });
+    const a = await startTestApp({ ...CLUSTER, NODE_ID: 'node-a', NODE_ADDRESSES: '127.0.0.2' }, dataDir);
+    apps.set('node-a', a);
+    for (const [id, address] of [['node-b', '127.0.0.3'], ['node-c', '127.0.0.4']] as const) apps.set(id, await startTestApp({ ...CLUSTER, NODE_ID: id, NODE_ADDRESSES: address, DATABASE_URL: a.running.databaseUrl }));
+    db = new DataSource({ type: 'postgres', url: a.running.databaseUrl });
+    await db.initialize();
+    const placeable = wanted.map((w) => w.id).filter((id) => id !== channels['nowhere']);
+    for (const id of placeable) await until(`channel ${id} running once`, async () => (await runsOn(id)).length === 1, 15_000);
+    const o = await owners();
+    assert.equal(o[channels['on b']!], 'node-b');
+    assert.equal(o[channels['on c']!], 'node-c');
+    assert.equal(o[channels['nowhere']!], undefined);
   });
 });
