@@ -197,7 +197,9 @@ export class ProcessEgress implements Egress {
       lastError: s.lastError ?? null,
       nextRetryAt: s.nextRetryAt ?? null,
       startedAt: s.startedAt ?? null,
-      connected: this.options.stdoutSink ? this.options.stdoutSink.connected : this.connected,
+      // A sink's session (RTMP) counts once the output runs: a publish the server accepts and then
+      // closes (an access rule denying it) was never a connection the operator should see.
+      connected: this.options.stdoutSink ? this.options.stdoutSink.connected && s.state === 'running' : this.connected,
       bytesOut: this.bytesSent(),
       bitrateBps: this.meter.bitsPerSecond(),
       queueBytes: this.queue.bytes,

@@ -65,13 +65,14 @@ describe('RTMP egress: FFmpeg child + the service publisher', () => {
       await wait(150);
       spawner.last.acceptStdin();
       assert.equal(egress.snapshot().state, 'starting', 'TS handed to FFmpeg is not delivery');
-      assert.equal(egress.snapshot().connected, true, 'the publish session is up');
+      assert.equal(egress.snapshot().connected, false, 'a publish session just opened is not "connected" yet: a server that denies publishing closes it a moment later');
       spawner.last.stdout!.write(flv(25, 4000));
       await wait(PUBLISH_CONFIRM_MS / 2);
       assert.equal(egress.snapshot().state, 'starting', 'a session must survive a moment after Publish.Start');
       await wait(PUBLISH_CONFIRM_MS / 2 + 300);
       const snap = egress.snapshot();
       assert.equal(snap.state, 'running');
+      assert.equal(snap.connected, true, 'the publish session survived: connected');
       assert.ok(snap.bytesOut > 25 * 4000 && snap.bytesOut < 25 * 4000 * 1.1 + 10_000, `bytesOut ${snap.bytesOut}`);
       assert.equal(server.received.filter((m) => m.type === 9).length, 25);
       await wait(600);
