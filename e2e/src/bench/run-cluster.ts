@@ -21,7 +21,7 @@ const KILLS = Number(values.kills ?? 10);
 const TTL = Number(values['lease-ttl'] ?? 5000);
 const IDLE_S = Number(values['idle-seconds'] ?? 20);
 const PASSWORD = 'cluster-bench-admin-password';
-const BASE = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: PASSWORD, JWT_SECRET: 'one-jwt-secret-for-every-node-of-the-bench', LEASE_TTL_MS: String(TTL), LOG_LEVEL: 'warn' };
+const BASE = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: PASSWORD, JWT_SECRET: 'one-jwt-secret-for-every-node-of-the-bench', LEASE_TTL_MS: String(TTL) };
 /** Nodes 2 and 3 both have these: the channels can run on either, never on node 1. */
 const SHARED = ['127.0.0.3', '127.0.0.4'];
 

@@ -207,7 +207,7 @@ function nodeConfig(env: Env): NodeConfig {
   const heartbeatMs = int(env, 'NODE_HEARTBEAT_MS', 1000, 100, 60_000);
   const downAfterMs = int(env, 'NODE_DOWN_AFTER_MS', 5000, 300, 600_000);
   if (downAfterMs < 2 * heartbeatMs) throw new ConfigError(`NODE_DOWN_AFTER_MS (${downAfterMs}) must be at least twice NODE_HEARTBEAT_MS (${heartbeatMs}): one late beat must not show a node down`);
-  const leaseTtlMs = int(env, 'LEASE_TTL_MS', 5000, 1000, 600_000);
+  const leaseTtlMs = int(env, 'LEASE_TTL_MS', 4000, 1000, 600_000);
   return { id, name, addresses, addressesGiven: given !== undefined, heartbeatMs, downAfterMs, leaseTtlMs };
 }
 
