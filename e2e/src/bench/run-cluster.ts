@@ -1,4 +1,4 @@
-// `npm run bench -- --cluster [--kills 10] [--lease-ttl 5000]`: what several nodes cost and how fast
+// `npm run bench -- --cluster [--kills 10] [--lease-ttl 4000]`: what several nodes cost and how fast
 // they take over (issue #16, docs/multi-node.md), three service processes on this machine sharing
 // node-1's PostgreSQL, real UDP sender and receivers:
 //   takeover  kill -9 the owner of a channel N times (the killed node restarts between kills):
@@ -18,7 +18,7 @@ import { TreeMeter } from './proc.js';
 
 const { values } = parseArgs({ options: { kills: { type: 'string' }, 'lease-ttl': { type: 'string' }, 'idle-seconds': { type: 'string' } } });
 const KILLS = Number(values.kills ?? 10);
-const TTL = Number(values['lease-ttl'] ?? 5000);
+const TTL = Number(values['lease-ttl'] ?? 4000);
 const IDLE_S = Number(values['idle-seconds'] ?? 20);
 const PASSWORD = 'cluster-bench-admin-password';
 const BASE = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: PASSWORD, JWT_SECRET: 'one-jwt-secret-for-every-node-of-the-bench', LEASE_TTL_MS: String(TTL) };

@@ -85,6 +85,12 @@ export class ChannelLeases {
     return rows.map((r) => r.id);
   }
 
+  /** The node that held the channel's lease last, live or not; null when it never had one. */
+  async lastHolder(channelId: string): Promise<string | null> {
+    const rows = (await this.dataSource.query(`SELECT "node_id" FROM "channel_leases" WHERE "channel_id" = $1`, [channelId])) as { node_id: string }[];
+    return rows[0]?.node_id ?? null;
+  }
+
   /** The node holding a live lease on the channel, or null. */
   async owner(channelId: string): Promise<string | null> {
     const rows = (await this.dataSource.query(`SELECT "node_id" FROM "channel_leases" WHERE "channel_id" = $1 AND "expires_at" >= now()`, [channelId])) as { node_id: string }[];

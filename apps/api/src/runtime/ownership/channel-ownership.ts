@@ -150,7 +150,11 @@ export class ChannelOwnership {
     const binds = inputBindAddresses(input);
     const self: PlacementNode = { id: this.node.id, addresses: this.node.addresses, channels: this.validity.held().length, ownsLocal: (a) => this.local.has(a) };
     if (this.draining || !eligible(self, binds)) return false;
-    const others = (await this.leases.cluster(this.node.downAfterMs)).nodes.filter((n) => n.id !== this.node.id);
+    // The node whose lease on this channel ran out stopped renewing it: dead, frozen or cut off,
+    // even if its last heartbeat is still recent. It is not a candidate (else the others would
+    // wait NODE_DOWN_AFTER_MS more for it to show down).
+    const last = await this.leases.lastHolder(channelId);
+    const others = (await this.leases.cluster(this.node.downAfterMs)).nodes.filter((n) => n.id !== this.node.id && n.id !== last);
     const best = placeChannel([self, ...others], binds);
     if (best?.id === this.node.id) return true;
     // A better-placed node should take it; if none did for two TTLs (it cannot bind, it is stuck), this one does.
