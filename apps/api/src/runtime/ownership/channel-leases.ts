@@ -85,6 +85,15 @@ export class ChannelLeases {
     return rows.map((r) => r.id);
   }
 
+  /** How many other nodes heart-beat within `downAfterMs` (draining ones included). */
+  async othersUp(nodeId: string, downAfterMs: number): Promise<number> {
+    const rows = (await this.dataSource.query(
+      `SELECT count(*)::int AS "n" FROM "nodes" WHERE "id" <> $1 AND "stopped_at" IS NULL AND "heartbeat_at" >= now() - $2 * interval '1 millisecond'`,
+      [nodeId, downAfterMs],
+    )) as { n: number }[];
+    return rows[0]?.n ?? 0;
+  }
+
   /** The node that held the channel's lease last, live or not; null when it never had one. */
   async lastHolder(channelId: string): Promise<string | null> {
     const rows = (await this.dataSource.query(`SELECT "node_id" FROM "channel_leases" WHERE "channel_id" = $1`, [channelId])) as { node_id: string }[];

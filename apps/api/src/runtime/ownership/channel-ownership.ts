@@ -39,6 +39,8 @@ export class ChannelOwnership {
   private readonly waitingSince = new Map<string, number>();
   private readonly tokens = new Map<string, number>();
   private readonly local: Set<string>;
+  /** Another node was seen heart-beating since this one started (sticky: see alone()). */
+  private seenOthers = false;
   /** Draining: hands its channels over and takes no new one (the keeper reads it every tick). */
   draining = false;
 
@@ -94,9 +96,30 @@ export class ChannelOwnership {
     if (had) await this.leases.release(channelId, this.node.id);
   }
 
+  /**
+   * A node that has never seen another node since it started is alone: when it cannot reach the
+   * database, nobody can take its channels over, so fencing would only take them off air (a single
+   * node on its embedded PostgreSQL, say). Once it has seen one, it fences for the rest of its life:
+   * a frozen or partitioned member of a cluster must never count itself alone again.
+   */
+  alone(): boolean {
+    return !this.seenOthers;
+  }
+
+  /** Alone and cut off from the database: the channels it holds stay valid here (see alone()). */
+  keepWhileAlone(now = performance.now()): string[] {
+    const expiring = this.validity.expired(now + this.timings.renewMs);
+    for (const id of expiring) this.validity.granted(id, now);
+    return expiring;
+  }
+
   /** Renews every lease held in one statement; returns the channels whose lease another node took meanwhile. */
   async renewAll(): Promise<string[]> {
     const started = performance.now();
+    if (!this.seenOthers && (await this.leases.othersUp(this.node.id, this.node.downAfterMs)) > 0) {
+      this.seenOthers = true;
+      this.logger.log(`node "${this.node.id}" sees other nodes: from now on it stops its channels when it cannot renew their leases`);
+    }
     const rows = await this.leases.renewAll(this.node.id, this.timings.ttlMs);
     const still = new Set(rows.map((r) => r.channelId));
     for (const id of still) this.validity.granted(id, started);

@@ -22,8 +22,10 @@ export class OwnershipKeeper implements OnApplicationBootstrap, BeforeApplicatio
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private ticks = 0;
+  private keptAlone = false;
   private draining: Promise<void> | undefined;
   private shareTimer: NodeJS.Timeout | undefined;
+  private guardTimer: NodeJS.Timeout | undefined;
   private sharing: Promise<void> | undefined;
   private failing = false;
 
@@ -38,6 +40,8 @@ export class OwnershipKeeper implements OnApplicationBootstrap, BeforeApplicatio
       this.running ??= this.tick().finally(() => (this.running = undefined));
     }, this.ownership.timings.renewMs);
     this.timer.unref();
+    this.guardTimer = setInterval(() => this.guard(), Math.max(50, Math.floor(this.ownership.timings.renewMs / 2)));
+    this.guardTimer.unref();
     // Live state across nodes, every second whatever the TTL: this node's channels out, the others' in.
     this.shareTimer = setInterval(() => {
       this.sharing ??= this.shareRuntime().finally(() => (this.sharing = undefined));
@@ -57,6 +61,7 @@ export class OwnershipKeeper implements OnApplicationBootstrap, BeforeApplicatio
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (this.shareTimer) clearInterval(this.shareTimer);
+    if (this.guardTimer) clearInterval(this.guardTimer);
     this.timer = undefined;
     this.shareTimer = undefined;
     await this.sharing;
@@ -78,13 +83,25 @@ export class OwnershipKeeper implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  private async tick(): Promise<void> {
-    this.ticks++;
-    // Fencing needs no database: it is what to do when the database cannot be reached.
+  /**
+   * Fencing, on its own timer and without the database: it is what to do when the database cannot
+   * be reached (a tick stuck on a query must not delay it). A node that has seen no other node
+   * keeps its channels instead: nobody could take them over.
+   */
+  private guard(): void {
+    if (this.ownership.alone()) {
+      const kept = this.ownership.keepWhileAlone();
+      if (kept.length > 0 && !this.keptAlone) this.logger.warn(`node "${this.ownership.nodeId}": leases cannot be renewed, but no other node was seen: its ${kept.length} channel(s) keep running`);
+      this.keptAlone = kept.length > 0;
+    }
     for (const id of this.ownership.fenced()) {
       this.logger.warn(`node "${this.ownership.nodeId}": the lease of channel ${id} was not renewed in time: its outputs stop here (another node may take it over)`);
-      await this.pipelines.fence(id);
+      void this.pipelines.fence(id);
     }
+  }
+
+  private async tick(): Promise<void> {
+    this.ticks++;
     try {
       for (const id of await this.ownership.renewAll()) {
         this.logger.warn(`node "${this.ownership.nodeId}": channel ${id} is owned by another node now: it stops here`);
